@@ -1,0 +1,7 @@
+import type { KnownBlock } from '@slack/bolt';
+
+/** What a renderer produces: Block Kit for Slack, and the same content as plain text (fallback and console). */
+export interface ChatMessage {
+  text: string;
+  blocks?: KnownBlock[];
+}
