@@ -1,0 +1,63 @@
+import type { Queue } from 'bullmq';
+import type { ChatMessage } from '../chat/message.js';
+import type { ChatSink } from '../chat/sink.js';
+import { UserInputError } from '../errors.js';
+import { type Inventory, resolveTargets } from '../inventory/index.js';
+import type { Logger } from '../log/logger.js';
+import { parseCommand } from './grammar.js';
+import { renderHelp } from './render-help.js';
+import { renderStarted } from './render-started.js';
+
+export interface Requester {
+  user: string;
+  channel: string;
+}
+
+export type DispatchResult =
+  | { kind: 'reply'; message: ChatMessage }
+  | { kind: 'job'; jobId: string; messageTs: string };
+
+export interface DispatchDeps {
+  inventory: Inventory;
+  queue: Pick<Queue, 'add'>;
+  chat: Pick<ChatSink, 'post'>;
+  log: Logger;
+}
+
+const ephemeral = (text: string): DispatchResult => ({ kind: 'reply', message: { text } });
+
+/**
+ * Turns the text after "/lab" into either a short reply for the requester alone or a job on the queue.
+ * Shared by the Slack listener and the console adapter. User text is parsed and looked up, never executed.
+ */
+export async function dispatch(text: string, who: Requester, deps: DispatchDeps): Promise<DispatchResult> {
+  let parsed: ReturnType<typeof parseCommand>;
+  let targets: ReturnType<typeof resolveTargets>;
+  try {
+    parsed = parseCommand(text);
+    if (parsed.kind === 'help') return { kind: 'reply', message: renderHelp() };
+    targets = resolveTargets(deps.inventory, parsed.target);
+  } catch (err) {
+    if (err instanceof UserInputError) return ephemeral(err.message);
+    throw err;
+  }
+  const { spec } = parsed;
+  let messageTs: string;
+  try {
+    ({ ts: messageTs } = await deps.chat.post(who.channel, renderStarted(spec.words, targets)));
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+    deps.log.warn({ channel: who.channel, code }, 'cannot post the start message');
+    return ephemeral(
+      code === 'not_in_channel' || code === 'channel_not_found'
+        ? `I cannot post in this channel (${code}). Invite me with \`/invite @labops\` and try again.`
+        : `Slack refused my message (${code}); nothing was started. Try again in a minute.`,
+    );
+  }
+  const job = await deps.queue.add(spec.task, {
+    target: parsed.target,
+    reply: { channel: who.channel, messageTs, user: who.user },
+  });
+  deps.log.info({ jobId: job.id, task: spec.task, user: who.user, channel: who.channel, target: parsed.target }, 'job queued');
+  return { kind: 'job', jobId: job.id as string, messageTs };
+}

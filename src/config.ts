@@ -1,0 +1,133 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const slackId = z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id such as U012ABCDEF');
+const optional = (schema: z.ZodString) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional()) as unknown as z.ZodOptional<z.ZodString>;
+const intFrom = (fallback: number, min: number) =>
+  z.coerce.number().int('must be a whole number').min(min, `must be at least ${min}`).default(fallback);
+
+/** The environment labops reads, all of it. Nothing but this file reads process.env. */
+export const EnvSchema = z
+  .object({
+    REDIS_URL: z
+      .string()
+      .url('must be a URL such as redis://127.0.0.1:6379')
+      .refine((u) => /^rediss?:/.test(u), 'must start with redis:// or rediss://')
+      .default('redis://127.0.0.1:6379'),
+    SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-')),
+    SLACK_SIGNING_SECRET: optional(z.string().min(8, 'looks too short for a signing secret')),
+    SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-')),
+    SLACK_API_URL: optional(z.string().url('must be a URL such as https://slack.com/api/')),
+    PORT: intFrom(3000, 0).pipe(z.number().max(65535, 'must be at most 65535')),
+    LAB_INVENTORY: z.string().min(1).default('./inventory.yml'),
+    LAB_KNOWN_HOSTS: z.string().min(1).default(join(homedir(), '.ssh', 'known_hosts')),
+    LAB_SSH_KEY: optional(z.string()),
+    LAB_SSH_CONNECT_TIMEOUT_MS: intFrom(10_000, 100),
+    LAB_SSH_COMMAND_TIMEOUT_MS: intFrom(30_000, 100),
+    LAB_SSH_IDLE_MS: intFrom(300_000, 1000),
+    LAB_SSH_CONCURRENCY: intFrom(50, 1),
+    LAB_ALERT_CHANNEL: optional(z.string()),
+    LAB_ADMINS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(slackId)),
+    LAB_DRIFT_WARN_MS: intFrom(50, 1),
+    LAB_DRIFT_CRIT_MS: intFrom(500, 1),
+    LAB_QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore only').default('labops'),
+    LAB_WORKER_CONCURRENCY: intFrom(8, 1),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+    if ((env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) && !env.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when Slack is configured' });
+    }
+    if (env.LAB_DRIFT_CRIT_MS <= env.LAB_DRIFT_WARN_MS) {
+      ctx.addIssue({ code: 'custom', path: ['LAB_DRIFT_CRIT_MS'], message: 'must be above LAB_DRIFT_WARN_MS' });
+    }
+  });
+
+export type SlackMode = 'http' | 'socket' | 'console';
+
+export interface Config {
+  redisUrl: string;
+  slack:
+    | { mode: 'console' }
+    | { mode: 'http'; botToken: string; signingSecret: string; apiUrl?: string }
+    | { mode: 'socket'; botToken: string; appToken: string; signingSecret?: string; apiUrl?: string };
+  port: number;
+  inventoryPath: string;
+  knownHostsPath: string;
+  defaultKeyPath?: string;
+  ssh: { connectTimeoutMs: number; commandTimeoutMs: number; idleMs: number; concurrency: number };
+  alertChannel?: string;
+  admins: readonly string[];
+  drift: { warnMs: number; critMs: number };
+  queuePrefix: string;
+  workerConcurrency: number;
+  logLevel?: string;
+}
+
+/** Thrown with one line per bad variable, so start-up fails fast and says what to fix. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`labops cannot start, the environment has bad values:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const slack: Config['slack'] = !e.SLACK_BOT_TOKEN
+    ? { mode: 'console' }
+    : e.SLACK_APP_TOKEN
+      ? {
+          mode: 'socket',
+          botToken: e.SLACK_BOT_TOKEN,
+          appToken: e.SLACK_APP_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          apiUrl: e.SLACK_API_URL,
+        }
+      : {
+          mode: 'http',
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET as string,
+          apiUrl: e.SLACK_API_URL,
+        };
+  return Object.freeze({
+    redisUrl: e.REDIS_URL,
+    slack,
+    port: e.PORT,
+    inventoryPath: e.LAB_INVENTORY,
+    knownHostsPath: e.LAB_KNOWN_HOSTS,
+    defaultKeyPath: e.LAB_SSH_KEY,
+    ssh: {
+      connectTimeoutMs: e.LAB_SSH_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: e.LAB_SSH_COMMAND_TIMEOUT_MS,
+      idleMs: e.LAB_SSH_IDLE_MS,
+      concurrency: e.LAB_SSH_CONCURRENCY,
+    },
+    alertChannel: e.LAB_ALERT_CHANNEL,
+    admins: Object.freeze([...e.LAB_ADMINS]),
+    drift: { warnMs: e.LAB_DRIFT_WARN_MS, critMs: e.LAB_DRIFT_CRIT_MS },
+    queuePrefix: e.LAB_QUEUE_PREFIX,
+    workerConcurrency: e.LAB_WORKER_CONCURRENCY,
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { NodeSSH } from 'node-ssh';
+import { HostError } from '../errors.js';
+import type { InventoryHost } from '../inventory/index.js';
+import {
+  entriesFor,
+  type HostKeyVerdict,
+  hostKeyAlgorithms,
+  type KnownHostEntry,
+  knownHostsName,
+  verifyHostKey,
+} from './known-hosts.js';
+
+export interface ConnectOptions {
+  knownHosts: KnownHostEntry[];
+  knownHostsPath: string;
+  connectTimeoutMs: number;
+}
+
+const where = (h: InventoryHost) => `${h.address}:${h.port}`;
+
+function openSocket(host: InventoryHost, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = tcpConnect({ host: host.address, port: host.port });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(
+        new HostError(
+          host.name,
+          'timeout',
+          `unreachable: no answer from ${where(host)} within ${timeoutMs / 1000} s`,
+          'Check that the host is powered on and reachable from the labops worker.',
+        ),
+      );
+    }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.setNoDelay(true); // ssh2 leaves Nagle on: ~40 ms per exec on a warm connection without this
+      resolve(sock);
+    });
+    sock.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const refused = err.code === 'ECONNREFUSED';
+      reject(
+        new HostError(
+          host.name,
+          'unreachable',
+          `unreachable: ${refused ? 'connection refused' : (err.code ?? err.message)} (${where(host)})`,
+          refused
+            ? `Check that sshd runs on ${host.name} and listens on port ${host.port}.`
+            : `Check the address of ${host.name} in the inventory and the network path to it.`,
+        ),
+      );
+    });
+  });
+}
+
+async function readKey(host: InventoryHost): Promise<Buffer> {
+  if (!host.keyPath) {
+    throw new HostError(
+      host.name,
+      'auth',
+      'no SSH key configured',
+      'Set ansible_ssh_private_key_file in the inventory or LAB_SSH_KEY.',
+    );
+  }
+  try {
+    return await readFile(host.keyPath);
+  } catch (err) {
+    throw new HostError(
+      host.name,
+      'auth',
+      `cannot read the SSH key ${host.keyPath} (${(err as NodeJS.ErrnoException).code})`,
+      'Fix ansible_ssh_private_key_file or LAB_SSH_KEY.',
+    );
+  }
+}
+
+/** Opens one verified SSH connection. Never connects to a host whose key is missing from or differs from known_hosts. */
+export async function connectHost(host: InventoryHost, opts: ConnectOptions): Promise<NodeSSH> {
+  const name = knownHostsName(host.address, host.port);
+  const entries = entriesFor(opts.knownHosts, name);
+  const algorithms = hostKeyAlgorithms(entries);
+  if (algorithms.length === 0) {
+    throw new HostError(
+      host.name,
+      'hostkey-unknown',
+      `host key unknown: ${opts.knownHostsPath} has no key for ${name}; not connecting`,
+      `Verify the host's fingerprint, then add it (ssh-keyscan -p ${host.port} ${host.address} >> ${opts.knownHostsPath}).`,
+    );
+  }
+  const privateKey = await readKey(host);
+  const started = Date.now();
+  const sock = await openSocket(host, opts.connectTimeoutMs);
+  let verdict: HostKeyVerdict | undefined;
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect({
+      sock,
+      host: host.address,
+      port: host.port,
+      username: host.user,
+      privateKey: privateKey.toString('utf8'),
+      readyTimeout: Math.max(1, opts.connectTimeoutMs - (Date.now() - started)),
+      algorithms: { serverHostKey: algorithms as never },
+      hostVerifier: (key: Buffer) => {
+        verdict = verifyHostKey(entries, key);
+        return verdict === 'match';
+      },
+      keepaliveInterval: 15_000,
+    });
+  } catch (err) {
+    sock.destroy();
+    throw mapConnectError(host, err as Error & { level?: string }, verdict, opts);
+  }
+  return ssh;
+}
+
+function mapConnectError(
+  host: InventoryHost,
+  err: Error & { level?: string },
+  verdict: HostKeyVerdict | undefined,
+  opts: ConnectOptions,
+): HostError {
+  if (verdict === 'mismatch') {
+    return new HostError(
+      host.name,
+      'hostkey-mismatch',
+      `host key mismatch: ${where(host)} presented a key that differs from ${opts.knownHostsPath}; not connecting`,
+      'Someone may be intercepting, or the host was reinstalled. Check its fingerprint on the console, then replace the entry (ssh-keygen -R).',
+    );
+  }
+  if (err.level === 'client-authentication') {
+    return new HostError(
+      host.name,
+      'auth',
+      `authentication failed for ${host.user}@${where(host)} with key ${host.keyPath}`,
+      `Authorise the key for ${host.user} on ${host.name} (~/.ssh/authorized_keys), or fix ansible_user / ansible_ssh_private_key_file.`,
+    );
+  }
+  if (err.level === 'client-timeout' || /timed out|No response/i.test(err.message)) {
+    return new HostError(
+      host.name,
+      'timeout',
+      `unreachable: ${where(host)} accepted TCP but SSH did not answer within ${opts.connectTimeoutMs / 1000} s`,
+      `Check sshd on ${host.name} (it may be hung or overloaded).`,
+    );
+  }
+  return new HostError(
+    host.name,
+    'unreachable',
+    `SSH connection to ${where(host)} failed: ${err.message}`,
+    `Check sshd on ${host.name} and try again.`,
+  );
+}

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import type { ChatSink } from '../chat/sink.js';
+import type { Inventory } from '../inventory/index.js';
+import type { Logger } from '../log/logger.js';
+import type { SshPool } from '../ssh/ssh-pool.js';
+
+/** Settings a task may read; the worker builds it from the config once. */
+export interface TaskSettings {
+  drift: { warnMs: number; critMs: number };
+}
+
+/** Everything a task is given. Tasks import no singletons. */
+export interface TaskContext<P> {
+  payload: P;
+  inventory: Inventory;
+  ssh: Pick<SshPool, 'exec'>;
+  chat: ChatSink;
+  log: Logger;
+  signal: AbortSignal;
+  settings: TaskSettings;
+}
+
+/** One capability: a job name, the schema of its payload and what running it does. */
+export interface Task<S extends z.ZodTypeAny = z.ZodTypeAny> {
+  name: string;
+  payload: S;
+  run(ctx: TaskContext<z.infer<S>>): Promise<unknown>;
+}
+
+export const defineTask = <S extends z.ZodTypeAny>(task: Task<S>): Task<S> => task;

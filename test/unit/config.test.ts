@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('runs the console adapter with defaults when no Slack token is set', () => {
+    const c = loadConfig({});
+    expect(c.slack).toEqual({ mode: 'console' });
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.port).toBe(3000);
+    expect(c.inventoryPath).toBe('./inventory.yml');
+    expect(c.knownHostsPath).toMatch(/\.ssh\/known_hosts$/);
+    expect(c.drift).toEqual({ warnMs: 50, critMs: 500 });
+    expect(c.ssh.connectTimeoutMs).toBe(10_000);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('picks HTTP mode with a bot token and signing secret, Socket Mode with an app token', () => {
+    const http = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123', SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    expect(http.slack).toMatchObject({ mode: 'http', botToken: 'xoxb-1', apiUrl: 'http://127.0.0.1:9/api/' });
+    const socket = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    expect(socket.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1' });
+  });
+
+  it('parses the admin list', () => {
+    expect(loadConfig({ LAB_ADMINS: 'U123, W456 ,' }).admins).toEqual(['U123', 'W456']);
+  });
+
+  it('fails with one clear line per bad value', () => {
+    const env = {
+      REDIS_URL: 'http://x',
+      PORT: 'eighty',
+      SLACK_BOT_TOKEN: 'abc',
+      LAB_ADMINS: 'bob',
+      LAB_DRIFT_WARN_MS: '600',
+    };
+    let message = '';
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toContain('REDIS_URL: must start with redis://');
+    expect(message).toContain('PORT: ');
+    expect(message).toContain('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+    expect(message).toContain('LAB_ADMINS.0: must be a Slack user id');
+    expect(message).not.toContain('abc'); // never echo a token value back
+  });
+
+  it('requires a signing secret in HTTP mode', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET: is required in HTTP mode/);
+  });
+
+  it('requires the bot token when only an app token is given', () => {
+    expect(() => loadConfig({ SLACK_APP_TOKEN: 'xapp-1' })).toThrow(/SLACK_BOT_TOKEN: is required/);
+  });
+});
