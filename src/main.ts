@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import type { Readable } from 'node:stream';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { Job, type Worker } from 'bullmq';
@@ -17,11 +18,23 @@ import { SshPool } from './ssh/ssh-pool.js';
 import { ALL_TASKS } from './tasks/index.js';
 import { createTaskWorker } from './workers/task-worker.js';
 
-type Role = 'all' | 'bot' | 'worker';
+export type Role = 'all' | 'bot' | 'worker';
 
-/** The one composition root: reads config once, wires Redis, queue, SSH pool, Slack or console, and workers. */
-async function main(role: Role): Promise<void> {
-  const config = loadConfig();
+export interface LabopsIo {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: { write(text: string): unknown };
+}
+
+export interface Labops {
+  /** In console mode: settles when the input ended and every job it started finished. */
+  consoleDone?: Promise<void>;
+  /** The port /slack/events and /healthz listen on (HTTP and Socket Mode). */
+  httpPort?: number;
+  stop(): Promise<void>;
+}
+
+/** The one composition root: wires Redis, queue, SSH pool, Slack or console, and workers from one config. */
+export async function startLabops(config: Readonly<Config>, role: Role, io: LabopsIo): Promise<Labops> {
   const consoleMode = config.slack.mode === 'console';
   if (consoleMode && role === 'bot') {
     throw new ConfigError('The console adapter runs bot and worker in one process: use `npm start` (no SLACK_BOT_TOKEN).');
@@ -33,10 +46,9 @@ async function main(role: Role): Promise<void> {
   await queue.waitUntilReady();
 
   const closers: Array<() => Promise<unknown>> = [];
-  const stdoutSink = createConsoleSink((t) => process.stdout.write(t));
   const chat: ChatSink =
     config.slack.mode === 'console'
-      ? stdoutSink
+      ? createConsoleSink((t) => io.stdout.write(t))
       : createSlackSink(
           new WebClient(config.slack.botToken, config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
         );
@@ -61,31 +73,29 @@ async function main(role: Role): Promise<void> {
   const deps = { inventory, queue, chat, log };
   const handle = (text: string, who: Requester) => dispatch(text, who, deps);
   let app: App | undefined;
+  let httpPort: number | undefined;
   if (role !== 'worker' && config.slack.mode !== 'console') {
     app = createSlackApp(config.slack, config.port, {
       dispatch: handle,
       healthy: async () => redis.status === 'ready' && (await redis.ping()) === 'PONG',
       log,
     });
-    await app.start(config.port);
-    log.info({ mode: config.slack.mode, port: config.port, role }, 'labops bot started');
+    const server = await app.start(config.port);
+    // HTTP mode returns its server, so PORT=0 (tests) can learn the port it got
+    httpPort = (server as { address?: () => { port: number } | null })?.address?.()?.port ?? config.port;
+    log.info({ mode: config.slack.mode, port: httpPort, role }, 'labops bot started');
     closers.unshift(() => app?.stop() ?? Promise.resolve());
   }
   closers.push(
     () => queue.close(),
     () => redis.quit(),
   );
-  const shutdown = once(async () => {
+  const stop = once(async () => {
     log.info('shutting down');
     for (const close of closers) await close().catch((err) => log.warn({ msg: (err as Error).message }, 'close failed'));
   });
-  process.once('SIGTERM', () => shutdown().then(() => process.exit(0)));
-  process.once('SIGINT', () => shutdown().then(() => process.exit(0)));
-
-  if (consoleMode && role === 'all') {
-    await runConsoleSession(config, redis, queue, handle);
-    await shutdown();
-  }
+  const consoleDone = consoleMode && role === 'all' ? runConsoleSession(config, redis, queue, handle, io) : undefined;
+  return { consoleDone, httpPort, stop };
 }
 
 async function runConsoleSession(
@@ -93,14 +103,15 @@ async function runConsoleSession(
   redis: Redis,
   queue: ReturnType<typeof createJobsQueue>,
   handle: (text: string, who: Requester) => ReturnType<typeof dispatch>,
+  io: LabopsIo,
 ) {
   const events = createJobsEvents(redis.duplicate(), config.queuePrefix);
   await events.waitUntilReady();
   await runConsole({
-    input: process.stdin,
-    write: (t) => process.stdout.write(t),
+    input: io.stdin,
+    write: (t) => io.stdout.write(t),
     dispatch: handle,
-    prompt: process.stdin.isTTY,
+    prompt: io.stdin.isTTY === true,
     waitForJob: async (id) => {
       const job = await Job.fromId(queue, id);
       if (!job) return `job ${id} vanished from the queue`;
@@ -138,15 +149,4 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
     return p;
   };
 }
-
-const role = (process.argv[2] ?? 'all') as Role;
-if (!['all', 'bot', 'worker'].includes(role)) {
-  process.stderr.write(`Unknown role "${role}": use bot, worker or nothing (both).\n`);
-  process.exit(2);
-}
-main(role).catch((err: Error) => {
-  const known = err instanceof ConfigError || err instanceof InventoryError;
-  process.stderr.write(`${known ? err.message : `labops failed to start: ${err.stack ?? err.message}`}\n`);
-  process.exit(known ? 2 : 1);
-});
 

@@ -1,0 +1,11 @@
+# labops: bot and workers share one image; the command picks the role (npm start | npm run bot | npm run worker).
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends openssh-client && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+COPY tsconfig.json ./
+COPY src ./src
+USER node
+ENV NODE_ENV=production
+CMD ["npm", "start"]

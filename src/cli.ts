@@ -1,0 +1,25 @@
+import { ConfigError, loadConfig } from './config.js';
+import { InventoryError } from './inventory/index.js';
+import { type Role, startLabops } from './main.js';
+
+/** Entry point of npm start / npm run bot / npm run worker. */
+async function run(): Promise<void> {
+  const role = (process.argv[2] ?? 'all') as Role;
+  if (!['all', 'bot', 'worker'].includes(role)) {
+    throw new ConfigError(`Unknown role "${role}": use bot, worker or nothing (both).`);
+  }
+  const labops = await startLabops(loadConfig(), role, { stdin: process.stdin, stdout: process.stdout });
+  const exit = (code: number) => labops.stop().then(() => process.exit(code));
+  process.once('SIGTERM', () => exit(0));
+  process.once('SIGINT', () => exit(0));
+  if (labops.consoleDone) {
+    await labops.consoleDone;
+    await exit(0);
+  }
+}
+
+run().catch((err: Error) => {
+  const known = err instanceof ConfigError || err instanceof InventoryError;
+  process.stderr.write(`${known ? err.message : `labops failed: ${err.stack ?? err.message}`}\n`);
+  process.exit(known ? 2 : 1);
+});

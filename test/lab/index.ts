@@ -1,0 +1,116 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeOffsetFile } from './chronyd.js';
+import { writeLabFiles } from './files.js';
+import { planHosts, UNSERVED_HOST } from './hosts.js';
+import { type LabProcess, stopLeftovers, stopProcesses } from './processes.js';
+import { checkRequirements } from './requirements.js';
+import { commandLogPath } from './sshd.js';
+import { assertAddressesFree, startDaemons, waitForSteadyState } from './start.js';
+
+export interface LabOptions {
+  /** Working dir for everything the lab writes (confs, keys, logs, pids), created if missing. */
+  dir: string;
+  /** First three octets of the loopback addresses to use, default '127.0.2'; hosts get .1, .2, ... */
+  net?: string;
+  /** Port every sshd listens on, default 2222. */
+  sshPort?: number;
+  /** Extra in-sync clients (client-extra-1..N), e.g. for benchmarks at 40 hosts; default 0. */
+  extraClients?: number;
+  /** How long to wait for every daemon to reach its steady state, default 20 000 ms. */
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LabHost {
+  /** The inventory host name, e.g. 'client-drift'. */
+  name: string;
+  address: string;
+  port: number;
+  /** What the host simulates, e.g. 'in-sync', 'drift', 'bad-host-key'. */
+  scenario: string;
+}
+
+/** A running simulated lab: sshds and chronyds on loopback addresses, and the files that describe them. */
+export interface Lab {
+  dir: string;
+  /** The Ansible YAML inventory it wrote. */
+  inventoryPath: string;
+  /** The OpenSSH known_hosts it wrote, half of its entries hashed. */
+  knownHostsPath: string;
+  /** Private key (ed25519, OpenSSH format) authorised on every host. */
+  keyPath: string;
+  hosts: LabHost[];
+  /** Changes the offset of ntp-fast while everything runs, e.g. 5 or 0 (seconds). */
+  setFastServerOffset(seconds: number): Promise<void>;
+  /** The file where a host records each command its sshd ran, one line each (newlines as \n). */
+  commandLogPath(host: string): string;
+  /** The daemons it runs, e.g. to measure their memory. */
+  processes(): { name: string; pid: number }[];
+  /** Kills everything it started (by PID); idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startLab(opts: LabOptions): Promise<Lab> {
+  checkRequirements();
+  const net = opts.net ?? '127.0.2';
+  const sshPort = opts.sshPort ?? 2222;
+  const extra = opts.extraClients ?? 0;
+  const log = opts.log ?? (() => {});
+  if (!/^127\.\d{1,3}\.\d{1,3}$/.test(net)) throw new Error(`lab: net must look like 127.0.2, got ${net}`);
+  if (!Number.isInteger(extra) || extra < 0 || 12 + extra >= UNSERVED_HOST)
+    throw new Error(`lab: extraClients must be 0..${UNSERVED_HOST - 13}, got ${extra}`);
+  const dir = resolve(opts.dir);
+  // sshd_config and chrony.conf take paths unquoted
+  if (/[\s"'\\]/.test(dir)) throw new Error(`lab: dir must not contain spaces or quotes: ${dir}`);
+  mkdirSync(dir, { recursive: true });
+  const registryPath = join(dir, 'lab.pids');
+  const stale = await stopLeftovers(registryPath, dir);
+  if (stale) log(`lab: stopped ${stale} processes left by a previous lab in ${dir}`);
+
+  const started = Date.now();
+  const files = await writeLabFiles(dir, planHosts(net, extra), { net, sshPort });
+  const procs: LabProcess[] = [];
+  try {
+    await assertAddressesFree(files, sshPort);
+    startDaemons(files, registryPath, procs);
+    await waitForSteadyState(files, procs, sshPort, opts.readyTimeoutMs ?? 20_000);
+  } catch (err) {
+    await stopProcesses(procs).catch(() => {});
+    throw err;
+  }
+  log(
+    `lab: ${files.hosts.length} hosts on ${net}.x:${sshPort}, ${procs.length} daemons, ready in ${Date.now() - started} ms`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  const hostDirs = new Map(files.hosts.map((h) => [h.plan.name, h.hostDir]));
+  return {
+    dir,
+    inventoryPath: files.inventoryPath,
+    knownHostsPath: files.knownHostsPath,
+    keyPath: files.keyPath,
+    hosts: files.hosts.map(({ plan }) => ({
+      name: plan.name,
+      address: plan.address,
+      port: sshPort,
+      scenario: plan.scenario,
+    })),
+    async setFastServerOffset(seconds) {
+      writeOffsetFile(files.offsetPath, seconds);
+    },
+    commandLogPath(host) {
+      const hostDir = hostDirs.get(host);
+      if (!hostDir) throw new Error(`lab: no host named ${host}`);
+      return commandLogPath(hostDir);
+    },
+    processes: () => procs.map(({ name, pid }) => ({ name, pid })),
+    stop() {
+      stopping ??= stopProcesses(procs).then(() => {
+        rmSync(registryPath, { force: true });
+        log('lab: stopped');
+      });
+      return stopping;
+    },
+  };
+}
