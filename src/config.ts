@@ -18,11 +18,16 @@ export const EnvSchema = z
       .default('redis://127.0.0.1:6379'),
     SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-')),
     SLACK_SIGNING_SECRET: optional(z.string().min(8, 'looks too short for a signing secret')),
-    SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-')),
+    SLACK_APP_TOKEN: optional(
+      z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-'),
+    ),
     SLACK_API_URL: optional(z.string().url('must be a URL such as https://slack.com/api/')),
     PORT: intFrom(3000, 0).pipe(z.number().max(65535, 'must be at most 65535')),
     LAB_INVENTORY: z.string().min(1).default('./inventory.yml'),
-    LAB_KNOWN_HOSTS: z.string().min(1).default(join(homedir(), '.ssh', 'known_hosts')),
+    LAB_KNOWN_HOSTS: z
+      .string()
+      .min(1)
+      .default(join(homedir(), '.ssh', 'known_hosts')),
     LAB_SSH_KEY: optional(z.string()),
     LAB_SSH_CONNECT_TIMEOUT_MS: intFrom(10_000, 100),
     LAB_SSH_COMMAND_TIMEOUT_MS: intFrom(30_000, 100),
@@ -41,7 +46,10 @@ export const EnvSchema = z
       .pipe(z.array(slackId)),
     LAB_DRIFT_WARN_MS: intFrom(50, 1),
     LAB_DRIFT_CRIT_MS: intFrom(500, 1),
-    LAB_QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore only').default('labops'),
+    LAB_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore only')
+      .default('labops'),
     LAB_WORKER_CONCURRENCY: intFrom(8, 1),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   })
@@ -54,10 +62,18 @@ export const EnvSchema = z
       });
     }
     if ((env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) && !env.SLACK_BOT_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when Slack is configured' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_BOT_TOKEN'],
+        message: 'is required when Slack is configured',
+      });
     }
     if (env.LAB_DRIFT_CRIT_MS <= env.LAB_DRIFT_WARN_MS) {
-      ctx.addIssue({ code: 'custom', path: ['LAB_DRIFT_CRIT_MS'], message: 'must be above LAB_DRIFT_WARN_MS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LAB_DRIFT_CRIT_MS'],
+        message: 'must be above LAB_DRIFT_WARN_MS',
+      });
     }
   });
 

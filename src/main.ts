@@ -9,9 +9,9 @@ import { createSlackApp } from './bot/slack-app.js';
 import { createConsoleSink } from './chat/console-sink.js';
 import type { ChatSink } from './chat/sink.js';
 import { createSlackSink } from './chat/slack-sink.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError } from './config.js';
 import { runConsole } from './console/console-adapter.js';
-import { InventoryError, loadInventory } from './inventory/index.js';
+import { loadInventory } from './inventory/index.js';
 import { createLogger } from './log/logger.js';
 import { createJobsEvents, createJobsQueue } from './queue/jobs-queue.js';
 import { SshPool } from './ssh/ssh-pool.js';
@@ -37,10 +37,15 @@ export interface Labops {
 export async function startLabops(config: Readonly<Config>, role: Role, io: LabopsIo): Promise<Labops> {
   const consoleMode = config.slack.mode === 'console';
   if (consoleMode && role === 'bot') {
-    throw new ConfigError('The console adapter runs bot and worker in one process: use `npm start` (no SLACK_BOT_TOKEN).');
+    throw new ConfigError(
+      'The console adapter runs bot and worker in one process: use `npm start` (no SLACK_BOT_TOKEN).',
+    );
   }
   const log = createLogger(config.logLevel ?? (consoleMode ? 'warn' : 'info'));
-  const inventory = await loadInventory(config.inventoryPath, { user: userInfo().username, keyPath: config.defaultKeyPath });
+  const inventory = await loadInventory(config.inventoryPath, {
+    user: userInfo().username,
+    keyPath: config.defaultKeyPath,
+  });
   const redis = await connectRedis(config.redisUrl);
   const queue = createJobsQueue(redis, config.queuePrefix);
   await queue.waitUntilReady();
@@ -50,7 +55,10 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     config.slack.mode === 'console'
       ? createConsoleSink((t) => io.stdout.write(t))
       : createSlackSink(
-          new WebClient(config.slack.botToken, config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+          new WebClient(
+            config.slack.botToken,
+            config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+          ),
         );
 
   let worker: Worker | undefined;
@@ -67,7 +75,10 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       settings: { drift: config.drift },
       log,
     });
-    closers.push(() => worker?.close() ?? Promise.resolve(), () => ssh.close());
+    closers.push(
+      () => worker?.close() ?? Promise.resolve(),
+      () => ssh.close(),
+    );
   }
 
   const deps = { inventory, queue, chat, log };
@@ -92,9 +103,11 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   );
   const stop = once(async () => {
     log.info('shutting down');
-    for (const close of closers) await close().catch((err) => log.warn({ msg: (err as Error).message }, 'close failed'));
+    for (const close of closers)
+      await close().catch((err) => log.warn({ msg: (err as Error).message }, 'close failed'));
   });
-  const consoleDone = consoleMode && role === 'all' ? runConsoleSession(config, redis, queue, handle, io) : undefined;
+  const consoleDone =
+    consoleMode && role === 'all' ? runConsoleSession(config, redis, queue, handle, io) : undefined;
   return { consoleDone, httpPort, stop };
 }
 
@@ -149,4 +162,3 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
     return p;
   };
 }
-

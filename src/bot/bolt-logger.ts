@@ -1,4 +1,4 @@
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from '../log/logger.js';
 
 /** Bolt logs through our pino logger, so there is one log stream with one redaction policy. */

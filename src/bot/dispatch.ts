@@ -58,6 +58,9 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
     target: parsed.target,
     reply: { channel: who.channel, messageTs, user: who.user },
   });
-  deps.log.info({ jobId: job.id, task: spec.task, user: who.user, channel: who.channel, target: parsed.target }, 'job queued');
+  deps.log.info(
+    { jobId: job.id, task: spec.task, user: who.user, channel: who.channel, target: parsed.target },
+    'job queued',
+  );
   return { kind: 'job', jobId: job.id as string, messageTs };
 }

@@ -30,15 +30,21 @@ export const echo = (s: string) => {
 
 /** Parses the text after "/lab". Pure; every error says what is valid. */
 export function parseCommand(text: string): ParsedCommand {
-  if (text.length > MAX_TEXT) throw new UserInputError(`That command is too long (${text.length} characters). Try \`/lab help\`.`);
+  if (text.length > MAX_TEXT)
+    throw new UserInputError(`That command is too long (${text.length} characters). Try \`/lab help\`.`);
   const tokens = text.trim().split(/\s+/).filter(Boolean);
-  if (tokens.length === 0 || (tokens.length === 1 && ['help', '-h', '--help', '?'].includes(tokens[0] ?? ''))) {
+  if (
+    tokens.length === 0 ||
+    (tokens.length === 1 && ['help', '-h', '--help', '?'].includes(tokens[0] ?? ''))
+  ) {
     return { kind: 'help' };
   }
   const lower = tokens.map((t) => t.toLowerCase());
   const spec = COMMANDS.find((c) => c.words.every((w, i) => lower[i] === w));
   if (!spec) {
-    throw new UserInputError(`Unknown command \`${echo(tokens.join(' '))}\`. Commands: ${usagesOf(COMMANDS)}.`);
+    throw new UserInputError(
+      `Unknown command \`${echo(tokens.join(' '))}\`. Commands: ${usagesOf(COMMANDS)}.`,
+    );
   }
   const args = tokens.slice(spec.words.length);
   if (args.length > 1) {

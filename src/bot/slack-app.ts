@@ -52,7 +52,9 @@ export function createSlackApp(slack: SlackConfig, port: number, deps: SlackAppD
       deps.log.error({ err, user: who.user }, 'command failed before it was queued');
       result = {
         kind: 'reply',
-        message: { text: 'labops could not queue that command (its job queue does not answer). Try again in a minute; if it persists, tell the lab admins to check Redis.' },
+        message: {
+          text: 'labops could not queue that command (its job queue does not answer). Try again in a minute; if it persists, tell the lab admins to check Redis.',
+        },
       };
     }
     if (result.kind === 'reply') {

@@ -13,7 +13,12 @@ export function createSlackSink(client: WebClient): ChatSink {
       await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks ?? [] });
     },
     async reply(channel, threadTs, message) {
-      await client.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks });
+      await client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: message.text,
+        blocks: message.blocks,
+      });
     },
   };
 }

@@ -19,7 +19,10 @@ export function buildInventory(root: GroupNode, defaults: Defaults): Inventory {
     members.set(name, set);
     if (trail.includes(name)) return set; // a group inside itself: Ansible refuses too, we stop here
     const known = groupVars.get(name);
-    groupVars.set(name, { depth: Math.min(depth, known?.depth ?? depth), vars: { ...known?.vars, ...node.vars } });
+    groupVars.set(name, {
+      depth: Math.min(depth, known?.depth ?? depth),
+      vars: { ...known?.vars, ...node.vars },
+    });
     for (const [host, vars] of Object.entries(node.hosts ?? {})) {
       set.add(host);
       hostVars.set(host, { ...hostVars.get(host), ...vars });

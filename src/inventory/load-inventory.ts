@@ -1,14 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { buildInventory } from './build-inventory.js';
-import { InventoryFile, type Inventory } from './schema.js';
+import { type Inventory, InventoryFile } from './schema.js';
 
 export class InventoryError extends Error {
   override readonly name = 'InventoryError';
 }
 
 /** Parses inventory YAML text; errors name the file and the path of the bad key. */
-export function parseInventory(text: string, source: string, defaults: { user: string; keyPath?: string }): Inventory {
+export function parseInventory(
+  text: string,
+  source: string,
+  defaults: { user: string; keyPath?: string },
+): Inventory {
   let doc: unknown;
   try {
     doc = parse(text);
@@ -26,7 +30,10 @@ export function parseInventory(text: string, source: string, defaults: { user: s
   return buildInventory(parsed.data.all, defaults);
 }
 
-export async function loadInventory(path: string, defaults: { user: string; keyPath?: string }): Promise<Inventory> {
+export async function loadInventory(
+  path: string,
+  defaults: { user: string; keyPath?: string },
+): Promise<Inventory> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

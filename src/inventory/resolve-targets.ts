@@ -8,7 +8,11 @@ export interface Targets {
 }
 
 /** "all" (or nothing), a group name, or a host name. Groups win over hosts of the same name, as in Ansible. */
-export function resolveTargets(inventory: Inventory, target: string | undefined, fallbackGroup = 'all'): Targets {
+export function resolveTargets(
+  inventory: Inventory,
+  target: string | undefined,
+  fallbackGroup = 'all',
+): Targets {
   const name = target ?? fallbackGroup;
   const group = inventory.groups.get(name);
   if (group) {

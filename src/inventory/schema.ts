@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
-const hostname = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const hostname =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** Host variables labops understands; any other key is kept as it is for later capabilities. */
 export const HostVars = z
@@ -21,7 +22,9 @@ export const HostVars = z
   .passthrough();
 export type HostVars = z.infer<typeof HostVars>;
 
-const Hosts = z.record(z.string().regex(NAME_PATTERN, 'is not a valid host name'), HostVars.nullish()).nullish();
+const Hosts = z
+  .record(z.string().regex(NAME_PATTERN, 'is not a valid host name'), HostVars.nullish())
+  .nullish();
 
 export interface GroupNode {
   hosts?: Record<string, HostVars | null | undefined> | null;
@@ -33,7 +36,9 @@ export const GroupNode: z.ZodType<GroupNode> = z.lazy(() =>
     .object({
       hosts: Hosts,
       vars: HostVars.nullish(),
-      children: z.record(z.string().regex(NAME_PATTERN, 'is not a valid group name'), GroupNode.nullish()).nullish(),
+      children: z
+        .record(z.string().regex(NAME_PATTERN, 'is not a valid group name'), GroupNode.nullish())
+        .nullish(),
     })
     .passthrough(),
 );

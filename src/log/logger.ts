@@ -10,7 +10,10 @@ export function createLogger(level: string): Logger {
   return pino(
     {
       level,
-      redact: { paths: ['*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.privateKey'], censor: '[redacted]' },
+      redact: {
+        paths: ['*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.privateKey'],
+        censor: '[redacted]',
+      },
     },
     pino.destination(2),
   );

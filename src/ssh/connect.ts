@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { type Socket, connect as tcpConnect } from 'node:net';
 import { NodeSSH } from 'node-ssh';
 import { HostError } from '../errors.js';
 import type { InventoryHost } from '../inventory/index.js';

@@ -184,7 +184,9 @@ function runCommand(
       timeoutMs,
     );
     const onAbort = () =>
-      stop(new HostError(host.name, 'command-failed', 'cancelled', 'The job was cancelled; nothing else to do.'));
+      stop(
+        new HostError(host.name, 'command-failed', 'cancelled', 'The job was cancelled; nothing else to do.'),
+      );
     signal?.addEventListener('abort', onAbort, { once: true });
     ssh
       .execCommand(command, {

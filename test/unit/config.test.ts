@@ -15,7 +15,11 @@ describe('loadConfig', () => {
   });
 
   it('picks HTTP mode with a bot token and signing secret, Socket Mode with an app token', () => {
-    const http = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-123', SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    const http = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'secret-123',
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    });
     expect(http.slack).toMatchObject({ mode: 'http', botToken: 'xoxb-1', apiUrl: 'http://127.0.0.1:9/api/' });
     const socket = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
     expect(socket.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1' });
@@ -48,7 +52,9 @@ describe('loadConfig', () => {
   });
 
   it('requires a signing secret in HTTP mode', () => {
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET: is required in HTTP mode/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(
+      /SLACK_SIGNING_SECRET: is required in HTTP mode/,
+    );
   });
 
   it('requires the bot token when only an app token is given', () => {

@@ -8,13 +8,22 @@ describe('parseCommand', () => {
   });
 
   it('reads ntp status with and without a target, case-insensitive words', () => {
-    expect(parseCommand('ntp status')).toMatchObject({ kind: 'task', spec: { task: 'ntp.status' }, target: undefined });
-    expect(parseCommand(' NTP   Status  ntp_clients ')).toMatchObject({ kind: 'task', target: 'ntp_clients' });
+    expect(parseCommand('ntp status')).toMatchObject({
+      kind: 'task',
+      spec: { task: 'ntp.status' },
+      target: undefined,
+    });
+    expect(parseCommand(' NTP   Status  ntp_clients ')).toMatchObject({
+      kind: 'task',
+      target: 'ntp_clients',
+    });
     expect(parseCommand('ntp status controller')).toMatchObject({ target: 'controller' });
   });
 
   it('refuses unknown commands, extra arguments and hostile targets with what is valid', () => {
-    expect(() => parseCommand('reboot everything')).toThrow(/Unknown command `reboot everything`.*\/lab ntp status/);
+    expect(() => parseCommand('reboot everything')).toThrow(
+      /Unknown command `reboot everything`.*\/lab ntp status/,
+    );
     expect(() => parseCommand('ntp status a b')).toThrow(/Too many arguments. Usage: `\/lab ntp status/);
     for (const bad of ['$(reboot)', 'a;b', '../etc', '`id`', 'ho st|x', '-rf', 'ünïcode']) {
       expect(() => parseCommand(`ntp status ${bad}`)).toThrow(UserInputError);

@@ -35,11 +35,19 @@ describe('parseInventory', () => {
 
   it('merges vars outer group first, host last, and keeps unknown keys', () => {
     const controller = inv.hosts.get('controller');
-    expect(controller).toMatchObject({ address: '10.0.0.100', port: 22, user: 'root', keyPath: '/keys/default' });
+    expect(controller).toMatchObject({
+      address: '10.0.0.100',
+      port: 22,
+      user: 'root',
+      keyPath: '/keys/default',
+    });
     expect(controller?.vars.openstack_ext_iface).toBe('ens33');
     expect(inv.hosts.get('ntp1')).toMatchObject({ address: '192.168.178.44', port: 2222 });
     expect(inv.hosts.get('ntp1')?.vars.ntp_local_stratum).toBe(3);
-    expect(inv.hosts.get('compute1')).toMatchObject({ keyPath: '/keys/compute', address: 'compute1.lab.example' });
+    expect(inv.hosts.get('compute1')).toMatchObject({
+      keyPath: '/keys/compute',
+      address: 'compute1.lab.example',
+    });
   });
 
   it('uses the host name as address when ansible_host is missing', () => {
@@ -55,9 +63,13 @@ describe('parseInventory', () => {
 
   it('names the path of a bad key', () => {
     const bad = 'all:\n  children:\n    ntp_clients:\n      hosts:\n        c1: { ansible_port: seventy }\n';
-    expect(() => parseInventory(bad, 'inv.yml', defaults)).toThrow(/inv\.yml.*\n.*all\.children\.ntp_clients\.hosts\.c1\.ansible_port/);
+    expect(() => parseInventory(bad, 'inv.yml', defaults)).toThrow(
+      /inv\.yml.*\n.*all\.children\.ntp_clients\.hosts\.c1\.ansible_port/,
+    );
     const badHost = 'all:\n  hosts:\n    c1: { ansible_host: "a b; rm -rf /" }\n';
-    expect(() => parseInventory(badHost, 'inv.yml', defaults)).toThrow(/all\.hosts\.c1\.ansible_host: must be an IP address or a DNS name/);
+    expect(() => parseInventory(badHost, 'inv.yml', defaults)).toThrow(
+      /all\.hosts\.c1\.ansible_host: must be an IP address or a DNS name/,
+    );
   });
 
   it('rejects YAML errors and a missing all: key', () => {
@@ -76,6 +88,8 @@ describe('resolveTargets', () => {
   });
   it('says what is valid for an unknown target', () => {
     expect(() => resolveTargets(inv, 'nope')).toThrow(UserInputError);
-    expect(() => resolveTargets(inv, 'nope')).toThrow(/Unknown target `nope`.*ntp_clients.*ntp_servers.*compute1/);
+    expect(() => resolveTargets(inv, 'nope')).toThrow(
+      /Unknown target `nope`.*ntp_clients.*ntp_servers.*compute1/,
+    );
   });
 });

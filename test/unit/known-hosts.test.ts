@@ -57,7 +57,11 @@ describe('known_hosts', () => {
   });
 
   it('offers only the key algorithms known for the host', () => {
-    expect(hostKeyAlgorithms(entriesFor(entries, '10.0.0.7'))).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(hostKeyAlgorithms(entriesFor(entries, '10.0.0.7'))).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+    ]);
     expect(hostKeyAlgorithms(entriesFor(entries, 'controller'))).toEqual(['ssh-ed25519']);
     expect(hostKeyAlgorithms(entriesFor(entries, '10.0.0.9'))).toEqual([]);
   });

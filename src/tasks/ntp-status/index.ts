@@ -5,7 +5,12 @@ import { ReplyTarget, TargetName } from '../reply-target.js';
 import { defineTask } from '../task.js';
 import { checkHost } from './check-host.js';
 import type { NtpHostStatus } from './classify.js';
-import { renderNtpProgress, renderNtpSummary, renderSourcesThread } from './render-ntp-status.js';
+import {
+  countStates,
+  renderNtpProgress,
+  renderNtpSummary,
+  renderSourcesThread,
+} from './render-ntp-status.js';
 
 export const NtpStatusPayload = z.object({
   target: TargetName.optional(),
@@ -25,7 +30,8 @@ export const ntpStatusTask = defineTask({
     const targets = resolveTargets(inventory, payload.target);
     const { channel } = payload.reply;
     const total = targets.hosts.length;
-    const ts = payload.reply.messageTs ?? (await chat.post(channel, renderNtpProgress(total, [], targets.label))).ts;
+    const ts =
+      payload.reply.messageTs ?? (await chat.post(channel, renderNtpProgress(total, [], targets.label))).ts;
 
     const done: NtpHostStatus[] = [];
     const progress = createThrottle((snapshot: NtpHostStatus[]) => {
@@ -33,7 +39,7 @@ export const ntpStatusTask = defineTask({
     }, UPDATE_INTERVAL_MS);
     await Promise.all(
       targets.hosts.map(async (host) => {
-        const status = await checkHost(ssh, host, { thresholds: settings.drift, signal });
+        const status = await checkHost(ssh, host, settings.drift, signal);
         done.push(status);
         if (done.length < total) progress.push([...done]);
       }),
@@ -44,12 +50,14 @@ export const ntpStatusTask = defineTask({
     await chat.update(channel, ts, renderNtpSummary(done, targets.label, Date.now() - started));
     for (const message of renderSourcesThread(done)) await chat.reply(channel, ts, message);
     log.info({ hosts: total, states: countStates(done) }, 'ntp status done');
-    return { target: targets.label, hosts: done.map(({ host, state, offsetSeconds, errorCode }) => ({ host, state, offsetSeconds, errorCode })) };
+    return {
+      target: targets.label,
+      hosts: done.map(({ host, state, offsetSeconds, errorCode }) => ({
+        host,
+        state,
+        offsetSeconds,
+        errorCode,
+      })),
+    };
   },
 });
-
-function countStates(statuses: NtpHostStatus[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const s of statuses) counts[s.state] = (counts[s.state] ?? 0) + 1;
-  return counts;
-}
