@@ -40,6 +40,8 @@ async function demo(): Promise<void> {
   process.once('SIGINT', () => stop().then(() => process.exit(130)));
   await labops.consoleDone;
   await stop();
+  say('Demo over: the lab and everything it started are stopped.');
+  process.exit(0); // stdin may still hold the event loop open
 }
 
 demo().catch((err: Error) => {

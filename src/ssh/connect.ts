@@ -29,7 +29,7 @@ function openSocket(host: InventoryHost, timeoutMs: number): Promise<Socket> {
         new HostError(
           host.name,
           'timeout',
-          `unreachable: no answer from ${where(host)} within ${timeoutMs / 1000} s`,
+          `no answer from ${where(host)} within ${timeoutMs / 1000} s`,
           'Check that the host is powered on and reachable from the labops worker.',
         ),
       );
@@ -46,7 +46,7 @@ function openSocket(host: InventoryHost, timeoutMs: number): Promise<Socket> {
         new HostError(
           host.name,
           'unreachable',
-          `unreachable: ${refused ? 'connection refused' : (err.code ?? err.message)} (${where(host)})`,
+          `${refused ? 'connection refused' : (err.code ?? err.message)} (${where(host)})`,
           refused
             ? `Check that sshd runs on ${host.name} and listens on port ${host.port}.`
             : `Check the address of ${host.name} in the inventory and the network path to it.`,
@@ -86,7 +86,7 @@ export async function connectHost(host: InventoryHost, opts: ConnectOptions): Pr
     throw new HostError(
       host.name,
       'hostkey-unknown',
-      `host key unknown: ${opts.knownHostsPath} has no key for ${name}; not connecting`,
+      `${opts.knownHostsPath} has no key for ${name}; not connecting`,
       `Verify the host's fingerprint, then add it (ssh-keyscan -p ${host.port} ${host.address} >> ${opts.knownHostsPath}).`,
     );
   }
@@ -127,7 +127,7 @@ function mapConnectError(
     return new HostError(
       host.name,
       'hostkey-mismatch',
-      `host key mismatch: ${where(host)} presented a key that differs from ${opts.knownHostsPath}; not connecting`,
+      `${where(host)} presented a key that differs from ${opts.knownHostsPath}; not connecting`,
       'Someone may be intercepting, or the host was reinstalled. Check its fingerprint on the console, then replace the entry (ssh-keygen -R).',
     );
   }
@@ -135,7 +135,7 @@ function mapConnectError(
     return new HostError(
       host.name,
       'auth',
-      `authentication failed for ${host.user}@${where(host)} with key ${host.keyPath}`,
+      `${host.user}@${where(host)} refused the key ${host.keyPath}`,
       `Authorise the key for ${host.user} on ${host.name} (~/.ssh/authorized_keys), or fix ansible_user / ansible_ssh_private_key_file.`,
     );
   }
@@ -143,7 +143,7 @@ function mapConnectError(
     return new HostError(
       host.name,
       'timeout',
-      `unreachable: ${where(host)} accepted TCP but SSH did not answer within ${opts.connectTimeoutMs / 1000} s`,
+      `${where(host)} accepted TCP but SSH did not answer within ${opts.connectTimeoutMs / 1000} s`,
       `Check sshd on ${host.name} (it may be hung or overloaded).`,
     );
   }

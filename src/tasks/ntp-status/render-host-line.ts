@@ -15,7 +15,7 @@ export const STATE_EMOJI: Readonly<Record<NtpState, string>> = {
 
 const ERROR_LABEL: Readonly<Record<HostErrorCode, string>> = {
   unreachable: 'unreachable',
-  timeout: 'timed out',
+  timeout: 'unreachable (timed out)',
   auth: 'authentication failed',
   'hostkey-mismatch': 'host key mismatch',
   'hostkey-unknown': 'host key unknown',
