@@ -47,8 +47,9 @@ export const ntpStatusTask = defineTask({
     progress.cancel();
     await progress.flush();
 
-    await chat.update(channel, ts, renderNtpSummary(done, targets.label, Date.now() - started));
+    // thread first, summary last: once the summary shows, everything it points to is there
     for (const message of renderSourcesThread(done)) await chat.reply(channel, ts, message);
+    await chat.update(channel, ts, renderNtpSummary(done, targets.label, Date.now() - started));
     log.info({ hosts: total, states: countStates(done) }, 'ntp status done');
     return {
       target: targets.label,
