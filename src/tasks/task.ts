@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ChatMessage } from '../chat/message.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
@@ -20,10 +21,24 @@ export interface TaskContext<P> {
   settings: TaskSettings;
 }
 
+/**
+ * What a changing command proposes before anything changes. The worker shows `message` with Confirm/Cancel
+ * buttons, keeps the plan for 10 minutes, and runs the task's `run` only after an admin confirms.
+ */
+export interface Plan {
+  message: ChatMessage;
+  /** The hosts the change touches: one change at a time per host. */
+  hosts: string[];
+  /** Nothing to do: shown without buttons, and nothing is kept. */
+  empty?: boolean;
+}
+
 /** One capability: a job name, the schema of its payload and what running it does. */
 export interface Task<S extends z.ZodTypeAny = z.ZodTypeAny> {
   name: string;
   payload: S;
+  /** Present on changing tasks: read-only look at what run would change. */
+  plan?(ctx: TaskContext<z.infer<S>>): Promise<Plan>;
   run(ctx: TaskContext<z.infer<S>>): Promise<unknown>;
 }
 
