@@ -4,7 +4,9 @@ import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { Job, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { type ConfirmDeps, cancelPlan, confirmPlan } from './bot/confirm.js';
 import { dispatch, type Requester } from './bot/dispatch.js';
+import { isAdmin } from './bot/permissions.js';
 import { createSlackApp } from './bot/slack-app.js';
 import { createConsoleSink } from './chat/console-sink.js';
 import type { ChatSink } from './chat/sink.js';
@@ -13,7 +15,9 @@ import { type Config, ConfigError } from './config.js';
 import { runConsole } from './console/console-adapter.js';
 import { loadInventory } from './inventory/index.js';
 import { createLogger } from './log/logger.js';
+import { HostLocks } from './queue/host-locks.js';
 import { createJobsEvents, createJobsQueue } from './queue/jobs-queue.js';
+import { PlanStore } from './queue/plan-store.js';
 import { SshPool } from './ssh/ssh-pool.js';
 import { ALL_TASKS } from './tasks/index.js';
 import { createTaskWorker } from './workers/task-worker.js';
@@ -50,6 +54,11 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const queue = createJobsQueue(redis, config.queuePrefix);
   await queue.waitUntilReady();
 
+  const plans = new PlanStore(redis, config.queuePrefix);
+  const locks = new HostLocks(redis, config.queuePrefix);
+  // the console operator runs labops on a machine that holds the lab's SSH key: they are the admin
+  const admin = (user: string) => consoleMode || isAdmin(config.admins, user);
+
   const closers: Array<() => Promise<unknown>> = [];
   const chat: ChatSink =
     config.slack.mode === 'console'
@@ -72,6 +81,8 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       inventory: () => inventory,
       ssh,
       chat,
+      plans,
+      locks,
       settings: { drift: config.drift },
       log,
     });
@@ -81,13 +92,25 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     );
   }
 
-  const deps = { inventory, queue, chat, log };
+  const deps = { inventory, queue, chat, locks, isAdmin: admin, log };
   const handle = (text: string, who: Requester) => dispatch(text, who, deps);
+  const confirmDeps: ConfirmDeps = {
+    plans,
+    locks,
+    queue,
+    chat,
+    isAdmin: admin,
+    mention: (user) => (consoleMode ? user : `<@${user}>`),
+    log,
+  };
+  const decide = (planId: string, user: string, yes: boolean) =>
+    (yes ? confirmPlan : cancelPlan)(planId, user, confirmDeps);
   let app: App | undefined;
   let httpPort: number | undefined;
   if (role !== 'worker' && config.slack.mode !== 'console') {
     app = createSlackApp(config.slack, config.port, {
       dispatch: handle,
+      decide,
       healthy: async () => redis.status === 'ready' && (await redis.ping()) === 'PONG',
       log,
     });
@@ -107,7 +130,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       await close().catch((err) => log.warn({ msg: (err as Error).message }, 'close failed'));
   });
   const consoleDone =
-    consoleMode && role === 'all' ? runConsoleSession(config, redis, queue, handle, io) : undefined;
+    consoleMode && role === 'all' ? runConsoleSession(config, redis, queue, handle, decide, io) : undefined;
   return { consoleDone, httpPort, stop };
 }
 
@@ -116,6 +139,7 @@ async function runConsoleSession(
   redis: Redis,
   queue: ReturnType<typeof createJobsQueue>,
   handle: (text: string, who: Requester) => ReturnType<typeof dispatch>,
+  decide: (planId: string, user: string, yes: boolean) => ReturnType<typeof dispatch>,
   io: LabopsIo,
 ) {
   const events = createJobsEvents(redis.duplicate(), config.queuePrefix);
@@ -124,13 +148,14 @@ async function runConsoleSession(
     input: io.stdin,
     write: (t) => io.stdout.write(t),
     dispatch: handle,
+    decide,
     prompt: io.stdin.isTTY === true,
     waitForJob: async (id) => {
       const job = await Job.fromId(queue, id);
-      if (!job) return `job ${id} vanished from the queue`;
+      if (!job) return { failure: `job ${id} vanished from the queue` };
       return job.waitUntilFinished(events).then(
-        () => undefined,
-        (err: Error) => err.message,
+        (result: { planId?: string } | undefined) => ({ planId: result?.planId }),
+        (err: Error) => ({ failure: err.message }),
       );
     },
   });

@@ -4,8 +4,11 @@ import type { ChatSink } from '../chat/sink.js';
 import { UserInputError } from '../errors.js';
 import { type Inventory, resolveTargets } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
+import type { HostLocks } from '../queue/host-locks.js';
 import { parseCommand } from './grammar.js';
+import { refusal } from './permissions.js';
 import { renderHelp } from './render-help.js';
+import { renderPlanning } from './render-plan.js';
 import { renderStarted } from './render-started.js';
 
 export interface Requester {
@@ -15,12 +18,14 @@ export interface Requester {
 
 export type DispatchResult =
   | { kind: 'reply'; message: ChatMessage }
-  | { kind: 'job'; jobId: string; messageTs: string };
+  | { kind: 'job'; jobId: string; messageTs: string; awaitsConfirmation?: boolean };
 
 export interface DispatchDeps {
   inventory: Inventory;
   queue: Pick<Queue, 'add'>;
   chat: Pick<ChatSink, 'post'>;
+  locks: Pick<HostLocks, 'holderOf'>;
+  isAdmin(user: string): boolean;
   log: Logger;
 }
 
@@ -42,9 +47,27 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
     throw err;
   }
   const { spec } = parsed;
+  const command = ['/lab', ...spec.words, ...(parsed.target ? [parsed.target] : [])].join(' ');
+  if (spec.changes) {
+    if (!deps.isAdmin(who.user)) {
+      deps.log.warn({ user: who.user, channel: who.channel, command }, 'refused: not an admin');
+      return ephemeral(refusal(spec.words.join(' ')));
+    }
+    const holder = await deps.locks.holderOf(targets.hosts.map((h) => h.name));
+    if (holder) {
+      return ephemeral(
+        `A change is already running on ${targets.label} (job ${holder}). Wait for it to finish.`,
+      );
+    }
+  }
+  const phase = spec.changes ? 'plan' : (spec.phase ?? 'run');
+  const first =
+    phase === 'run'
+      ? renderStarted(spec.words, targets)
+      : renderPlanning(command, targets.label, targets.hosts.length);
   let messageTs: string;
   try {
-    ({ ts: messageTs } = await deps.chat.post(who.channel, renderStarted(spec.words, targets)));
+    ({ ts: messageTs } = await deps.chat.post(who.channel, first));
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
     deps.log.warn({ channel: who.channel, code }, 'cannot post the start message');
@@ -57,10 +80,12 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
   const job = await deps.queue.add(spec.task, {
     target: parsed.target,
     reply: { channel: who.channel, messageTs, user: who.user },
+    phase,
+    command,
   });
   deps.log.info(
     { jobId: job.id, task: spec.task, user: who.user, channel: who.channel, target: parsed.target },
     'job queued',
   );
-  return { kind: 'job', jobId: job.id as string, messageTs };
+  return { kind: 'job', jobId: job.id as string, messageTs, awaitsConfirmation: phase === 'plan' };
 }

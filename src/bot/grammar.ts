@@ -7,6 +7,10 @@ export interface CommandSpec {
   usage: string;
   summary: string;
   task: string;
+  /** Changes lab hosts: admins only, and nothing runs before an admin confirms the task's plan. */
+  changes?: boolean;
+  /** 'preview': run the task's plan only and show it, without buttons (e.g. /lab ntp plan). */
+  phase?: 'preview';
 }
 
 export const COMMANDS: readonly CommandSpec[] = [

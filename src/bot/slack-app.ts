@@ -3,11 +3,14 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log/logger.js';
 import { boltLogger } from './bolt-logger.js';
 import type { DispatchResult, Requester } from './dispatch.js';
+import { CANCEL_ACTION, CONFIRM_ACTION } from './render-plan.js';
 
 type SlackConfig = Exclude<Config['slack'], { mode: 'console' }>;
 
 export interface SlackAppDeps {
   dispatch(text: string, who: Requester): Promise<DispatchResult>;
+  /** Confirm (yes) or Cancel a plan from its buttons. */
+  decide(planId: string, user: string, yes: boolean): Promise<DispatchResult>;
   /** True once Redis and the queues answer. */
   healthy(): Promise<boolean>;
   log: Logger;
@@ -61,6 +64,33 @@ export function createSlackApp(slack: SlackConfig, port: number, deps: SlackAppD
       await respond({ response_type: 'ephemeral', text: result.message.text, blocks: result.message.blocks });
     }
   });
+  for (const [action, yes] of [
+    [CONFIRM_ACTION, true],
+    [CANCEL_ACTION, false],
+  ] as const) {
+    app.action(
+      { type: 'block_actions', action_id: action },
+      async ({ ack, body, action: clicked, respond }) => {
+        await ack();
+        const planId = clicked.type === 'button' ? (clicked.value ?? '') : '';
+        let result: DispatchResult;
+        try {
+          result = await deps.decide(planId, body.user.id, yes);
+        } catch (err) {
+          deps.log.error({ err, user: body.user.id, planId }, 'confirm/cancel failed');
+          result = {
+            kind: 'reply',
+            message: {
+              text: 'labops could not act on that click (its queue does not answer). Try again in a minute.',
+            },
+          };
+        }
+        if (result.kind === 'reply') {
+          await respond({ response_type: 'ephemeral', replace_original: false, text: result.message.text });
+        }
+      },
+    );
+  }
   app.error(async (err) => {
     deps.log.error({ code: err.code, msg: err.message }, 'Slack listener error');
   });

@@ -1,0 +1,81 @@
+import type { Queue } from 'bullmq';
+import type { ChatSink } from '../chat/sink.js';
+import type { Logger } from '../log/logger.js';
+import type { HostLocks } from '../queue/host-locks.js';
+import { applyJobId } from '../queue/job-envelope.js';
+import type { PlanStore } from '../queue/plan-store.js';
+import type { DispatchResult } from './dispatch.js';
+import { refusal } from './permissions.js';
+import { renderRunning, withOutcome } from './render-plan.js';
+
+export interface ConfirmDeps {
+  plans: PlanStore;
+  locks: HostLocks;
+  queue: Pick<Queue, 'add'>;
+  chat: Pick<ChatSink, 'post' | 'update'>;
+  isAdmin(user: string): boolean;
+  /** How a user is named in messages: <@U123> in Slack. */
+  mention(user: string): string;
+  log: Logger;
+}
+
+const reply = (text: string): DispatchResult => ({ kind: 'reply', message: { text } });
+
+function gone(result: { reason: 'expired' } | { reason: 'handled'; outcome: string }): DispatchResult {
+  return reply(
+    result.reason === 'expired'
+      ? 'This plan expired (plans are kept 10 minutes) and nothing was run. Run the command again for a fresh plan.'
+      : `This plan was already handled (${result.outcome}); nothing more was started.`,
+  );
+}
+
+/** An admin's Confirm: takes the hosts' locks, claims the plan once, queues its run. Shared by Slack and console. */
+export async function confirmPlan(planId: string, user: string, deps: ConfirmDeps): Promise<DispatchResult> {
+  const plan = await deps.plans.get(planId);
+  if (!plan) return gone(await deps.plans.whyGone(planId));
+  if (!deps.isAdmin(user)) {
+    deps.log.warn({ user, planId, command: plan.command }, 'confirm refused: not an admin');
+    return reply(refusal(plan.command.replace(/^\/lab /, '')));
+  }
+  const owner = applyJobId(planId);
+  const holder = await deps.locks.acquire(plan.hosts, owner);
+  if (holder) {
+    return reply(
+      `Another change is running on these hosts (job ${holder}). Confirm again when it has finished.`,
+    );
+  }
+  const by = deps.mention(user);
+  const claim = await deps.plans.claim(planId, `confirmed by ${by}`);
+  if (!claim.ok) {
+    if (claim.reason === 'expired') await deps.locks.release(plan.hosts, owner);
+    return gone(claim); // a second click: the first one runs it
+  }
+  await deps.chat.update(plan.channel, plan.messageTs, withOutcome(plan.message, `✅ Confirmed by ${by}.`));
+  const { ts } = await deps.chat.post(plan.channel, renderRunning(plan.command, by));
+  const reply_ = { channel: plan.channel, messageTs: ts, user };
+  await deps.queue.add(
+    plan.task,
+    { ...plan.data, reply: reply_, phase: 'apply', planId, hosts: plan.hosts, command: plan.command },
+    { jobId: owner },
+  );
+  deps.log.info({ user, planId, task: plan.task, hosts: plan.hosts }, 'plan confirmed');
+  return { kind: 'job', jobId: owner, messageTs: ts };
+}
+
+/** Cancel: the requester or an admin. Nothing ran, nothing will. */
+export async function cancelPlan(planId: string, user: string, deps: ConfirmDeps): Promise<DispatchResult> {
+  const plan = await deps.plans.get(planId);
+  if (plan && plan.requestedBy !== user && !deps.isAdmin(user)) {
+    return reply('Only the admin who asked for this plan, or another admin, can cancel it.');
+  }
+  const by = deps.mention(user);
+  const claim = await deps.plans.claim(planId, `cancelled by ${by}`);
+  if (!claim.ok) return gone(claim);
+  await deps.chat.update(
+    claim.plan.channel,
+    claim.plan.messageTs,
+    withOutcome(claim.plan.message, `✖️ Cancelled by ${by}; nothing was changed.`),
+  );
+  deps.log.info({ user, planId, task: claim.plan.task }, 'plan cancelled');
+  return reply('Cancelled; nothing was changed.');
+}
