@@ -63,7 +63,7 @@ export class SshPool {
 
   private async execOnce(host: InventoryHost, command: string, opts: ExecOptions): Promise<ExecResult> {
     const key = keyOf(host);
-    const { pooled, fresh } = await this.acquire(host, key);
+    const { pooled, fresh } = this.acquire(host, key);
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs;
     try {
       const ssh = await pooled.ssh;
@@ -83,7 +83,7 @@ export class SshPool {
     }
   }
 
-  private async acquire(host: InventoryHost, key: string): Promise<{ pooled: Pooled; fresh: boolean }> {
+  private acquire(host: InventoryHost, key: string): { pooled: Pooled; fresh: boolean } {
     if (this.closed) throw new Error('SSH pool is closed');
     const existing = this.conns.get(key);
     if (existing) {
@@ -91,14 +91,16 @@ export class SshPool {
       existing.busy++;
       return { pooled: existing, fresh: false };
     }
-    const knownHosts = await this.loadKnownHosts();
+    // registered before any await, so concurrent commands to a host share one connection
     const pooled: Pooled = {
       busy: 1,
-      ssh: connectHost(host, {
-        knownHosts,
-        knownHostsPath: this.opts.knownHostsPath,
-        connectTimeoutMs: this.opts.connectTimeoutMs,
-      }),
+      ssh: this.loadKnownHosts().then((knownHosts) =>
+        connectHost(host, {
+          knownHosts,
+          knownHostsPath: this.opts.knownHostsPath,
+          connectTimeoutMs: this.opts.connectTimeoutMs,
+        }),
+      ),
     };
     this.conns.set(key, pooled);
     pooled.ssh.then(
