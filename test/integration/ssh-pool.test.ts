@@ -1,16 +1,24 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HostError } from '../../src/errors.js';
 import { type InventoryHost, loadInventory } from '../../src/inventory/index.js';
 import { SshPool, type SshPoolOptions } from '../../src/ssh/ssh-pool.js';
+import { type Lab, startLab } from '../lab/index.js';
+
+// a lab of its own: these tests run arbitrary commands, which the shared lab's command logs must not see
+let lab: Lab;
+beforeAll(async () => {
+  lab = await startLab({ dir: join(tmpdir(), 'labops-ssh-pool-lab'), net: '127.0.8' });
+});
+afterAll(async () => lab?.stop());
 
 const accepted = (host: string) =>
-  readFileSync(join(inject('lab').dir, 'hosts', host, 'sshd.log'), 'utf8').split('Accepted publickey').length - 1;
+  readFileSync(join(lab.dir, 'hosts', host, 'sshd.log'), 'utf8').split('Accepted publickey').length - 1;
 
 async function labHost(name: string): Promise<InventoryHost> {
-  const inv = await loadInventory(inject('lab').inventoryPath, { user: 'root' });
+  const inv = await loadInventory(lab.inventoryPath, { user: 'root' });
   const host = inv.hosts.get(name);
   if (!host) throw new Error(`no ${name} in the lab`);
   return host;
@@ -20,7 +28,7 @@ describe('SshPool on the simulated lab', () => {
   let pool: SshPool | undefined;
   const make = (o: Partial<SshPoolOptions> = {}) => {
     pool = new SshPool({
-      knownHostsPath: inject('lab').knownHostsPath,
+      knownHostsPath: lab.knownHostsPath,
       connectTimeoutMs: 2000,
       commandTimeoutMs: 5000,
       idleMs: 60_000,
@@ -60,13 +68,13 @@ describe('SshPool on the simulated lab', () => {
   it('never connects to a host that known_hosts does not list', async () => {
     const empty = join(tmpdir(), `labops-empty-known-hosts-${process.pid}`);
     writeFileSync(empty, '# nothing here\n');
-    const before = readFileSync(join(inject('lab').dir, 'hosts', 'ntp1', 'sshd.log'), 'utf8').length;
+    const before = readFileSync(join(lab.dir, 'hosts', 'ntp1', 'sshd.log'), 'utf8').length;
     const err = await make({ knownHostsPath: empty })
       .exec(await labHost('ntp1'), 'true')
       .catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'hostkey-unknown', message: expect.stringContaining('has no key for [127.0.2.1]:2222') });
+    expect(err).toMatchObject({ code: 'hostkey-unknown', message: expect.stringContaining('has no key for [127.0.8.1]:2222') });
     // not even a TCP connection: sshd logged nothing new
-    expect(readFileSync(join(inject('lab').dir, 'hosts', 'ntp1', 'sshd.log'), 'utf8').length).toBe(before);
+    expect(readFileSync(join(lab.dir, 'hosts', 'ntp1', 'sshd.log'), 'utf8').length).toBe(before);
   });
 
   it('reconnects when a pooled connection died', async () => {

@@ -39,6 +39,7 @@ export function writeSshdFiles(h: SshdHost): string {
   mkdirSync(home, { recursive: true });
   // root's real ~/.bashrc runs pyenv (~150 ms a command); bash sources this one instead
   writeFileSync(join(home, '.bashrc'), '# lab host: a plain shell, nothing to set up\n');
+  writeFileSync(commandLogPath(h.hostDir), ''); // each lab run records afresh
   const config = join(h.hostDir, 'sshd_config');
   const env = [`HOME=${home}`, `PATH=${h.path}`, `LABOPS_COMMAND_LOG=${commandLogPath(h.hostDir)}`];
   writeFileSync(

@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { NTP_STATUS_COMMAND } from '../../src/tasks/ntp-status/remote-command.js';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { postSlashCommand } from '../support/slack-request.js';
+import { startTestLabops, type TestLabops } from './start-labops.js';
+
+const SECRET = 'fuzz-signing-secret-123';
+const CASES = 1500;
+
+/** Deterministic PRNG (mulberry32), so a failing case can be replayed from its index. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  'ntp', 'status', 'help', 'ntp status', '; reboot', '$(id)', '`id`', '| sh', '&& rm -rf /', '../../etc/passwd',
+  "'", '"', '\\', '\n', '\t', '<!channel>', '<@U123>', '*bold*', 'client-sync', 'all', 'ntp_clients', '%00', '\u0000',
+  'ünïcödé', '🕒', '\u202e', 'ＮＴＰ', '${PATH}', '>/tmp/x', '2>&1', '--help', '-oProxyCommand=sh', 'ntp status all extra',
+];
+
+function hostile(i: number): string {
+  const r = rng(i + 1);
+  if (i % 100 === 0) return 'x'.repeat(2000 + Math.floor(r() * 20_000)); // huge input
+  const n = 1 + Math.floor(r() * 6);
+  let s = '';
+  for (let k = 0; k < n; k++) {
+    s += r() < 0.7 ? PIECES[Math.floor(r() * PIECES.length)] : String.fromCharCode(Math.floor(r() * 0x2fff));
+    s += r() < 0.8 ? ' ' : '';
+  }
+  return s;
+}
+
+describe('fuzzing the command text over signed HTTP', () => {
+  let fake: FakeSlack;
+  let labops: TestLabops;
+
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+    labops = await startTestLabops({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl });
+  });
+  afterAll(async () => {
+    await labops?.close();
+    await fake?.close();
+  });
+
+  it(`acks ${CASES} hostile commands within Slack's 3 s, answers each, and never puts user text on a host`, async () => {
+    const url = `http://127.0.0.1:${labops.httpPort}/slack/events`;
+    const slowest: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < CASES) {
+        const i = next++;
+        const started = performance.now();
+        const res = await postSlashCommand(url, SECRET, { text: hostile(i), response_url: fake.responseUrl() });
+        slowest.push(performance.now() - started);
+        expect(res.status, `case ${i}`).toBe(200);
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, worker));
+    expect(Math.max(...slowest)).toBeLessThan(3000);
+
+    // every command got exactly one answer: an ephemeral reply (help or error) or a job message in the channel
+    const answers = () =>
+      fake.callsTo('response_url').length + fake.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts).length;
+    for (let waited = 0; answers() < CASES && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(answers()).toBe(CASES);
+    expect((await fetch(`http://127.0.0.1:${labops.httpPort}/healthz`)).status).toBe(200);
+
+    // what the simulated hosts ran: only the fixed status command, whatever was typed
+    const fixed = NTP_STATUS_COMMAND.replace(/\n/g, '\\n');
+    const hostsDir = join(inject('lab').dir, 'hosts');
+    for (const host of readdirSync(hostsDir)) {
+      let log = '';
+      try {
+        log = readFileSync(join(hostsDir, host, 'commands.log'), 'utf8');
+      } catch {
+        continue; // hosts that were never reached
+      }
+      for (const line of log.trim().split('\n').filter(Boolean)) {
+        expect(line.endsWith(fixed), `${host} ran: ${line.slice(0, 120)}`).toBe(true);
+      }
+    }
+  }, 120_000);
+});
