@@ -51,6 +51,7 @@ export const EnvSchema = z
       .regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore only')
       .default('labops'),
     LAB_WORKER_CONCURRENCY: intFrom(8, 1),
+    LAB_SHUTDOWN_GRACE_MS: intFrom(20_000, 0),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   })
   .superRefine((env, ctx) => {
@@ -95,6 +96,7 @@ export interface Config {
   drift: { warnMs: number; critMs: number };
   queuePrefix: string;
   workerConcurrency: number;
+  shutdownGraceMs: number;
   logLevel?: string;
 }
 
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     drift: { warnMs: e.LAB_DRIFT_WARN_MS, critMs: e.LAB_DRIFT_CRIT_MS },
     queuePrefix: e.LAB_QUEUE_PREFIX,
     workerConcurrency: e.LAB_WORKER_CONCURRENCY,
+    shutdownGraceMs: e.LAB_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -87,7 +87,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       log,
     });
     closers.push(
-      () => worker?.close() ?? Promise.resolve(),
+      () => closeWorker(worker, config.shutdownGraceMs),
       () => ssh.close(),
     );
   }
@@ -178,6 +178,17 @@ async function connectRedis(url: string): Promise<Redis> {
     );
   }
   return redis;
+}
+
+/**
+ * Stops taking jobs and lets running ones finish for up to graceMs; then stops waiting: BullMQ's stalled-job
+ * check hands an unfinished job to another worker.
+ */
+async function closeWorker(worker: Worker | undefined, graceMs: number): Promise<void> {
+  if (!worker) return;
+  const graceful = worker.close();
+  const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), graceMs).unref());
+  if ((await Promise.race([graceful, timer])) === 'late') await worker.close(true);
 }
 
 function once<T>(fn: () => Promise<T>): () => Promise<T> {
