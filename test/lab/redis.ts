@@ -21,7 +21,7 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-const freePort = () =>
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -34,29 +34,22 @@ const freePort = () =>
 /** Uses the Redis at url when one answers; otherwise starts a private, diskless one on a free loopback port. */
 export async function ensureRedis(url = 'redis://127.0.0.1:6379'): Promise<RedisHandle> {
   if (await answers(url)) return { url, stop: async () => undefined };
-  const port = await freePort();
+  return startRedisServer(await freePort());
+}
+
+/** Starts a private, diskless redis-server on 127.0.0.1:port and waits until it answers. */
+export async function startRedisServer(port: number): Promise<RedisHandle> {
   const child = spawn(
     'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--protected-mode',
-      'yes',
-    ],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
     { stdio: 'ignore', detached: false },
   );
-  const privateUrl = `redis://127.0.0.1:${port}`;
+  const url = `redis://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let i = 0; i < 100; i++) {
-    if (await answers(privateUrl)) {
+    if (await answers(url)) {
       return {
-        url: privateUrl,
+        url,
         stop: async () => {
           child.kill('SIGTERM');
           await exited;
@@ -67,7 +60,5 @@ export async function ensureRedis(url = 'redis://127.0.0.1:6379'): Promise<Redis
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(
-    'could not start redis-server (is the Debian package redis-server installed? scripts/ensure-packages.sh)',
-  );
+  throw new Error('could not start redis-server (is the Debian package redis-server installed? scripts/ensure-packages.sh)');
 }
