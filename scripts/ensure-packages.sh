@@ -16,6 +16,7 @@ want /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 libfaketime
 want redis-server redis-server
 want redis-cli redis-tools
 want ip iproute2
+want openstack python3-openstackclient
 if [ "${1:-}" = "--bench" ]; then
   want ansible ansible
   want parallel-ssh pssh

@@ -17,7 +17,8 @@ export interface Requester {
 }
 
 export type DispatchResult =
-  | { kind: 'reply'; message: ChatMessage }
+  /** outcome: for the audit trail, when the reply is not simply an answer ("refused: not an admin"). */
+  | { kind: 'reply'; message: ChatMessage; outcome?: string }
   | { kind: 'job'; jobId: string; messageTs: string; awaitsConfirmation?: boolean };
 
 export interface DispatchDeps {
@@ -29,7 +30,7 @@ export interface DispatchDeps {
   log: Logger;
 }
 
-const ephemeral = (text: string): DispatchResult => ({ kind: 'reply', message: { text } });
+const ephemeral = (text: string, outcome?: string): DispatchResult => ({ kind: 'reply', message: { text }, outcome });
 
 /**
  * Turns the text after "/lab" into either a short reply for the requester alone or a job on the queue.
@@ -41,9 +42,9 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
   try {
     parsed = parseCommand(text);
     if (parsed.kind === 'help') return { kind: 'reply', message: renderHelp() };
-    targets = resolveTargets(deps.inventory, parsed.target);
+    targets = resolveTargets(deps.inventory, parsed.target, parsed.spec.defaultTarget);
   } catch (err) {
-    if (err instanceof UserInputError) return ephemeral(err.message);
+    if (err instanceof UserInputError) return ephemeral(err.message, 'rejected: bad command text');
     throw err;
   }
   const { spec } = parsed;
@@ -51,12 +52,13 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
   if (spec.changes) {
     if (!deps.isAdmin(who.user)) {
       deps.log.warn({ user: who.user, channel: who.channel, command }, 'refused: not an admin');
-      return ephemeral(refusal(spec.words.join(' ')));
+      return ephemeral(refusal(spec.words.join(' ')), 'refused: not an admin');
     }
     const holder = await deps.locks.holderOf(targets.hosts.map((h) => h.name));
     if (holder) {
       return ephemeral(
         `A change is already running on ${targets.label} (job ${holder}). Wait for it to finish.`,
+        `busy: job ${holder} holds the hosts`,
       );
     }
   }
@@ -75,6 +77,7 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
       code === 'not_in_channel' || code === 'channel_not_found'
         ? `I cannot post in this channel (${code}). Invite me with \`/invite @labops\` and try again.`
         : `Slack refused my message (${code}); nothing was started. Try again in a minute.`,
+      `not started: Slack answered ${code}`,
     );
   }
   const job = await deps.queue.add(spec.task, {

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { ParseError } from '../../errors.js';
+
+export interface IpAddress {
+  address: string;
+  prefixlen: number;
+  scope?: string;
+}
+
+/** One interface and its addresses, from `ip -j addr show` (or the `ip -o addr show` fallback). */
+export interface IpInterface {
+  name: string;
+  /** The UP flag; undefined when the output did not say (one-line format). */
+  up?: boolean;
+  /** The device it is enslaved to, e.g. ovs-system for a port of an OVS bridge. */
+  master?: string;
+  ipv4: IpAddress[];
+  ipv6: IpAddress[];
+}
+
+const AddrInfo = z
+  .object({
+    family: z.string(),
+    local: z.string().optional(),
+    prefixlen: z.number().optional(),
+    scope: z.string().optional(),
+  })
+  .passthrough();
+
+const Link = z
+  .object({
+    ifname: z.string(),
+    flags: z.array(z.string()).default([]),
+    master: z.string().optional(),
+    addr_info: z.array(AddrInfo).default([]),
+  })
+  .passthrough();
+
+const byFamily = (info: z.infer<typeof AddrInfo>[], family: string): IpAddress[] =>
+  info
+    .filter((a) => a.family === family && a.local !== undefined)
+    .map((a) => ({ address: a.local ?? '', prefixlen: a.prefixlen ?? 0, scope: a.scope }));
+
+/** `ip -j addr show`: a JSON array of links, each with addr_info (iproute2 4.13 and later). */
+export function parseIpAddrJson(text: string): IpInterface[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ParseError('ip -j addr show did not print JSON', text);
+  }
+  const parsed = z.array(Link).safeParse(data);
+  if (!parsed.success) throw new ParseError('ip -j addr show printed JSON of an unknown shape', text);
+  return parsed.data.map((l) => ({
+    name: l.ifname,
+    up: l.flags.includes('UP'),
+    master: l.master,
+    ipv4: byFamily(l.addr_info, 'inet'),
+    ipv6: byFamily(l.addr_info, 'inet6'),
+  }));
+}
+
+// "6: br-ex    inet 10.0.0.100/24 brd 10.0.0.255 scope global br-ex\       valid_lft forever ..."
+const ONELINE = /^\d+:\s+(\S+?)(?:@\S+)?\s+(inet6?)\s+([0-9a-fA-F.:]+)\/(\d+)(?:.*?\bscope\s+(\S+))?/;
+
+/** `ip -o addr show`: one line per address; for iproute2 without -j (CentOS 7's 4.11). */
+export function parseIpAddrOneline(text: string): IpInterface[] {
+  const byName = new Map<string, IpInterface>();
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  for (const line of lines) {
+    const m = ONELINE.exec(line);
+    if (!m) throw new ParseError('ip -o addr show printed a line labops cannot read', line);
+    const [, name = '', family, address = '', prefixlen, scope] = m;
+    const iface = byName.get(name) ?? { name, ipv4: [], ipv6: [] };
+    byName.set(name, iface);
+    (family === 'inet' ? iface.ipv4 : iface.ipv6).push({ address, prefixlen: Number(prefixlen), scope });
+  }
+  return [...byName.values()];
+}
