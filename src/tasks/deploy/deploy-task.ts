@@ -1,0 +1,238 @@
+import { UnrecoverableError } from 'bullmq';
+import { createThrottle } from '../../chat/throttle.js';
+import type { InventoryHost } from '../../inventory/index.js';
+import { resolveController } from '../network/controller.js';
+import { renderFailure, toFailure } from '../network/failure.js';
+import { NetworkPayload } from '../network/payload.js';
+import { section } from '../ntp-status/render-blocks.js';
+import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
+import { runChange } from '../remote/run-change.js';
+import { codeBlock } from '../report/code-block.js';
+import { defineTask, type TaskContext } from '../task.js';
+import { bridgeIfacesKey, runbookAnswers } from './answer-file.js';
+import { prepareAnswerFile } from './answer-stage.js';
+import { checkLine, renderChecklist, renderPlan, STAGE_TITLES, type Stage } from './checklist.js';
+import { deploySettings } from './deploy-vars.js';
+import { runPackstack } from './install-stage.js';
+import { mask } from './mask.js';
+import { maskedChat } from './masked-chat.js';
+import { failedStep } from './packstack-output.js';
+import { readPreflight } from './read-preflight.js';
+import { verifyDeploy } from './verify-stage.js';
+
+type Ctx = TaskContext<NetworkPayload>;
+
+/** A stage that did not succeed: the checklist says so and the job ends failed. */
+class StageFailed extends Error {}
+
+const title = (host: InventoryHost | undefined) => `Deploy OpenStack on ${host?.name ?? 'the controller'}`;
+const pre = (text: string) => codeBlock(text, 2800);
+
+function summary(checks: readonly { level: string; text: string }[]): string {
+  const warn = checks.filter((c) => c.level === 'warn').length;
+  const block = checks.filter((c) => c.level === 'block');
+  if (block.length) return block.map((c) => c.text).join('; ');
+  return `${checks.length} checks${warn ? `, ${warn} warning${warn > 1 ? 's' : ''}` : ' pass'}`;
+}
+
+function preflightOf(ctx: Ctx, host: InventoryHost) {
+  const s = deploySettings(host);
+  return readPreflight(ctx.ssh, host, s, {
+    thresholds: ctx.settings.drift,
+    hasPassword: !!ctx.settings.openstack?.adminPassword,
+    signal: ctx.signal,
+  }).then((pf) => ({ s, pf }));
+}
+
+/**
+ * `/lab deploy openstack [controller]`: the runbook's packstack all-in-one in five stages (preflight, prepare,
+ * answer file, install, verify), one checklist message that moves as packstack reports its steps, details in
+ * its thread. The admin password comes from the worker's settings, never from chat, and is masked everywhere.
+ */
+export const deployOpenstackTask = defineTask({
+  name: 'deploy.openstack',
+  payload: NetworkPayload,
+  async plan(ctx) {
+    let host: InventoryHost | undefined;
+    try {
+      host = resolveController(ctx.inventory, ctx.payload.target);
+      const { s, pf } = await preflightOf(ctx, host);
+      const keys = Object.keys(
+        runbookAnswers('', { password: '', extIface: s.extIface, extra: s.packstack_answers }),
+      )
+        .map((k) =>
+          k === bridgeIfacesKey('ovn')
+            ? `CONFIG_NEUTRON_OVN|OVS_BRIDGE_IFACES (per backend)=br-ex:${s.extIface}`
+            : k,
+        )
+        .sort();
+      const message = renderPlan({
+        host: host.name,
+        checks: pf.checks,
+        prepare: pf.prepare.map((p) => p.what),
+        answerFile: s.packstack_answer_file,
+        answerFileExists: pf.answerFileExists,
+        keys,
+        blocked: pf.blocked,
+      });
+      return { message, hosts: [host.name], empty: pf.blocked };
+    } catch (err) {
+      return {
+        message: renderFailure(title(host), toFailure(err, host?.name)),
+        hosts: host ? [host.name] : [],
+        empty: true,
+      };
+    }
+  },
+
+  async run(ctx) {
+    const { payload, log } = ctx;
+    const { channel } = payload.reply;
+    const password = ctx.settings.openstack?.adminPassword;
+    const secrets: string[] = password ? [password] : [];
+    const chat = maskedChat(ctx.chat, () => secrets);
+    const started = Date.now();
+    const stages: Stage[] = STAGE_TITLES.map((t) => ({ title: t, state: 'pending' }));
+    let host: InventoryHost | undefined;
+    const ts =
+      payload.reply.messageTs ?? (await chat.post(channel, renderChecklist('the controller', stages, 0))).ts;
+    const updates = createThrottle(
+      (outcome?: string) =>
+        chat.update(
+          channel,
+          ts,
+          renderChecklist(host?.name ?? 'the controller', stages, Date.now() - started, outcome),
+        ),
+      1000,
+    );
+    const show = async (outcome?: string) => {
+      updates.push(outcome);
+      await updates.flush();
+    };
+    const thread = (plain: string, mrkdwn = escapeMrkdwn(plain)) =>
+      chat.reply(channel, ts, { text: plain, blocks: [section(mrkdwn)] });
+    const tick = setInterval(() => updates.push(undefined), 15_000); // elapsed time moves while packstack is quiet
+    let i = 0;
+    const begin = async (n: number, detail?: string) => {
+      i = n;
+      stages[n] = { ...(stages[n] as Stage), state: 'running', detail };
+      await show();
+    };
+    const end = (state: Stage['state'], detail?: string) => {
+      stages[i] = { ...(stages[i] as Stage), state, detail };
+    };
+    try {
+      host = resolveController(ctx.inventory, payload.target);
+      const h = host;
+      await begin(0, 'reading the controller');
+      const { s, pf } = await preflightOf(ctx, h);
+      await thread(`Preflight on ${h.name}:\n${pf.checks.map(checkLine).join('\n')}`);
+      if (pf.blocked || !password) {
+        end('failed', `refused: ${summary(pf.checks)}`);
+        throw new StageFailed(`preflight refused the deploy: ${summary(pf.checks)}`);
+      }
+      end('done', `${pf.osName ?? ''}, ${pf.fqdn ?? ''}: ${summary(pf.checks)}`);
+
+      await begin(1, pf.prepare.length ? `${pf.prepare.length} changes` : undefined);
+      for (const a of pf.prepare)
+        await runChange(ctx.ssh, h, a.what, a.command, { signal: ctx.signal, timeoutMs: 1_800_000 });
+      if (pf.prepare.length)
+        await thread(`Prepared ${h.name}:\n${pf.prepare.map((a) => `• ${a.what}`).join('\n')}`);
+      end('done', pf.prepare.length ? `${pf.prepare.length} changes made` : 'nothing to change');
+
+      await begin(2, s.packstack_answer_file);
+      const answers = await prepareAnswerFile(ctx.ssh, h, s, {
+        password,
+        exists: pf.answerFileExists,
+        signal: ctx.signal,
+      });
+      secrets.push(...answers.secrets);
+      const diff = answers.diff || '(no differences: the file already had these values)';
+      const block = pre(diff);
+      await thread(
+        `diff ${s.packstack_answer_file} ${s.packstack_answer_file}.old\n${block.plain}`,
+        `\`diff ${escapeMrkdwn(s.packstack_answer_file)} ${escapeMrkdwn(s.packstack_answer_file)}.old\` (passwords masked)\n${block.mrkdwn}`,
+      );
+      end(
+        'done',
+        `${answers.generated ? 'generated' : 'reused'} ${s.packstack_answer_file}, ${answers.changedKeys.length} keys set (diff in thread)`,
+      );
+
+      await begin(3, 'packstack --answer-file');
+      const install = await runPackstack(
+        { ssh: ctx.ssh, execStream: ctx.execStream },
+        h,
+        s.packstack_answer_file,
+        {
+          timeoutMs: s.packstack_timeout_minutes * 60_000,
+          signal: ctx.signal,
+          onProgress: (p) => {
+            const last = p.steps[p.steps.length - 1];
+            const now = p.applying ? `applying ${p.applying}` : last ? `last: ${last.title}` : 'starting';
+            stages[3] = { ...(stages[3] as Stage), detail: `${p.steps.length} steps done, ${now}` };
+            updates.push(undefined);
+          },
+        },
+      );
+      const p = install.progress;
+      if (install.tail) {
+        const step = failedStep(p) ?? 'unknown (packstack printed no failing step)';
+        const tail = pre(install.tail.text);
+        const lines = [
+          `packstack failed on ${h.name} (exit ${install.code ?? 'signal'}) at: ${step}`,
+          ...p.errors,
+          `setup log: ${p.setupLog ?? 'not named'}`,
+          `manifest log: ${p.manifestLog ?? p.manifestsDir ?? 'not named'}`,
+        ];
+        await thread(
+          `${lines.join('\n')}\nLast lines of ${install.tail.from}:\n${tail.plain}`,
+          `${lines.map(escapeMrkdwn).join('\n')}\nLast lines of ${escapeMrkdwn(install.tail.from)}:\n${tail.mrkdwn}`,
+        );
+        end(
+          'failed',
+          `failed at ${step} after ${p.steps.filter((x) => x.result === 'DONE').length} steps (details in thread)`,
+        );
+        throw new StageFailed(`packstack failed at ${step}`);
+      }
+      end('done', `${p.steps.length} steps done`);
+
+      await begin(4);
+      const checks = await verifyDeploy(ctx.ssh, h, s.extIface, ctx.signal);
+      const horizon = `http://${h.address}/dashboard`;
+      await thread(
+        [
+          `Verify on ${h.name}:`,
+          ...checks.map(checkLine),
+          `Horizon: ${horizon}`,
+          `Credentials: ~/keystonerc_admin on ${h.name} (user admin; the password is the one labops was configured with)`,
+        ].join('\n'),
+      );
+      const bad = checks.filter((c) => c.level === 'block');
+      if (bad.length) {
+        end('failed', summary(checks));
+        throw new StageFailed(`verify found ${bad.length} problems`);
+      }
+      end('done', `${summary(checks)}; Horizon ${horizon}`);
+      await show('done');
+      log.info({ controller: h.name, ms: Date.now() - started }, 'deploy done');
+      return { controller: h.name, horizon };
+    } catch (err) {
+      if (!(err instanceof StageFailed)) {
+        let why = 'an internal error (see the worker log)';
+        try {
+          const f = toFailure(err, host?.name); // throws on what is neither the host's nor the user's: a bug
+          why = `${f.message}${f.hint ? `. ${f.hint}` : ''}`;
+        } catch {}
+        end('failed', why);
+      }
+      for (const st of stages) if (st.state === 'pending') st.state = 'skipped';
+      await show('failed');
+      const msg = mask((err as Error).message, secrets);
+      log.warn({ controller: host?.name, stage: STAGE_TITLES[i], msg }, 'deploy failed');
+      throw new UnrecoverableError(`deploy failed at ${STAGE_TITLES[i]}: ${msg}`);
+    } finally {
+      clearInterval(tick);
+      updates.cancel();
+    }
+  },
+});

@@ -1,0 +1,1 @@
+export { deployOpenstackTask } from './deploy-task.js';

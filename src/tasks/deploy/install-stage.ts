@@ -1,0 +1,72 @@
+import type { InventoryHost } from '../../inventory/index.js';
+import type { ExecStream } from '../../ssh/exec-stream.js';
+import type { SshPool } from '../../ssh/ssh-pool.js';
+import { asRoot } from '../remote/become.js';
+import { RemotePath } from '../remote/remote-path.js';
+import { shellQuote } from '../remote/shell-quote.js';
+import { createLineSplitter, emptyProgress, type PackstackProgress, readLine } from './packstack-output.js';
+
+export interface InstallResult {
+  progress: PackstackProgress;
+  code: number | null;
+  /** The last lines of the setup log, or of the console output when the log cannot be read. */
+  tail?: { from: string; text: string };
+}
+
+const TAIL_LINES = 40;
+
+/**
+ * Stage 4: `packstack --answer-file=<file>`, its output read line by line as it comes (live progress through
+ * onProgress). Without a streaming exec the whole output is read at the end. On failure, the log's tail.
+ */
+export async function runPackstack(
+  deps: { ssh: Pick<SshPool, 'exec'>; execStream?: ExecStream },
+  host: InventoryHost,
+  answerFile: string,
+  o: { timeoutMs: number; signal?: AbortSignal; onProgress(p: PackstackProgress): void },
+): Promise<InstallResult> {
+  const command = asRoot(host, `packstack --answer-file=${shellQuote(answerFile)} 2>&1`);
+  let progress = emptyProgress();
+  const lines = createLineSplitter();
+  const take = (ls: string[]) => {
+    if (ls.length === 0) return;
+    progress = ls.reduce(readLine, progress);
+    o.onProgress(progress);
+  };
+  const result = deps.execStream
+    ? await deps.execStream(host, command, {
+        onStdout: (chunk) => take(lines.push(chunk)),
+        signal: o.signal,
+        timeoutMs: o.timeoutMs,
+      })
+    : await deps.ssh
+        .exec(host, command, { signal: o.signal, timeoutMs: o.timeoutMs, killGroup: true })
+        .then((r) => {
+          take(lines.push(r.stdout));
+          return r;
+        });
+  take(lines.flush());
+  if (result.code === 0 && progress.succeeded) return { progress, code: result.code };
+  return {
+    progress,
+    code: result.code,
+    tail: await tailOf(deps.ssh, host, progress, result.stdout, o.signal),
+  };
+}
+
+async function tailOf(
+  ssh: Pick<SshPool, 'exec'>,
+  host: InventoryHost,
+  p: PackstackProgress,
+  console: string,
+  signal?: AbortSignal,
+): Promise<{ from: string; text: string }> {
+  const log = RemotePath.safeParse(p.setupLog);
+  if (log.success) {
+    const r = await ssh
+      .exec(host, asRoot(host, `tail -n ${TAIL_LINES} ${shellQuote(log.data)}`), { signal })
+      .catch(() => undefined);
+    if (r?.code === 0 && r.stdout.trim()) return { from: log.data, text: r.stdout };
+  }
+  return { from: 'the console output', text: console.split('\n').slice(-TAIL_LINES).join('\n') };
+}

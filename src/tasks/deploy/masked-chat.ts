@@ -1,0 +1,24 @@
+import type { ChatMessage } from '../../chat/message.js';
+import type { ChatSink } from '../../chat/sink.js';
+import { mask } from './mask.js';
+
+function maskDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return mask(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, secrets)) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, secrets)])) as T;
+  return value;
+}
+
+/**
+ * A ChatSink that masks every secret it knows of in every string of every message (text and blocks), so no
+ * renderer can leak a password by mistake. `secrets` is read at each call: the answer file adds packstack's own.
+ */
+export function maskedChat(chat: ChatSink, secrets: () => readonly string[]): ChatSink {
+  const m = (message: ChatMessage) => maskDeep(message, secrets());
+  return {
+    post: (channel, message) => chat.post(channel, m(message)),
+    update: (channel, ts, message) => chat.update(channel, ts, m(message)),
+    reply: (channel, threadTs, message) => chat.reply(channel, threadTs, m(message)),
+  };
+}

@@ -1,0 +1,221 @@
+import type { IpInterface } from '../network/parse-ip-addr.js';
+import { osFamily, parseOsRelease } from '../ntp-setup/os-release.js';
+import type { NtpHostStatus } from '../ntp-status/classify.js';
+import { type Section, type Step, sectionOf } from '../remote/sections.js';
+import { shellQuote } from '../remote/shell-quote.js';
+import type { DeploySettings } from './deploy-vars.js';
+
+/** One line of the preflight: ok, a warning that does not stop the deploy, or a blocker that does. */
+export interface PreflightCheck {
+  level: 'ok' | 'warn' | 'block';
+  text: string;
+  hint?: string;
+}
+
+/** A change the prepare stage makes; `command` is a fixed template with validated values. */
+export interface PrepareAction {
+  what: string;
+  command: string;
+}
+
+/** The read-only steps of the preflight, in one SSH round trip. */
+export function preflightSteps(s: DeploySettings): Step[] {
+  const q = shellQuote;
+  return [
+    ['os', `cat ${q(s.os_release_path)}`],
+    ['mem', `cat ${q(s.meminfo_path)}`],
+    ['fqdn', 'hostname -f'],
+    ['hosts', `cat ${q(s.hosts_path)}`],
+    ['selinux', 'getenforce'],
+    ['firewalld', 'systemctl is-enabled firewalld'],
+    ['networkmanager', 'systemctl is-enabled NetworkManager'],
+    ['packages', `rpm -q centos-release-openstack-${s.openstack_release} openstack-packstack`],
+    ['answers', `if [ -e ${q(s.packstack_answer_file)} ]; then echo present; else echo absent; fi`],
+  ];
+}
+
+export const PREFLIGHT_NAMES = [
+  'os',
+  'mem',
+  'fqdn',
+  'hosts',
+  'selinux',
+  'firewalld',
+  'networkmanager',
+  'packages',
+  'answers',
+];
+
+const GB = 1_000_000; // kB in a (decimal) gigabyte, as RDO's "16 GB" means
+// MemTotal is what the kernel did not reserve: a 16 GB machine reports about 15.6 GB
+const MIN_MEM_KB = 15 * GB;
+const FQDN = /^(?=.{1,253}$)[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** What the preflight found: checks to show, and what the prepare stage would change. */
+export interface Preflight {
+  checks: PreflightCheck[];
+  prepare: PrepareAction[];
+  answerFileExists: boolean;
+  blocked: boolean;
+  osName?: string;
+  fqdn?: string;
+}
+
+export interface PreflightInput {
+  sections: Map<string, Section>;
+  ntp: NtpHostStatus;
+  interfaces: IpInterface[] | { error: string };
+  settings: DeploySettings;
+  /** The controller's address from the inventory, for its /etc/hosts entry. */
+  address: string;
+  hasPassword: boolean;
+}
+
+function osCheck(sec: Section): { check: PreflightCheck; name?: string } {
+  if (sec.exitCode !== 0)
+    return { check: { level: 'block', text: `cannot read os-release (${sec.output.trim().slice(0, 120)})` } };
+  const os = parseOsRelease(sec.output);
+  const major = /^\s*VERSION_ID="?(\d+)/m.exec(sec.output)?.[1];
+  if (osFamily(os) === 'rhel' && (major === '8' || major === '9'))
+    return { check: { level: 'ok', text: `OS: ${os.name}` }, name: os.name };
+  return {
+    check: {
+      level: 'block',
+      text: `OS: ${os.name} (ID=${os.id || '?'}, VERSION_ID=${major ?? '?'}) is not RHEL-family 8 or 9`,
+      hint: 'packstack (RDO) installs on CentOS Stream, RHEL, Rocky or Alma 8/9 only',
+    },
+  };
+}
+
+function memCheck(sec: Section): PreflightCheck {
+  const kb = Number(/^MemTotal:\s+(\d+)\s*kB/m.exec(sec.output)?.[1]);
+  if (sec.exitCode !== 0 || !Number.isFinite(kb) || kb <= 0)
+    return { level: 'warn', text: 'memory: could not read MemTotal' };
+  const gb = (kb / GB).toFixed(1);
+  return kb < MIN_MEM_KB
+    ? {
+        level: 'warn',
+        text: `memory: ${gb} GB, under the 16 GB RDO asks for`,
+        hint: 'an all-in-one may run out of memory',
+      }
+    : { level: 'ok', text: `memory: ${gb} GB` };
+}
+
+/** The /etc/hosts line for the address, or whether the FQDN points elsewhere. */
+function hostsEntry(hostsText: string, fqdn: string, address: string): 'present' | 'absent' | string {
+  for (const raw of hostsText.split('\n')) {
+    const [ip, ...names] = raw.replace(/#.*/, '').trim().split(/\s+/);
+    if (!ip || !names.includes(fqdn)) continue;
+    return ip === address ? 'present' : ip;
+  }
+  return 'absent';
+}
+
+const NTP_BLOCKS = new Set(['unsynchronised', 'critical', 'error']);
+
+/** Judges the facts (pure): what is fine, what only warns, what refuses the deploy, and what prepare changes. */
+export function judgePreflight(i: PreflightInput): Preflight {
+  const s = i.settings;
+  const sec = (name: string) => sectionOf(i.sections, name);
+  const checks: PreflightCheck[] = [{ level: 'ok', text: 'SSH works' }];
+  const prepare: PrepareAction[] = [];
+  if (!i.hasPassword)
+    checks.push({
+      level: 'block',
+      text: 'no admin password configured for labops',
+      hint: 'Set LAB_OPENSTACK_ADMIN_PASSWORD or LAB_OPENSTACK_ADMIN_PASSWORD_FILE where the worker runs (never in chat)',
+    });
+  const os = osCheck(sec('os'));
+  checks.push(os.check, memCheck(sec('mem')));
+
+  const fqdn = sec('fqdn').output.trim();
+  let fqdnOk = false;
+  if (sec('fqdn').exitCode !== 0 || !FQDN.test(fqdn)) {
+    checks.push({
+      level: 'block',
+      text: `hostname -f gives "${fqdn.slice(0, 80)}", not a fully qualified name`,
+      hint: 'Set one: hostnamectl set-hostname controller.example.lab, and add it to /etc/hosts',
+    });
+  } else {
+    fqdnOk = true;
+    checks.push({ level: 'ok', text: `hostname: ${fqdn}` });
+  }
+  if (fqdnOk) {
+    const entry = hostsEntry(sec('hosts').output, fqdn, i.address);
+    if (entry === 'present')
+      checks.push({ level: 'ok', text: `${s.hosts_path} maps ${fqdn} to ${i.address}` });
+    else if (entry !== 'absent')
+      checks.push({
+        level: 'block',
+        text: `${s.hosts_path} maps ${fqdn} to ${entry}, not the controller's ${i.address}`,
+        hint: `Fix the line in ${s.hosts_path}`,
+      });
+    else if (!IPV4.test(i.address))
+      checks.push({
+        level: 'block',
+        text: `${s.hosts_path} has no entry for ${fqdn}`,
+        hint: 'Add one by hand',
+      });
+    else {
+      const line = `${i.address} ${fqdn} ${fqdn.split('.')[0]}`;
+      prepare.push({
+        what: `add "${line}" to ${s.hosts_path}`,
+        command: `printf '%s\\n' ${shellQuote(line)} >> ${shellQuote(s.hosts_path)}`,
+      });
+    }
+  }
+
+  if (NTP_BLOCKS.has(i.ntp.state))
+    checks.push({
+      level: 'block',
+      text: `clock: ${i.ntp.state === 'error' ? 'not checked' : i.ntp.state}${i.ntp.reason ? `, ${i.ntp.reason}` : ''}`,
+      hint: i.ntp.hint ?? 'Fix the clock first: /lab ntp status',
+    });
+  else
+    checks.push({
+      level: i.ntp.state === 'warning' ? 'warn' : 'ok',
+      text: `clock: ${i.ntp.state === 'ok' ? 'in sync' : 'drifting'}${i.ntp.reason ? ` (${i.ntp.reason})` : ''}`,
+    });
+
+  if ('error' in i.interfaces) checks.push({ level: 'block', text: `interfaces: ${i.interfaces.error}` });
+  else if (!i.interfaces.some((x) => x.name === s.extIface))
+    checks.push({
+      level: 'block',
+      text: `external interface ${s.extIface} does not exist (${i.interfaces.map((x) => x.name).join(', ')})`,
+      hint: 'Set openstack_ext_iface in the inventory to the interface br-ex should take over',
+    });
+  else checks.push({ level: 'ok', text: `external interface ${s.extIface} exists` });
+
+  const selinux = sec('selinux').output.trim().toLowerCase();
+  if (selinux === 'enforcing')
+    prepare.push({
+      what: `SELinux to permissive (setenforce 0, SELINUX=permissive in ${s.selinux_config_path})`,
+      command: `setenforce 0 && sed -i 's/^SELINUX=.*/SELINUX=permissive/' ${shellQuote(s.selinux_config_path)}`,
+    });
+  for (const [name, unit] of [
+    ['firewalld', 'firewalld'],
+    ['networkmanager', 'NetworkManager'],
+  ] as const) {
+    if (sec(name).output.trim() === 'enabled')
+      prepare.push({ what: `disable and stop ${unit}`, command: `systemctl disable --now ${unit}` });
+  }
+  const pkgs = sec('packages').output;
+  const repo = `centos-release-openstack-${s.openstack_release}`;
+  if (new RegExp(`package ${repo} is not installed`).test(pkgs) || !pkgs.includes(repo))
+    prepare.push({
+      what: `install the RDO ${s.openstack_release} repository (${repo})`,
+      command: `dnf install -y ${repo}`,
+    });
+  if (/package openstack-packstack is not installed/.test(pkgs) || !/openstack-packstack/.test(pkgs))
+    prepare.push({ what: 'install openstack-packstack', command: 'dnf install -y openstack-packstack' });
+
+  return {
+    checks,
+    prepare,
+    answerFileExists: sec('answers').output.trim() === 'present',
+    blocked: checks.some((c) => c.level === 'block'),
+    osName: os.name,
+    fqdn: fqdnOk ? fqdn : undefined,
+  };
+}

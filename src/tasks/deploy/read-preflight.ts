@@ -1,0 +1,35 @@
+import { HostError } from '../../errors.js';
+import type { InventoryHost } from '../../inventory/index.js';
+import type { SshPool } from '../../ssh/ssh-pool.js';
+import { readInterfaces } from '../network/host-commands.js';
+import type { NtpThresholds } from '../ntp-status/classify.js';
+import { ntpStatusFromOutput } from '../ntp-status/host-status.js';
+import { NTP_STATUS_COMMAND } from '../ntp-status/remote-command.js';
+import { sectionedCommand, splitSections } from '../remote/sections.js';
+import type { DeploySettings } from './deploy-vars.js';
+import { judgePreflight, PREFLIGHT_NAMES, type Preflight, preflightSteps } from './preflight.js';
+
+/** Stage 1, read-only: the facts of the controller in three SSH commands, judged. SSH failures throw HostError. */
+export async function readPreflight(
+  ssh: Pick<SshPool, 'exec'>,
+  host: InventoryHost,
+  settings: DeploySettings,
+  o: { thresholds: NtpThresholds; hasPassword: boolean; signal?: AbortSignal },
+): Promise<Preflight> {
+  const facts = await ssh.exec(host, sectionedCommand(preflightSteps(settings)), { signal: o.signal });
+  const sections = splitSections(facts.stdout, PREFLIGHT_NAMES);
+  const ntpOut = await ssh.exec(host, NTP_STATUS_COMMAND, { signal: o.signal });
+  const ntp = ntpStatusFromOutput(host.name, ntpOut.stdout, o.thresholds);
+  const interfaces = await readInterfaces(ssh, host, o.signal).catch((err: unknown) => {
+    if (err instanceof HostError) return { error: err.message };
+    throw err;
+  });
+  return judgePreflight({
+    sections,
+    ntp,
+    interfaces,
+    settings,
+    address: host.address,
+    hasPassword: o.hasPassword,
+  });
+}

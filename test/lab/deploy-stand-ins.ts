@@ -1,0 +1,149 @@
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/packstack/', import.meta.url));
+
+/** The controller, ready for /lab deploy openstack: its stand-in files, and how to steer the stand-ins. */
+export interface DeployStandIns {
+  /** Inventory vars that point labops at the host's own files instead of /etc and /proc. */
+  vars: Record<string, string>;
+  answerFile: string;
+  /** Each stand-in appends "tool args" here. */
+  callsPath: string;
+  /** Whether the next `packstack --answer-file` succeeds or replays the captured failure. */
+  setOutcome(outcome: 'success' | 'fail'): void;
+}
+
+const write = (path: string, text: string, mode = 0o644) => {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, text);
+  chmodSync(`${path}.tmp`, mode);
+  renameSync(`${path}.tmp`, path);
+};
+
+const record = (calls: string) => `printf '%s\\n' "$(basename "$0") $*" >> '${calls}'`;
+
+/**
+ * Stand-ins for what a CentOS Stream 9 controller has and this machine has not (packstack, dnf, rpm, systemctl,
+ * setenforce, getenforce, hostname -f, and Nova for `openstack compute service list`), in the controller's bin/,
+ * keeping their state in files under the host dir. packstack replays the captured console output
+ * (test/fixtures/packstack) with its colour codes and small delays, and on success writes keystonerc_admin with
+ * the answer file's admin password into the host's HOME.
+ */
+export function setUpDeployStandIns(
+  hostDir: string,
+  o: { authUrl: string; stepDelay?: number },
+): DeployStandIns {
+  const bin = join(hostDir, 'bin');
+  const state = join(hostDir, 'deploy-state');
+  const calls = join(hostDir, 'stand-in-calls.log');
+  const home = join(hostDir, 'home');
+  const files = {
+    os_release_path: join(hostDir, 'etc', 'os-release'),
+    meminfo_path: join(hostDir, 'proc', 'meminfo'),
+    hosts_path: join(hostDir, 'etc', 'hosts'),
+    selinux_config_path: join(hostDir, 'etc', 'selinux', 'config'),
+    packstack_answer_file: join(hostDir, 'root', 'openstack.txt'),
+  };
+  mkdirSync(state, { recursive: true });
+  mkdirSync(join(hostDir, 'root'), { recursive: true });
+  writeFileSync(calls, '');
+  write(
+    files.os_release_path,
+    'NAME="CentOS Stream"\nVERSION="9"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="9"\nPLATFORM_ID="platform:el9"\nPRETTY_NAME="CentOS Stream 9"\n',
+  );
+  write(
+    files.meminfo_path,
+    'MemTotal:       16265324 kB\nMemFree:        15012345 kB\nMemAvailable:   15500000 kB\n',
+  );
+  write(
+    files.hosts_path,
+    '127.0.0.1   localhost localhost.localdomain\n::1         localhost localhost.localdomain\n',
+  );
+  write(
+    files.selinux_config_path,
+    '# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n',
+  );
+  write(join(state, 'selinux'), 'Enforcing\n');
+  write(join(state, 'outcome'), 'success\n');
+  write(join(state, 'auth-url'), `${o.authUrl}\n`);
+  const delay = o.stepDelay ?? 0.06;
+  const tool = (name: string, body: string) =>
+    write(join(bin, name), `#!/bin/bash\n${record(calls)}\n${body}\n`, 0o755);
+
+  tool('hostname', `[ "$1" = -f ] && { echo controller.lab.example; exit 0; }\necho controller`);
+  tool('getenforce', `cat '${state}/selinux'`);
+  tool('setenforce', `[ "$1" = 0 ] && echo Permissive > '${state}/selinux'`);
+  tool(
+    'systemctl',
+    `case "$1" in
+  is-enabled) cat "${state}/unit-$2" 2>/dev/null || echo enabled ;;
+  disable) [ "$2" = --now ] && echo disabled > "${state}/unit-$3" ;;
+  *) echo "lab stand-in: systemctl $* is not simulated" >&2; exit 2 ;;
+esac`,
+  );
+  tool(
+    'rpm',
+    `[ "$1" = -q ] || exit 2; shift; rc=0
+for p in "$@"; do if [ -e "${state}/pkg-$p" ]; then echo "$p-1.0-1.el9.noarch"; else echo "package $p is not installed"; rc=1; fi; done
+exit $rc`,
+  );
+  tool(
+    'dnf',
+    `[ "$1 $2" = "install -y" ] || exit 2; shift 2; for p in "$@"; do touch "${state}/pkg-$p"; done`,
+  );
+  tool(
+    'openstack',
+    `if [ "$*" = "compute service list -f json" ]; then
+  echo '[{"ID": 1, "Binary": "nova-conductor", "Host": "controller", "Zone": "internal", "Status": "enabled", "State": "up"}, {"ID": 2, "Binary": "nova-scheduler", "Host": "controller", "Zone": "internal", "Status": "enabled", "State": "up"}, {"ID": 3, "Binary": "nova-compute", "Host": "controller", "Zone": "nova", "Status": "enabled", "State": "up"}]'
+  exit 0
+fi
+exec /usr/bin/openstack "$@"`,
+  );
+  const logs = join(hostDir, 'var-tmp-packstack');
+  tool(
+    'packstack',
+    `case "$1" in
+  --gen-answer-file=*)
+    f=\${1#--gen-answer-file=}; sed 1d '${join(FIXTURES, 'answers-generated.txt')}' > "$f"; chmod 600 "$f"
+    echo "Packstack changed given value  to required value /root/.ssh/id_rsa.pub"; exit 0 ;;
+  --answer-file=*) answers=\${1#--answer-file=} ;;
+  *) echo "lab stand-in: packstack $* is not simulated" >&2; exit 2 ;;
+esac
+outcome=$(cat '${state}/outcome')
+esc=$'\\e'
+mkdir -p '${logs}/20200108-140542-U13YS1/manifests' '${logs}/20170621-144129-mO5ppO/manifests'
+if [ "$outcome" = fail ]; then capture='${join(FIXTURES, 'install-failure.txt')}'; run=20170621-144129-mO5ppO; else capture='${join(FIXTURES, 'install-success.txt')}'; run=20200108-140542-U13YS1; fi
+printf '%s\\n' "2024-01-01 00:00:00::INFO::run_setup.py::packstack started" "Puppet run on the controller" "$(tail -n 3 "$capture")" > '${logs}'/$run/openstack-setup.log
+while IFS= read -r line; do
+  case "$line" in '# '*) continue ;; esac
+  line=\${line//\\/var\\/tmp\\/packstack/${logs}}
+  line=\${line//\\[ DONE \\]/[ \${esc}[32mDONE\${esc}[0m ]}
+  line=\${line//\\[ ERROR \\]/[ \${esc}[31mERROR\${esc}[0m ]}
+  printf '%s\\n' "$line"
+  sleep ${delay}
+done < "$capture"
+[ "$outcome" = fail ] && exit 1
+pw=$(sed -n 's/^CONFIG_KEYSTONE_ADMIN_PW=//p' "$answers" | tail -n 1)
+printf '%s\\n' 'unset OS_SERVICE_TOKEN' '    export OS_USERNAME=admin' "    export OS_PASSWORD='$pw'" '    export OS_REGION_NAME=RegionOne' "    export OS_AUTH_URL=$(cat '${state}/auth-url')" 'export OS_PROJECT_NAME=admin' 'export OS_USER_DOMAIN_NAME=Default' 'export OS_PROJECT_DOMAIN_NAME=Default' 'export OS_IDENTITY_API_VERSION=3' > '${home}/keystonerc_admin'
+chmod 600 '${home}/keystonerc_admin'`,
+  );
+  return {
+    vars: files,
+    answerFile: files.packstack_answer_file,
+    callsPath: calls,
+    setOutcome: (outcome) => write(join(state, 'outcome'), `${outcome}\n`),
+  };
+}
+
+/** A copy of the lab's inventory with vars added to the openstack_controllers group; returns its path. */
+export function inventoryWithControllerVars(inventoryPath: string, vars: Record<string, unknown>): string {
+  const inv = parse(readFileSync(inventoryPath, 'utf8'));
+  const group = inv.all.children.openstack_controllers;
+  group.vars = { ...group.vars, ...vars };
+  const path = inventoryPath.replace(/\.yml$/, '-deploy.yml');
+  writeFileSync(path, `# test/lab: the lab's inventory with the deploy vars\n${stringify(inv)}`);
+  return path;
+}
