@@ -3,11 +3,14 @@ import type { ChatMessage } from '../chat/message.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
+import type { ExecStream } from '../ssh/exec-stream.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 
 /** Settings a task may read; the worker builds it from the config once. */
 export interface TaskSettings {
   drift: { warnMs: number; critMs: number };
+  /** For /lab deploy openstack: the admin password from the environment (never from chat). */
+  openstack?: { adminPassword?: string };
 }
 
 /** Everything a task is given. Tasks import no singletons. */
@@ -19,6 +22,8 @@ export interface TaskContext<P> {
   log: Logger;
   signal: AbortSignal;
   settings: TaskSettings;
+  /** Long commands with live output (packstack); absent where the worker has none, then tasks use ssh.exec. */
+  execStream?: ExecStream;
 }
 
 /**

@@ -6,7 +6,7 @@ import { inventoryText } from './inventory-file.js';
 import { ensureKeyPair, publicKey } from './keys.js';
 import { knownHostsText } from './known-hosts.js';
 import { freeCmdPorts } from './ports.js';
-import { writeChronycWrapper, writeRecorder, writeSshdFiles } from './sshd.js';
+import { writeChronycWrapper, writeRecorder, writeRefusingSystemctl, writeSshdFiles } from './sshd.js';
 
 /** Where one host's files are, and what must run for it. */
 export interface HostFiles {
@@ -57,6 +57,7 @@ export async function writeLabFiles(
   const hosts = plans.map((plan): HostFiles => {
     const h: HostFiles = { plan, hostDir: hostDir(plan), cmdport: ports.get(plan.name) };
     if (h.cmdport) writeChronycWrapper(h.hostDir, h.cmdport);
+    writeRefusingSystemctl(h.hostDir);
     if (plan.sshd !== 'none') {
       // no chronyc on PATH at all, yet bash and its builtins still work
       const path = plan.chronyc ? `${h.hostDir}/bin:/usr/bin:/bin` : `${h.hostDir}/bin:/nonexistent`;
@@ -84,7 +85,15 @@ export async function writeLabFiles(
   });
 
   const inventoryPath = join(dir, 'inventory.yml');
-  writeFileSync(inventoryPath, inventoryText(plans, { sshPort: o.sshPort, keyPath, unauthorisedKeyPath }));
+  writeFileSync(
+    inventoryPath,
+    inventoryText(plans, {
+      sshPort: o.sshPort,
+      keyPath,
+      unauthorisedKeyPath,
+      chronyConfOf: (name) => join(dir, 'hosts', name, 'chrony.conf'),
+    }),
+  );
   const knownHostsPath = join(dir, 'known_hosts');
   const entries = plans.map((p, i) => ({
     address: p.address,

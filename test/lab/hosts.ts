@@ -1,7 +1,7 @@
 /** What one simulated host is made of; startLab turns each plan into files and processes. */
 export interface HostPlan {
   name: string;
-  group: 'ntp_servers' | 'ntp_clients';
+  group: 'ntp_servers' | 'ntp_clients' | 'openstack_controllers';
   address: string;
   /** Short kebab-case name of what the host simulates, e.g. 'in-sync' or 'bad-host-key'. */
   scenario: string;
@@ -20,8 +20,11 @@ export interface HostPlan {
 // An address in the lab's net that nothing serves: client-unsync polls it forever.
 export const UNSERVED_HOST = 250;
 
-/** The fixed scenarios, then `extra` in-sync clients, numbered .1, .2, ... in `net`. */
-export function planHosts(net: string, extra: number): HostPlan[] {
+/**
+ * The fixed scenarios, then `extra` in-sync clients, then (opt-in) the OpenStack controller, numbered .1, .2, ...
+ * in `net`.
+ */
+export function planHosts(net: string, extra: number, controller = false): HostPlan[] {
   const base = { sshd: 'running', chronyc: true, knownKey: 'real', loginKey: 'lab' } as const;
   const server = { ...base, group: 'ntp_servers', scenario: 'time-server' } as const;
   const client = (scenario: string, servers?: string[]): Omit<HostPlan, 'address' | 'name'> => ({
@@ -47,5 +50,12 @@ export function planHosts(net: string, extra: number): HostPlan[] {
   ];
   for (let i = 1; i <= extra; i++)
     plans.push({ ...client('in-sync', ['ntp1', 'ntp2']), name: `client-extra-${i}` });
+  // an NTP client too, as in the runbook; its ip/ovs-vsctl stand-ins and keystonerc come from controller.ts
+  if (controller)
+    plans.push({
+      ...client('openstack-controller', ['ntp1', 'ntp2']),
+      name: 'controller',
+      group: 'openstack_controllers',
+    });
   return plans.map((p, i) => ({ ...p, address: `${net}.${i + 1}` }));
 }

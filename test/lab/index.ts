@@ -1,8 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeOffsetFile } from './chronyd.js';
+import { type ControllerOptions, type LabController, setUpController } from './controller.js';
 import { writeLabFiles } from './files.js';
 import { planHosts, UNSERVED_HOST } from './hosts.js';
+import { checkAdminRoom, type LabNtpAdmin, startNtpAdmin } from './ntp-admin.js';
 import { type LabProcess, stopLeftovers, stopProcesses } from './processes.js';
 import { checkRequirements } from './requirements.js';
 import { commandLogPath } from './sshd.js';
@@ -19,6 +21,17 @@ export interface LabOptions {
   extraClients?: number;
   /** How long to wait for every daemon to reach its steady state, default 20 000 ms. */
   readyTimeoutMs?: number;
+  /**
+   * Adds host `controller` (group openstack_controllers, an NTP client of ntp1/ntp2) whose HOME has a
+   * keystonerc_admin pointing at `authUrl` and whose ip/ovs-vsctl are stand-ins replaying captured output.
+   * Off by default, so the other tests' host counts stay as they are.
+   */
+  controller?: ControllerOptions;
+  /**
+   * Adds the hosts of /lab ntp setup and /lab host prep (adm-*, .201 and up) with their own inventory
+   * (Lab.ntpAdmin.inventoryPath), so the other tests' inventory and host counts stay as they are. Default false.
+   */
+  ntpAdmin?: boolean;
   log?: (line: string) => void;
 }
 
@@ -49,6 +62,10 @@ export interface Lab {
   processes(): { name: string; pid: number }[];
   /** Kills everything it started (by PID); idempotent. */
   stop(): Promise<void>;
+  /** The OpenStack controller, when LabOptions.controller asked for one. */
+  controller?: LabController;
+  /** The NTP administration hosts, when LabOptions.ntpAdmin asked for them. */
+  ntpAdmin?: LabNtpAdmin;
 }
 
 export async function startLab(opts: LabOptions): Promise<Lab> {
@@ -58,7 +75,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const extra = opts.extraClients ?? 0;
   const log = opts.log ?? (() => {});
   if (!/^127\.\d{1,3}\.\d{1,3}$/.test(net)) throw new Error(`lab: net must look like 127.0.2, got ${net}`);
-  if (!Number.isInteger(extra) || extra < 0 || 12 + extra >= UNSERVED_HOST)
+  if (!Number.isInteger(extra) || extra < 0 || 12 + extra + (opts.controller ? 1 : 0) >= UNSERVED_HOST)
     throw new Error(`lab: extraClients must be 0..${UNSERVED_HOST - 13}, got ${extra}`);
   const dir = resolve(opts.dir);
   // sshd_config and chrony.conf take paths unquoted
@@ -69,12 +86,36 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   if (stale) log(`lab: stopped ${stale} processes left by a previous lab in ${dir}`);
 
   const started = Date.now();
-  const files = await writeLabFiles(dir, planHosts(net, extra), { net, sshPort });
+  const files = await writeLabFiles(dir, planHosts(net, extra, opts.controller !== undefined), {
+    net,
+    sshPort,
+  });
+  const controllerFiles = files.hosts.find((h) => h.plan.group === 'openstack_controllers');
+  const controller =
+    opts.controller && controllerFiles
+      ? setUpController(controllerFiles.hostDir, controllerFiles.plan.address, opts.controller)
+      : undefined;
   const procs: LabProcess[] = [];
+  let ntpAdmin: LabNtpAdmin | undefined;
   try {
     await assertAddressesFree(files, sshPort);
     startDaemons(files, registryPath, procs);
     await waitForSteadyState(files, procs, sshPort, opts.readyTimeoutMs ?? 20_000);
+    if (opts.ntpAdmin) {
+      checkAdminRoom(files.hosts.length);
+      const takenCmdports = files.hosts.flatMap((h) => (h.cmdport ? [h.cmdport] : []));
+      ntpAdmin = await startNtpAdmin({
+        keyPath: files.keyPath,
+        knownHostsPath: files.knownHostsPath,
+        dir,
+        net,
+        sshPort,
+        registryPath,
+        takenCmdports,
+        procs,
+        timeoutMs: opts.readyTimeoutMs ?? 20_000,
+      });
+    }
   } catch (err) {
     await stopProcesses(procs).catch(() => {});
     throw err;
@@ -105,8 +146,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       return commandLogPath(hostDir);
     },
     processes: () => procs.map(({ name, pid }) => ({ name, pid })),
+    controller,
+    ntpAdmin,
     stop() {
-      stopping ??= stopProcesses(procs).then(() => {
+      stopping ??= Promise.all([stopProcesses(procs), ntpAdmin?.stop()]).then(() => {
         rmSync(registryPath, { force: true });
         log('lab: stopped');
       });

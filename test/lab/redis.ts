@@ -41,7 +41,18 @@ export async function ensureRedis(url = 'redis://127.0.0.1:6379'): Promise<Redis
 export async function startRedisServer(port: number): Promise<RedisHandle> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'yes',
+    ],
     { stdio: 'ignore', detached: false },
   );
   const url = `redis://127.0.0.1:${port}`;
@@ -60,5 +71,7 @@ export async function startRedisServer(port: number): Promise<RedisHandle> {
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error('could not start redis-server (is the Debian package redis-server installed? scripts/ensure-packages.sh)');
+  throw new Error(
+    'could not start redis-server (is the Debian package redis-server installed? scripts/ensure-packages.sh)',
+  );
 }

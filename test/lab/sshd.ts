@@ -74,3 +74,16 @@ export function writeChronycWrapper(hostDir: string, cmdport: number): void {
   writeFileSync(path, `#!/bin/sh\nexec /usr/bin/chronyc -h 127.0.0.1 -p ${cmdport} "$@"\n`);
   chmodSync(path, 0o755);
 }
+
+/**
+ * bin/systemctl that refuses: the base lab's hosts run on this machine, whose services a demo must never restart.
+ * (The ntpAdmin lab has a working stand-in.)
+ */
+export function writeRefusingSystemctl(hostDir: string): void {
+  const path = join(hostDir, 'bin', 'systemctl');
+  writeFileSync(
+    path,
+    '#!/bin/sh\necho "systemctl: this simulated lab host has no service manager (use the ntpAdmin lab for setup)" >&2\nexit 1\n',
+  );
+  chmodSync(path, 0o755);
+}
