@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -46,12 +47,26 @@ export const EnvSchema = z
       .pipe(z.array(slackId)),
     LAB_DRIFT_WARN_MS: intFrom(50, 1),
     LAB_DRIFT_CRIT_MS: intFrom(500, 1),
+    LAB_DRIFT_INTERVAL: intFrom(60, 1),
+    LAB_DRIFT_CONFIRM: intFrom(2, 1),
     LAB_QUEUE_PREFIX: z
       .string()
       .regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore only')
       .default('labops'),
     LAB_WORKER_CONCURRENCY: intFrom(8, 1),
     LAB_SHUTDOWN_GRACE_MS: intFrom(20_000, 0),
+    LAB_JOB_LOCK_MS: intFrom(30_000, 500),
+    LAB_AUDIT_MAXLEN: intFrom(10_000, 100),
+    LAB_DASHBOARD_USER: optional(z.string()),
+    LAB_DASHBOARD_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
+    LAB_OPENSTACK_ADMIN_PASSWORD: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .regex(/^[^\r\n]{6,128}$/, 'must be 6 to 128 characters on one line')
+        .optional(),
+    ),
+    LAB_OPENSTACK_ADMIN_PASSWORD_FILE: optional(z.string()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   })
   .superRefine((env, ctx) => {
@@ -67,6 +82,20 @@ export const EnvSchema = z
         code: 'custom',
         path: ['SLACK_BOT_TOKEN'],
         message: 'is required when Slack is configured',
+      });
+    }
+    if (!env.LAB_DASHBOARD_USER !== !env.LAB_DASHBOARD_PASSWORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.LAB_DASHBOARD_USER ? 'LAB_DASHBOARD_PASSWORD' : 'LAB_DASHBOARD_USER'],
+        message: 'set both LAB_DASHBOARD_USER and LAB_DASHBOARD_PASSWORD, or neither (no dashboard)',
+      });
+    }
+    if (env.LAB_OPENSTACK_ADMIN_PASSWORD && env.LAB_OPENSTACK_ADMIN_PASSWORD_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LAB_OPENSTACK_ADMIN_PASSWORD_FILE'],
+        message: 'set LAB_OPENSTACK_ADMIN_PASSWORD or LAB_OPENSTACK_ADMIN_PASSWORD_FILE, not both',
       });
     }
     if (env.LAB_DRIFT_CRIT_MS <= env.LAB_DRIFT_WARN_MS) {
@@ -94,9 +123,19 @@ export interface Config {
   alertChannel?: string;
   admins: readonly string[];
   drift: { warnMs: number; critMs: number };
+  /** The clock-drift watch: seconds between checks, checks a new state must hold before it is announced. */
+  watch: { intervalSeconds: number; confirmChecks: number };
   queuePrefix: string;
   workerConcurrency: number;
   shutdownGraceMs: number;
+  /** BullMQ lock of a running job: a worker that dies is noticed after about twice this, and its job handed on. */
+  jobLockMs: number;
+  /** Entries the audit stream keeps (XADD MAXLEN ~). */
+  auditMaxLen: number;
+  /** Bull Board at /admin/queues behind basic auth; unset = no dashboard. */
+  dashboard?: { user: string; password: string };
+  /** /lab deploy openstack: the admin password packstack sets (from the variable or the file). */
+  openstack: { adminPassword?: string };
   logLevel?: string;
 }
 
@@ -112,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError(`labops cannot start, the environment has bad values:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const adminPassword =
+    e.LAB_OPENSTACK_ADMIN_PASSWORD ?? readPasswordFile(e.LAB_OPENSTACK_ADMIN_PASSWORD_FILE);
   const slack: Config['slack'] = !e.SLACK_BOT_TOKEN
     ? { mode: 'console' }
     : e.SLACK_APP_TOKEN
@@ -144,9 +185,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     alertChannel: e.LAB_ALERT_CHANNEL,
     admins: Object.freeze([...e.LAB_ADMINS]),
     drift: { warnMs: e.LAB_DRIFT_WARN_MS, critMs: e.LAB_DRIFT_CRIT_MS },
+    watch: { intervalSeconds: e.LAB_DRIFT_INTERVAL, confirmChecks: e.LAB_DRIFT_CONFIRM },
     queuePrefix: e.LAB_QUEUE_PREFIX,
     workerConcurrency: e.LAB_WORKER_CONCURRENCY,
     shutdownGraceMs: e.LAB_SHUTDOWN_GRACE_MS,
+    jobLockMs: e.LAB_JOB_LOCK_MS,
+    auditMaxLen: e.LAB_AUDIT_MAXLEN,
+    dashboard:
+      e.LAB_DASHBOARD_USER && e.LAB_DASHBOARD_PASSWORD
+        ? { user: e.LAB_DASHBOARD_USER, password: e.LAB_DASHBOARD_PASSWORD }
+        : undefined,
+    openstack: { adminPassword },
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/** The first line of a password file (a Docker or systemd secret); the problem, never the content, on failure. */
+function readPasswordFile(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `labops cannot start, the environment has bad values:\n  LAB_OPENSTACK_ADMIN_PASSWORD_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  const password = text.split(/\r?\n/)[0] ?? '';
+  if (password.length < 6 || password.length > 128)
+    throw new ConfigError(
+      `labops cannot start, the environment has bad values:\n  LAB_OPENSTACK_ADMIN_PASSWORD_FILE: the first line of ${path} must be 6 to 128 characters`,
+    );
+  return password;
 }

@@ -1,25 +1,51 @@
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { Job, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { auditCommands } from './audit/audit-commands.js';
+import { AuditLog } from './audit/audit-log.js';
 import { type ConfirmDeps, cancelPlan, confirmPlan } from './bot/confirm.js';
 import { dispatch, type Requester } from './bot/dispatch.js';
+import { metricsRoute } from './bot/metrics-route.js';
 import { isAdmin } from './bot/permissions.js';
+import { quickCommands } from './bot/quick-commands.js';
 import { createSlackApp } from './bot/slack-app.js';
+import { createConsoleFileSink } from './chat/console-file-sink.js';
 import { createConsoleSink } from './chat/console-sink.js';
+import type { FileSink } from './chat/file-sink.js';
+import { withLongOutput } from './chat/long-output-sink.js';
 import type { ChatSink } from './chat/sink.js';
+import { createSlackFileSink } from './chat/slack-file-sink.js';
 import { createSlackSink } from './chat/slack-sink.js';
 import { type Config, ConfigError } from './config.js';
 import { runConsole } from './console/console-adapter.js';
+import { queueDashboardRoute } from './dashboard/queue-dashboard.js';
+import { homeView } from './home/home-view.js';
+import { NtpLastStates } from './home/ntp-last-state.js';
 import { loadInventory } from './inventory/index.js';
+import { cancelJob } from './jobs/cancel-job.js';
+import { CancelRequests } from './jobs/cancel-requests.js';
+import { opsCommandHandlers } from './jobs/ops-commands.js';
 import { createLogger } from './log/logger.js';
 import { HostLocks } from './queue/host-locks.js';
 import { createJobsEvents, createJobsQueue } from './queue/jobs-queue.js';
 import { PlanStore } from './queue/plan-store.js';
+import { createExecStream } from './ssh/exec-stream.js';
 import { SshPool } from './ssh/ssh-pool.js';
 import { ALL_TASKS } from './tasks/index.js';
+import { deliver } from './watch/deliver.js';
+import { ntpHosts } from './watch/ntp-hosts.js';
+import { offsetChartOf } from './watch/offset-chart-of.js';
+import { OffsetHistory } from './watch/offset-history.js';
+import { runTick } from './watch/run-tick.js';
+import { watchCommandHandlers } from './watch/watch-commands.js';
+import { createWatchMetrics } from './watch/watch-metrics.js';
+import { createWatchQueue, createWatchWorker, scheduleWatch, unscheduleWatch } from './watch/watch-queue.js';
+import { FLAP_DEFAULTS } from './watch/watch-state.js';
+import { WatchStore } from './watch/watch-store.js';
 import { createTaskWorker } from './workers/task-worker.js';
 
 export type Role = 'all' | 'bot' | 'worker';
@@ -27,6 +53,8 @@ export type Role = 'all' | 'bot' | 'worker';
 export interface LabopsIo {
   stdin: Readable & { isTTY?: boolean };
   stdout: { write(text: string): unknown };
+  /** Where the JSON log goes; stderr when unset (tests capture it). */
+  log?: { write(line: string): unknown };
 }
 
 export interface Labops {
@@ -45,7 +73,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       'The console adapter runs bot and worker in one process: use `npm start` (no SLACK_BOT_TOKEN).',
     );
   }
-  const log = createLogger(config.logLevel ?? (consoleMode ? 'warn' : 'info'));
+  const log = createLogger(config.logLevel ?? (consoleMode ? 'warn' : 'info'), io.log);
   const inventory = await loadInventory(config.inventoryPath, {
     user: userInfo().username,
     keyPath: config.defaultKeyPath,
@@ -56,6 +84,9 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
 
   const plans = new PlanStore(redis, config.queuePrefix);
   const locks = new HostLocks(redis, config.queuePrefix);
+  const audit = new AuditLog(redis, config.queuePrefix, log, config.auditMaxLen);
+  const cancels = new CancelRequests(redis, config.queuePrefix);
+  const lastNtp = new NtpLastStates(redis, config.queuePrefix);
   // the console operator runs labops on a machine that holds the lab's SSH key: they are the admin
   const admin = (user: string) => consoleMode || isAdmin(config.admins, user);
 
@@ -64,6 +95,23 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     config.slack.mode === 'console'
       ? createConsoleSink((t) => io.stdout.write(t))
       : createSlackSink(
+          new WebClient(
+            config.slack.botToken,
+            config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+          ),
+        );
+
+  // the clock-drift watch: records and offset history in Redis, one check per tick of a BullMQ job scheduler
+  const watchStore = new WatchStore(redis, config.queuePrefix);
+  const offsetHistory = new OffsetHistory(redis, config.queuePrefix);
+  const watchQueue = createWatchQueue(redis, config.queuePrefix);
+  const chart = offsetChartOf(offsetHistory, config.drift);
+  const watchRules = { ...FLAP_DEFAULTS, confirmChecks: config.watch.confirmChecks };
+  const mention = (user: string) => (consoleMode ? user : `<@${user}>`);
+  const files: FileSink =
+    config.slack.mode === 'console'
+      ? createConsoleFileSink(join(tmpdir(), 'labops-charts'), (t) => io.stdout.write(t))
+      : createSlackFileSink(
           new WebClient(
             config.slack.botToken,
             config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
@@ -80,20 +128,81 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       tasks: ALL_TASKS,
       inventory: () => inventory,
       ssh,
-      chat,
+      chat: consoleMode ? chat : withLongOutput(chat, files, log),
       plans,
       locks,
-      settings: { drift: config.drift },
+      settings: { drift: config.drift, openstack: config.openstack },
+      execStream: createExecStream({
+        knownHostsPath: config.knownHostsPath,
+        connectTimeoutMs: config.ssh.connectTimeoutMs,
+      }),
+      cancels,
+      audit,
+      lockMs: config.jobLockMs,
+      onCompleted: (job, result) =>
+        job.name === 'ntp.status' ? lastNtp.record(result, job.finishedOn ?? Date.now()) : Promise.resolve(),
       log,
     });
+    // a cancel reaches every worker; the one running the job aborts its signal
+    const stopCancels = await cancels.listen((jobId, reason) => worker?.cancelJob(jobId, reason));
     closers.push(
       () => closeWorker(worker, config.shutdownGraceMs),
       () => ssh.close(),
+      stopCancels,
     );
+    const alertChannel = config.alertChannel;
+    if (alertChannel) {
+      const deliverDeps = { store: watchStore, chat, files, channel: alertChannel, chart, rules: watchRules };
+      const watchWorker = createWatchWorker({
+        connection: redis,
+        prefix: config.queuePrefix,
+        log,
+        tick: (signal) =>
+          runTick({
+            store: watchStore,
+            history: offsetHistory,
+            inventory: () => inventory,
+            ssh,
+            thresholds: config.drift,
+            rules: watchRules,
+            lockTtlMs: 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000,
+            deliver: (records) => deliver(records, { ...deliverDeps, now: Date.now, log }),
+            now: Date.now,
+            log,
+            signal,
+          }),
+      });
+      await scheduleWatch(watchQueue, config.watch.intervalSeconds);
+      // before the SSH pool closes: a check cut short would read as every host unreachable
+      closers.unshift(() => closeWorker(watchWorker, config.shutdownGraceMs));
+    } else {
+      await unscheduleWatch(watchQueue);
+    }
   }
+  closers.push(() => watchQueue.close());
 
   const deps = { inventory, queue, chat, locks, isAdmin: admin, log };
-  const handle = (text: string, who: Requester) => dispatch(text, who, deps);
+  const opsDeps = { queue, cancels, chat, locks, isAdmin: admin, mention, audit, now: Date.now, log };
+  const quick = quickCommands({
+    ...opsCommandHandlers(opsDeps),
+    ...watchCommandHandlers({
+      store: watchStore,
+      chart,
+      inventory,
+      chat,
+      files,
+      alertChannel: config.alertChannel,
+      ...config.watch,
+      isAdmin: admin,
+      mention,
+      now: Date.now,
+      log,
+    }),
+  });
+  const handle = auditCommands(
+    async (text: string, who: Requester) => (await quick(text, who)) ?? dispatch(text, who, deps),
+    audit,
+  );
   const confirmDeps: ConfirmDeps = {
     plans,
     locks,
@@ -101,6 +210,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     chat,
     isAdmin: admin,
     mention: (user) => (consoleMode ? user : `<@${user}>`),
+    audit,
     log,
   };
   const decide = (planId: string, user: string, yes: boolean) =>
@@ -112,6 +222,21 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       dispatch: handle,
       decide,
       healthy: async () => redis.status === 'ready' && (await redis.ping()) === 'PONG',
+      // the button is audited like the command it stands for
+      cancelJob: (jobId, who) =>
+        auditCommands((_t, w) => cancelJob(jobId, w, opsDeps), audit)(`cancel ${jobId}`, who),
+      home: () => homeView({ inventory, last: lastNtp, queue, now: Date.now }),
+      routes: [
+        metricsRoute(
+          createWatchMetrics({
+            hosts: () => ntpHosts(inventory).map((h) => h.name),
+            store: watchStore,
+            queues: [queue, watchQueue],
+          }),
+        ),
+        // Bull Board, read-only, behind basic auth; off unless LAB_DASHBOARD_USER/PASSWORD are set
+        ...(config.dashboard ? [queueDashboardRoute([queue, watchQueue], config.dashboard)] : []),
+      ],
       log,
     });
     const server = await app.start(config.port);

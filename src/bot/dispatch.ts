@@ -30,7 +30,11 @@ export interface DispatchDeps {
   log: Logger;
 }
 
-const ephemeral = (text: string, outcome?: string): DispatchResult => ({ kind: 'reply', message: { text }, outcome });
+const ephemeral = (text: string, outcome?: string): DispatchResult => ({
+  kind: 'reply',
+  message: { text },
+  outcome,
+});
 
 /**
  * Turns the text after "/lab" into either a short reply for the requester alone or a job on the queue.

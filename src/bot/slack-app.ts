@@ -1,5 +1,7 @@
 import { App, type CustomRoute } from '@slack/bolt';
+import type { HomeView } from '@slack/types';
 import type { Config } from '../config.js';
+import { CANCEL_JOB_ACTION } from '../jobs/render-jobs.js';
 import type { Logger } from '../log/logger.js';
 import { boltLogger } from './bolt-logger.js';
 import type { DispatchResult, Requester } from './dispatch.js';
@@ -13,6 +15,12 @@ export interface SlackAppDeps {
   decide(planId: string, user: string, yes: boolean): Promise<DispatchResult>;
   /** True once Redis and the queues answer. */
   healthy(): Promise<boolean>;
+  /** More GET routes on the same port (e.g. /metrics). */
+  routes?: CustomRoute[];
+  /** The Cancel button of a running job in `/lab jobs`. */
+  cancelJob?(jobId: string, who: Requester): Promise<DispatchResult>;
+  /** The App Home tab for a user who opened it (published with views.publish). */
+  home?(user: string): Promise<HomeView>;
   log: Logger;
 }
 
@@ -37,7 +45,7 @@ export function createSlackApp(slack: SlackConfig, port: number, deps: SlackAppD
   const common = {
     token: slack.botToken,
     logger: boltLogger(deps.log),
-    customRoutes: [healthz],
+    customRoutes: [healthz, ...(deps.routes ?? [])],
     clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl } : undefined,
   };
   const app =
@@ -90,6 +98,36 @@ export function createSlackApp(slack: SlackConfig, port: number, deps: SlackAppD
         }
       },
     );
+  }
+  const { cancelJob, home } = deps;
+  if (cancelJob) {
+    app.action(
+      { type: 'block_actions', action_id: CANCEL_JOB_ACTION },
+      async ({ ack, body, action, respond }) => {
+        await ack();
+        const jobId = action.type === 'button' ? (action.value ?? '') : '';
+        const who = { user: body.user.id, channel: body.channel?.id ?? '' };
+        const result = await cancelJob(jobId, who).catch((err: Error) => {
+          deps.log.error({ msg: err.message, jobId }, 'cancel failed');
+          return {
+            kind: 'reply',
+            message: {
+              text: 'labops could not cancel that job (its queue does not answer). Try again in a minute.',
+            },
+          } as const;
+        });
+        if (result.kind === 'reply')
+          await respond({ response_type: 'ephemeral', replace_original: false, text: result.message.text });
+      },
+    );
+  }
+  if (home) {
+    app.event('app_home_opened', async ({ event, client }) => {
+      if (event.tab !== 'home') return;
+      await home(event.user)
+        .then((view) => client.views.publish({ user_id: event.user, view }))
+        .catch((err: Error) => deps.log.warn({ msg: err.message }, 'App Home not published'));
+    });
   }
   app.error(async (err) => {
     deps.log.error({ code: err.code, msg: err.message }, 'Slack listener error');

@@ -4,9 +4,9 @@ export type Logger = pino.Logger;
 
 /**
  * JSON logs to stderr (stdout belongs to the console adapter). Token-like values are redacted by path, and
- * nothing logs message bodies or keys in the first place.
+ * nothing logs message bodies or keys in the first place. destination: tests capture the lines.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
@@ -15,6 +15,6 @@ export function createLogger(level: string): Logger {
         censor: '[redacted]',
       },
     },
-    pino.destination(2),
+    destination ?? pino.destination(2),
   );
 }

@@ -15,7 +15,14 @@ export interface ExecResult {
 
 export interface ExecOptions {
   timeoutMs?: number;
+  /** Aborting stops the command: see {@link runCommand} for how the remote side is stopped. */
   signal?: AbortSignal;
+  /**
+   * For long commands: the remote shell first reports its pid (sshd made it a session and process group leader),
+   * and on abort the whole group is killed over a second channel. Needed where sshd refuses signal requests
+   * (ForceCommand sessions, as in the simulated lab) and for shells that fork children.
+   */
+  killGroup?: boolean;
 }
 
 export interface SshPoolOptions {
@@ -66,8 +73,9 @@ export class SshPool {
     const { pooled, fresh } = this.acquire(host, key);
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs;
     try {
-      const ssh = await pooled.ssh;
-      return await runCommand(ssh, host, command, timeoutMs, opts.signal);
+      const ssh = await untilAborted(pooled.ssh, host, opts.signal);
+      if (!opts.killGroup) return await runCommand(ssh, host, command, timeoutMs, opts.signal);
+      return await runKillable(ssh, host, command, timeoutMs, opts.signal);
     } catch (err) {
       if (err instanceof HostError) throw err;
       this.drop(key, pooled);
@@ -154,13 +162,74 @@ export class SshPool {
 
 class StaleConnection extends Error {}
 
-function runCommand(
+const cancelled = (host: InventoryHost) =>
+  new HostError(host.name, 'command-failed', 'cancelled', 'The job was cancelled; nothing else to do.');
+
+/** A connect that is still under way when the job is cancelled stops waiting (the pool still caches it). */
+function untilAborted<T>(work: Promise<T>, host: InventoryHost, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(cancelled(host));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(cancelled(host));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+const PID_MARK = '@@labops-pgid ';
+const PID_LINE = new RegExp(`^${PID_MARK}(\\d+)\\n`);
+
+/**
+ * killGroup: the command prefixed with its shell's pid on stderr; on abort, `kill -KILL -- -<pid>` over a second
+ * channel, sent as soon as the pid is known (an abort may come before the pid line does). The channel is left
+ * open until the killed command ends it, so the pid line cannot be lost.
+ */
+function runKillable(
   ssh: NodeSSH,
   host: InventoryHost,
   command: string,
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<ExecResult> {
+  if (signal?.aborted) return Promise.reject(cancelled(host));
+  let pid: number | undefined;
+  let head = '';
+  let wanted = false;
+  // the pid is a number read back from the host, never text from a user
+  const kill = () => {
+    if (wanted && pid) ssh.execCommand(`kill -KILL -- -${pid} 2>/dev/null`).catch(() => undefined);
+  };
+  const run = runCommand(ssh, host, `echo "${PID_MARK}$$" >&2; ${command}`, timeoutMs, undefined, (chunk) => {
+    if (pid || head.length > 64) return;
+    head += chunk; // the first line may come in pieces
+    pid = Number(PID_LINE.exec(head)?.[1]) || undefined;
+    kill();
+  }).then((r) => ({ ...r, stderr: r.stderr.replace(PID_LINE, '') }));
+  if (!signal) return run;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      wanted = true;
+      kill();
+      reject(cancelled(host));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Runs one command. On timeout or abort the SSH channel gets a KILL signal request (OpenSSH's sshd kills the
+ * session's process group, except in ForceCommand sessions, where it refuses) and is closed.
+ */
+function runCommand(
+  ssh: NodeSSH,
+  host: InventoryHost,
+  command: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  onStderr?: (chunk: string) => void,
+): Promise<ExecResult> {
+  if (signal?.aborted) return Promise.reject(cancelled(host));
   return new Promise((resolve, reject) => {
     let channel: { close(): void; signal(name: string): void } | undefined;
     const stop = (error: HostError) => {
@@ -185,14 +254,12 @@ function runCommand(
         ),
       timeoutMs,
     );
-    const onAbort = () =>
-      stop(
-        new HostError(host.name, 'command-failed', 'cancelled', 'The job was cancelled; nothing else to do.'),
-      );
+    const onAbort = () => stop(cancelled(host));
     signal?.addEventListener('abort', onAbort, { once: true });
     ssh
       .execCommand(command, {
         noTrim: true,
+        ...(onStderr ? { onStderr: (chunk: Buffer) => onStderr(chunk.toString()) } : {}),
         onChannel: (ch) => {
           channel = ch;
         },

@@ -1,4 +1,5 @@
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
@@ -6,8 +7,11 @@ import type { HostLocks } from '../queue/host-locks.js';
 import { JobEnvelope } from '../queue/job-envelope.js';
 import { JOBS_QUEUE } from '../queue/jobs-queue.js';
 import type { PlanStore } from '../queue/plan-store.js';
+import type { ExecStream } from '../ssh/exec-stream.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import type { Task, TaskContext, TaskSettings } from '../tasks/task.js';
+import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
+import { type JobGuardDeps, refuseToStart, reportCancelled } from './job-guards.js';
 import { showPlan } from './show-plan.js';
 
 export interface TaskWorkerDeps {
@@ -21,6 +25,15 @@ export interface TaskWorkerDeps {
   plans: Pick<PlanStore, 'save' | 'ttlSeconds'>;
   locks: Pick<HostLocks, 'release'>;
   settings: TaskSettings;
+  /** Streaming exec for long commands (optional: tasks fall back to ssh.exec). */
+  execStream?: ExecStream;
+  /** Cancel requests asked before the job started (running ones arrive through worker.cancelJob). */
+  cancels: JobGuardDeps['cancels'];
+  audit: Pick<AuditLog, 'record'>;
+  /** BullMQ's lock: a dead worker's job is handed on after about twice this (lockDuration + stalledInterval). */
+  lockMs?: number;
+  /** Called with every finished job's result (e.g. to keep the last NTP state per host). */
+  onCompleted?(job: Job, result: unknown): Promise<void>;
   log: Logger;
 }
 
@@ -34,7 +47,9 @@ const invalid = (what: string, err: { issues: { path: (string | number)[] }[] })
 export function createTaskWorker(deps: TaskWorkerDeps): Worker {
   const byName = new Map(deps.tasks.map((t) => [t.name, t]));
 
-  const processor = async (job: Job) => {
+  // three parameters: BullMQ then passes an AbortSignal that worker.cancelJob aborts
+  const processor = async (job: Job, _token?: string, jobSignal?: AbortSignal) => {
+    const signal = jobSignal ?? new AbortController().signal;
     const task = byName.get(job.name);
     if (!task) throw new UnrecoverableError(`no task named "${job.name}" on this worker`);
     const envelope = JobEnvelope.safeParse(job.data);
@@ -42,26 +57,35 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     const parsed = task.payload.safeParse(job.data);
     if (!parsed.success) throw invalid(`payload for ${job.name}`, parsed.error);
     const { phase, planId, hosts = [] } = envelope.data;
+    await refuseToStart(job, envelope.data, deps);
 
-    // TODO(cancel): /lab cancel (issue 7) will abort this controller
-    const controller = new AbortController();
     const log = deps.log.child({ jobId: job.id, task: job.name, phase });
+    const guarded = guardChat(deps.chat, signal);
     const ctx: TaskContext<unknown> = {
       payload: parsed.data,
       inventory: deps.inventory(),
       ssh: deps.ssh,
-      chat: deps.chat,
+      chat: guarded.chat,
       log,
-      signal: controller.signal,
+      signal,
       settings: deps.settings,
+      ...(deps.execStream && { execStream: deps.execStream }),
     };
     log.info('job started');
+    const cancelled = (err: unknown) =>
+      err instanceof JobCancelled
+        ? reportCancelled(job, envelope.data, err.message, guarded.idle, deps)
+        : Promise.reject(err);
     if (phase === 'plan' || phase === 'preview') {
-      if (!task.plan) throw new UnrecoverableError(`${job.name} has no plan step`);
-      return showPlan(await task.plan(ctx), envelope.data, job, deps);
+      const { plan } = task;
+      if (!plan) throw new UnrecoverableError(`${job.name} has no plan step`);
+      return untilCancelled(plan(ctx), signal).then(
+        (p) => showPlan(p, envelope.data, job, { ...deps, chat: guarded.chat }),
+        cancelled,
+      );
     }
     try {
-      const result = await task.run(ctx);
+      const result = await untilCancelled(task.run(ctx), signal).catch(cancelled);
       log.info('job finished');
       return result;
     } finally {
@@ -73,10 +97,27 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
+    ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
   });
-  worker.on('failed', (job, err) =>
-    deps.log.warn({ jobId: job?.id, task: job?.name, msg: err.message }, 'job failed'),
-  );
+  const result = (job: Job, outcome: string) =>
+    deps.audit.record({
+      kind: 'result',
+      user: String(job.data?.reply?.user ?? '?'),
+      channel: String(job.data?.reply?.channel ?? '?'),
+      text: String(job.data?.command ?? `/lab ${job.name}`),
+      job: String(job.id),
+      outcome,
+    });
+  worker.on('failed', (job, err) => {
+    deps.log.warn({ jobId: job?.id, task: job?.name, msg: err.message }, 'job failed');
+    if (job) void result(job, `failed: ${err.message}`);
+  });
+  worker.on('completed', (job, value) => {
+    void result(job, 'completed');
+    deps
+      .onCompleted?.(job, value)
+      .catch((err: Error) => deps.log.warn({ msg: err.message }, 'onCompleted failed'));
+  });
   worker.on('error', (err) => deps.log.error({ msg: err.message }, 'worker error'));
   return worker;
 }

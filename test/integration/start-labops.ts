@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { Queue } from 'bullmq';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { type Labops, type Role, startLabops } from '../../src/main.js';
+import { type Labops, type LabopsIo, type Role, startLabops } from '../../src/main.js';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 
 export interface TestLabops extends Labops {
@@ -18,7 +18,11 @@ export interface TestLabops extends Labops {
  * Runs the real composition root in this process against the shared lab and Redis, with a queue prefix of its own.
  * env adds or overrides variables (e.g. the Slack ones).
  */
-export async function startTestLabops(env: Record<string, string>, role: Role = 'all'): Promise<TestLabops> {
+export async function startTestLabops(
+  env: Record<string, string>,
+  role: Role = 'all',
+  io: Pick<LabopsIo, 'log'> = {},
+): Promise<TestLabops> {
   const lab = inject('lab');
   const redisUrl = inject('redisUrl');
   const prefix = `labops-test-${randomUUID().slice(0, 8)}`;
@@ -34,7 +38,11 @@ export async function startTestLabops(env: Record<string, string>, role: Role = 
   });
   let out = '';
   const stdin = new PassThrough();
-  const labops = await startLabops(config, role, { stdin, stdout: { write: (t: string) => (out += t) } });
+  const labops = await startLabops(config, role, {
+    stdin,
+    stdout: { write: (t: string) => (out += t) },
+    ...io,
+  });
   return {
     ...labops,
     prefix,

@@ -1,0 +1,62 @@
+import type { Logger } from '../log/logger.js';
+import type { FileSink } from './file-sink.js';
+import { fullText, overLimits, summariseMessage } from './fit-message.js';
+import type { ChatMessage } from './message.js';
+import type { ChatSink } from './sink.js';
+
+/** How long an oversized message must stay unchanged before its file is uploaded (progress updates come faster). */
+const UPDATE_SETTLE_MS = 1500;
+
+/**
+ * A ChatSink that never sends Slack more than it takes: an oversized message is summarised in place and attached
+ * in full as a text file in its thread. Posts and replies attach at once; an updated message attaches once its
+ * content settles, so a growing progress message does not upload a file per update.
+ */
+export function withLongOutput(chat: ChatSink, files: FileSink, log: Logger): ChatSink {
+  let n = 0;
+  const pending = new Map<string, NodeJS.Timeout>();
+  const prepare = (m: ChatMessage) => {
+    const text = fullText(m);
+    const filename = `labops-output-${Date.now()}-${++n}.txt`;
+    return { summary: summariseMessage(m, filename, text.length), filename, text };
+  };
+  const attach = (channel: string, threadTs: string, filename: string, text: string) =>
+    files
+      .upload(channel, {
+        filename,
+        title: 'Full output',
+        bytes: new TextEncoder().encode(text),
+        threadTs,
+      })
+      .catch((err: Error) => log.warn({ channel, msg: err.message }, 'could not attach the full output'));
+  return {
+    async post(channel, message) {
+      if (!overLimits(message)) return chat.post(channel, message);
+      const { summary, filename, text } = prepare(message);
+      const posted = await chat.post(channel, summary);
+      await attach(channel, posted.ts, filename, text);
+      return posted;
+    },
+    async update(channel, ts, message) {
+      const key = `${channel}/${ts}`;
+      clearTimeout(pending.get(key));
+      pending.delete(key);
+      if (!overLimits(message)) return chat.update(channel, ts, message);
+      const { summary, filename, text } = prepare(message);
+      await chat.update(channel, ts, summary);
+      pending.set(
+        key,
+        setTimeout(() => {
+          pending.delete(key);
+          void attach(channel, ts, filename, text);
+        }, UPDATE_SETTLE_MS),
+      );
+    },
+    async reply(channel, threadTs, message) {
+      if (!overLimits(message)) return chat.reply(channel, threadTs, message);
+      const { summary, filename, text } = prepare(message);
+      await chat.reply(channel, threadTs, summary);
+      await attach(channel, threadTs, filename, text);
+    },
+  };
+}

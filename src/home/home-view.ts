@@ -1,0 +1,21 @@
+import type { HomeView } from '@slack/types';
+import type { Queue } from 'bullmq';
+import type { Inventory } from '../inventory/index.js';
+import { listJobs } from '../jobs/list-jobs.js';
+import type { NtpLastStates } from './ntp-last-state.js';
+import { renderHome } from './render-home.js';
+
+/** The App Home tab, read fresh from Redis each time a user opens it. */
+export async function homeView(deps: {
+  inventory: Inventory;
+  last: Pick<NtpLastStates, 'all'>;
+  queue: Pick<Queue, 'getJobs'>;
+  now(): number;
+}): Promise<HomeView> {
+  const now = deps.now();
+  const [last, jobs] = await Promise.all([
+    deps.last.all(),
+    listJobs(deps.queue, now, { live: 20, recent: 1 }),
+  ]);
+  return renderHome({ groups: deps.inventory.groups, last, running: jobs, now });
+}

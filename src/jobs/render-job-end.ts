@@ -1,0 +1,31 @@
+import type { ChatMessage } from '../chat/message.js';
+
+const section = (text: string): ChatMessage => ({
+  text,
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+});
+
+const seconds = (ms: number) =>
+  ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
+
+/** The job's message once it was cancelled while running: what stopped, and that nothing more runs. */
+export function renderCancelled(command: string, reason: string, elapsedMs: number): ChatMessage {
+  return section(
+    `✖️ \`${command}\` was ${reason} after ${seconds(elapsedMs)}. Remote commands still running were stopped; hosts not reached yet were left alone.`,
+  );
+}
+
+/** A job cancelled before any worker started it. */
+export function renderCancelledBeforeStart(command: string, reason: string): ChatMessage {
+  return section(`✖️ \`${command}\` was ${reason} before it started; nothing ran.`);
+}
+
+export const INTERRUPTED =
+  'interrupted: the worker stopped mid-change; check the hosts and run the command again';
+
+/** A confirmed change whose worker died mid-way: it is not run a second time. */
+export function renderInterrupted(command: string): ChatMessage {
+  return section(
+    `⚠️ \`${command}\` was ${INTERRUPTED}. It was not restarted, because running a change twice is not safe; the hosts' locks are released.`,
+  );
+}
