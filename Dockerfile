@@ -1,6 +1,7 @@
 # labops: bot and workers share one image; the command picks the role (npm start | npm run bot | npm run worker).
 FROM node:20-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends openssh-client && rm -rf /var/lib/apt/lists/*
+# fonts-dejavu-core: the text of the offset charts (resvg draws with the system's fonts)
+RUN apt-get update && apt-get install -y --no-install-recommends openssh-client fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force

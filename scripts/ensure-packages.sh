@@ -17,6 +17,7 @@ want redis-server redis-server
 want redis-cli redis-tools
 want ip iproute2
 want openstack python3-openstackclient
+want /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core  # text of the offset charts
 if [ "${1:-}" = "--bench" ]; then
   want ansible ansible
   want parallel-ssh pssh

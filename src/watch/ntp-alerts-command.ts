@@ -1,0 +1,31 @@
+import type { DispatchResult } from '../bot/dispatch.js';
+import { ntpHosts } from './ntp-hosts.js';
+import { renderAlerts } from './render-alerts.js';
+import type { WatchCommandDeps } from './watch-commands.js';
+import type { HostRecord } from './watch-state.js';
+
+const OFF =
+  'LAB_ALERT_CHANNEL is not set, so nothing is checked or announced. Set it to a channel id and restart labops.';
+
+/** `/lab ntp alerts`: open alerts and the last check, for the requester. */
+export async function ntpAlerts(deps: WatchCommandDeps): Promise<DispatchResult> {
+  const hosts = ntpHosts(deps.inventory).map((h) => h.name);
+  const [loaded, lastCheck, paused] = await Promise.all([
+    deps.store.load(hosts),
+    deps.store.lastCheck(),
+    deps.store.paused(),
+  ]);
+  const records = [...loaded.values()].flatMap((v) => (v.record ? [v.record] : [])) as HostRecord[];
+  const message = renderAlerts({
+    records,
+    hosts: hosts.length,
+    lastCheck,
+    paused,
+    off: deps.alertChannel ? undefined : OFF,
+    intervalSeconds: deps.intervalSeconds,
+    confirmChecks: deps.confirmChecks,
+    now: deps.now(),
+    mention: deps.mention,
+  });
+  return { kind: 'reply', message };
+}

@@ -1,0 +1,84 @@
+import type { ChatMessage } from '../chat/message.js';
+import { context, section } from '../tasks/ntp-status/render-blocks.js';
+import { escapeMrkdwn, type TextStyle } from '../tasks/ntp-status/render-host-line.js';
+import { describeObservation, STATE_WORDS, stateHeadline } from './render-state.js';
+import { elapsed, when } from './render-time.js';
+import type { Announcement, WatchRules } from './watch-state.js';
+
+type Rules = Pick<WatchRules, 'flapWindowMs' | 'flapStableChecks'>;
+
+function lines(
+  a: Announcement,
+  rules: Rules,
+  style: TextStyle,
+): { head: string; body: string; foot?: string } {
+  const host = style === 'mrkdwn' ? `*${escapeMrkdwn(a.host)}*` : a.host;
+  const facts = describeObservation(a.observation, style);
+  const since = `since ${when(a.since, style)}`;
+  const hint = a.observation.hint && a.state !== 'ok' ? escapeHint(a.observation.hint, style) : undefined;
+  switch (a.kind) {
+    case 'alert':
+      return {
+        head: `${stateHeadline(a.host, a.state, style)} ${since}`,
+        body: facts,
+        foot: [hint, 'Changes and the recovery will be posted in this thread.'].filter(Boolean).join(' '),
+      };
+    case 'change':
+      return {
+        head: `${stateHeadline(a.host, a.state, style)} ${since} (was ${STATE_WORDS[a.from]})`,
+        body: facts,
+        foot: hint,
+      };
+    case 'recovery': {
+      const flapped = a.flappingSince ? ', and has stopped flapping' : '';
+      const lasted = a.openedAt !== undefined ? ` after ${elapsed(a.since - a.openedAt)}` : '';
+      return {
+        head: `✅ ${host} is back in sync ${since}${lasted}${flapped} (was ${STATE_WORDS[a.from]})`,
+        body: facts,
+      };
+    }
+    case 'flapping':
+      return {
+        head: `🔁 ${host} is flapping: ${a.changes} state changes within ${elapsed(rules.flapWindowMs)}, now ${STATE_WORDS[a.state]}`,
+        body: facts,
+        foot: `Further changes are not announced until one state holds for ${rules.flapStableChecks} checks in a row.`,
+      };
+    case 'settled':
+      return {
+        head: `${stateHeadline(a.host, a.state, style)}: stopped flapping, steady ${since}`,
+        body: facts,
+        foot: hint,
+      };
+  }
+}
+
+function escapeHint(hint: string, style: TextStyle): string {
+  return style === 'mrkdwn' ? escapeMrkdwn(hint) : hint;
+}
+
+/** What the channel is told for one announcement: Block Kit plus the same as plain text. */
+export function renderAnnouncement(a: Announcement, rules: Rules): ChatMessage {
+  const plain = lines(a, rules, 'plain');
+  const rich = lines(a, rules, 'mrkdwn');
+  return {
+    text: [plain.head, plain.body, plain.foot].filter(Boolean).join('\n'),
+    blocks: [section(`${rich.head}\n${rich.body}`), ...(rich.foot ? [context(rich.foot)] : [])],
+  };
+}
+
+/** The alert's first line, kept to show the alert again once it is resolved. */
+export function alertHeadline(a: Announcement, rules: Rules): string {
+  return lines(a, rules, 'mrkdwn').head;
+}
+
+/** The alert message once its incident is over: crossed out, with when and how it ended. */
+export function renderResolvedAlert(headline: string, recovery: Announcement): ChatMessage {
+  const text = `✅ Resolved ${when(recovery.since, 'plain')}: ${recovery.host} is back in sync.`;
+  return {
+    text,
+    blocks: [
+      section(`~${headline.replace(/~/g, '')}~`),
+      context(`✅ Resolved ${when(recovery.since, 'mrkdwn')}: back in sync. Details in the thread.`),
+    ],
+  };
+}
