@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import { LIMITS, packLines } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
-import { LIMITS, packSections } from '../chat/slack-limits.js';
 import type { StoredAuditEntry } from './audit-entry.js';
 
 const ICON: Record<StoredAuditEntry['kind'], string> = {
@@ -46,7 +46,7 @@ export function renderHistory(
     return { text: 'The audit trail is empty: no /lab command has been recorded yet.' };
   const head = `*Audit trail*: the last ${entries.length} of at most ${asked} entries, newest first (UTC)`;
   const lines = entries.map((e) => line(e, mention, true));
-  const fit = packSections(lines, LIMITS.blocks - 2, LIMITS.messageChars - 500);
+  const fit = packLines(lines, LIMITS.blocks - 2, LIMITS.messageChars - 500);
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: head } },
     ...fit.texts.map((text): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } })),

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import { blockChars, LIMITS } from './blocks.js';
 import type { ChatMessage } from './message.js';
-import { blockChars, LIMITS } from './slack-limits.js';
 
 const sectionText = (b: KnownBlock) => (b.type === 'section' ? b.text?.text : undefined);
 

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import { LIMITS } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
-import { LIMITS } from '../chat/slack-limits.js';
 import type { JobState, JobSummary } from './job-summary.js';
 
 export const CANCEL_JOB_ACTION = 'labops_cancel_job';

@@ -1,6 +1,6 @@
+import { context, LIMITS, packLines, section } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
 import { formatDuration } from '../tasks/ntp-status/format-offset.js';
-import { context, packLines, SLACK_LIMITS, section } from '../tasks/ntp-status/render-blocks.js';
 import type { TextStyle } from '../tasks/ntp-status/render-host-line.js';
 import { describeObservation, STATE_WORDS, stateHeadline } from './render-state.js';
 import { elapsed, when } from './render-time.js';
@@ -79,7 +79,7 @@ export function renderAlerts(v: AlertsView): ChatMessage {
   };
   const plain = build('plain');
   const rich = build('mrkdwn');
-  const packed = packLines(rich.lines, SLACK_LIMITS.blocks - 4, SLACK_LIMITS.messageChars - 2000);
+  const packed = packLines(rich.lines, LIMITS.blocks - 4, LIMITS.messageChars - 2000);
   const more = rich.lines.length - packed.count;
   return {
     text: [plain.head, plain.title, ...plain.lines, ...plain.pending].join('\n'),

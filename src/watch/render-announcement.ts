@@ -1,5 +1,5 @@
+import { context, section } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
-import { context, section } from '../tasks/ntp-status/render-blocks.js';
 import { escapeMrkdwn, type TextStyle } from '../tasks/ntp-status/render-host-line.js';
 import { describeObservation, STATE_WORDS, stateHeadline } from './render-state.js';
 import { elapsed, when } from './render-time.js';

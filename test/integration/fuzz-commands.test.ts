@@ -20,9 +20,40 @@ function rng(seed: number) {
 }
 
 const PIECES = [
-  'ntp', 'status', 'help', 'ntp status', '; reboot', '$(id)', '`id`', '| sh', '&& rm -rf /', '../../etc/passwd',
-  "'", '"', '\\', '\n', '\t', '<!channel>', '<@U123>', '*bold*', 'client-sync', 'all', 'ntp_clients', '%00', '\u0000',
-  'ünïcödé', '🕒', '\u202e', 'ＮＴＰ', '${PATH}', '>/tmp/x', '2>&1', '--help', '-oProxyCommand=sh', 'ntp status all extra',
+  'ntp',
+  'status',
+  'help',
+  'ntp status',
+  '; reboot',
+  '$(id)',
+  '`id`',
+  '| sh',
+  '&& rm -rf /',
+  '../../etc/passwd',
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '\t',
+  '<!channel>',
+  '<@U123>',
+  '*bold*',
+  'client-sync',
+  'all',
+  'ntp_clients',
+  '%00',
+  '\u0000',
+  'ünïcödé',
+  '🕒',
+  '\u202e',
+  'ＮＴＰ',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion is exactly what this input is
+  '${PATH}',
+  '>/tmp/x',
+  '2>&1',
+  '--help',
+  '-oProxyCommand=sh',
+  'ntp status all extra',
 ];
 
 function hostile(i: number): string {
@@ -43,7 +74,11 @@ describe('fuzzing the command text over signed HTTP', () => {
 
   beforeAll(async () => {
     fake = await startFakeSlack();
-    labops = await startTestLabops({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl });
+    labops = await startTestLabops({
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.apiUrl,
+    });
   });
   afterAll(async () => {
     await labops?.close();
@@ -58,7 +93,10 @@ describe('fuzzing the command text over signed HTTP', () => {
       while (next < CASES) {
         const i = next++;
         const started = performance.now();
-        const res = await postSlashCommand(url, SECRET, { text: hostile(i), response_url: fake.responseUrl() });
+        const res = await postSlashCommand(url, SECRET, {
+          text: hostile(i),
+          response_url: fake.responseUrl(),
+        });
         slowest.push(performance.now() - started);
         expect(res.status, `case ${i}`).toBe(200);
       }
@@ -68,8 +106,10 @@ describe('fuzzing the command text over signed HTTP', () => {
 
     // every command got exactly one answer: an ephemeral reply (help or error) or a job message in the channel
     const answers = () =>
-      fake.callsTo('response_url').length + fake.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts).length;
-    for (let waited = 0; answers() < CASES && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      fake.callsTo('response_url').length +
+      fake.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts).length;
+    for (let waited = 0; answers() < CASES && waited < 20_000; waited += 100)
+      await new Promise((r) => setTimeout(r, 100));
     expect(answers()).toBe(CASES);
     expect((await fetch(`http://127.0.0.1:${labops.httpPort}/healthz`)).status).toBe(200);
 

@@ -28,7 +28,12 @@ describe('/lab ntp status over signed HTTP requests, against the simulated lab',
   });
 
   const slash = (text: string, opts = {}) =>
-    postSlashCommand(events, SECRET, { text, response_url: fake.responseUrl({ channel: SLACK_IDS.channelId }) }, opts);
+    postSlashCommand(
+      events,
+      SECRET,
+      { text, response_url: fake.responseUrl({ channel: SLACK_IDS.channelId }) },
+      opts,
+    );
 
   it('answers /healthz once Redis and the queue are ready', async () => {
     const res = await fetch(`http://127.0.0.1:${labops.httpPort}/healthz`);
@@ -42,22 +47,31 @@ describe('/lab ntp status over signed HTTP requests, against the simulated lab',
 
     const first = await fake.waitFor('chat.postMessage', 5000);
     expect(first.args.text).toMatch(/checking 12 hosts/);
-    const final = await fake.waitFor((c) => c.method === 'chat.update' && isSummary(c.args.text as string), 20_000);
+    const final = await fake.waitFor(
+      (c) => c.method === 'chat.update' && isSummary(c.args.text as string),
+      20_000,
+    );
     const ts = first.args.ts ?? fake.messages(SLACK_IDS.channelId)[0]?.ts;
     const message = fake.messages(SLACK_IDS.channelId).find((m) => m.ts === (final.args.ts as string));
     expect(message).toBeDefined();
     const text = message?.text ?? '';
     // the same message filled in host by host before the summary
-    expect(message?.history.some((h) => /Checking 12 hosts \(all hosts\)… \d+\/12 done/.test(h.text ?? ''))).toBe(true);
+    expect(
+      message?.history.some((h) => /Checking 12 hosts \(all hosts\)… \d+\/12 done/.test(h.text ?? '')),
+    ).toBe(true);
     expect(text).toMatch(/4 in sync, 1 drifting, 1 not synchronised, 6 errors/);
 
     const line = (host: string) => text.split('\n').find((l) => l.includes(` ${host}:`)) ?? '';
-    expect(line('client-sync')).toMatch(/in sync, \^\* 127\.0\.2\.[12] \(stratum 3\), offset [\d.]+ (ns|µs|ms) (fast|slow), reach \d+/);
+    expect(line('client-sync')).toMatch(
+      /in sync, \^\* 127\.0\.2\.[12] \(stratum 3\), offset [\d.]+ (ns|µs|ms) (fast|slow), reach \d+/,
+    );
     expect(line('client-drift')).toMatch(/drifting, clock 3\.0 s slow of NTP time \(critical above 500 ms\)/);
     expect(line('client-unsync')).toMatch(/not synchronised: all 1 sources unreachable/);
     expect(line('client-down')).toMatch(/chronyd down.*506 Cannot talk to daemon.*systemctl start chronyd/);
     expect(line('client-nochrony')).toMatch(/chronyc missing.*exit 127/);
-    expect(line('client-off')).toMatch(/unreachable: connection refused \(127\.0\.2\.10:2222\)\. Check that sshd runs/);
+    expect(line('client-off')).toMatch(
+      /unreachable: connection refused \(127\.0\.2\.10:2222\)\. Check that sshd runs/,
+    );
     expect(line('client-silent')).toMatch(/unreachable \(timed out\).*did not answer within 2 s/);
     expect(line('client-badkey')).toMatch(/host key mismatch.*not connecting/);
     expect(line('client-authfail')).toMatch(/authentication failed: root@127\.0\.2\.12:2222 refused the key/);
@@ -86,15 +100,21 @@ describe('/lab ntp status over signed HTTP requests, against the simulated lab',
     expect(help.args.text).toContain('/lab ntp status [all|<group>|<host>]');
 
     await slash('reboot the lab');
-    const unknown = await fake.waitFor((c) => c.method === 'response_url' && /Unknown command/.test(String(c.args.text)));
+    const unknown = await fake.waitFor(
+      (c) => c.method === 'response_url' && /Unknown command/.test(String(c.args.text)),
+    );
     expect(unknown.args.text).toContain('/lab ntp status');
 
     await slash('ntp status nosuchhost');
-    const target = await fake.waitFor((c) => c.method === 'response_url' && /Unknown target/.test(String(c.args.text)));
+    const target = await fake.waitFor(
+      (c) => c.method === 'response_url' && /Unknown target/.test(String(c.args.text)),
+    );
     expect(target.args.text).toMatch(/ntp_clients.*ntp_servers/);
 
     await slash('ntp status $(reboot)');
-    const hostile = await fake.waitFor((c) => c.method === 'response_url' && /not a valid target/.test(String(c.args.text)));
+    const hostile = await fake.waitFor(
+      (c) => c.method === 'response_url' && /not a valid target/.test(String(c.args.text)),
+    );
     expect(hostile.args.response_type).toBe('ephemeral');
     expect(fake.callsTo('chat.postMessage')).toHaveLength(0); // nothing was started
   });
@@ -102,12 +122,18 @@ describe('/lab ntp status over signed HTTP requests, against the simulated lab',
   it('checks one group or one host', async () => {
     fake.reset();
     await slash('ntp status ntp_servers');
-    const final = await fake.waitFor((c) => c.method === 'chat.update' && isSummary(c.args.text as string), 15_000);
+    const final = await fake.waitFor(
+      (c) => c.method === 'chat.update' && isSummary(c.args.text as string),
+      15_000,
+    );
     expect(final.args.text).toMatch(/NTP status of group ntp_servers: 3 in sync/);
 
     fake.reset();
     await slash('ntp status client-drift');
-    const one = await fake.waitFor((c) => c.method === 'chat.update' && isSummary(c.args.text as string), 15_000);
+    const one = await fake.waitFor(
+      (c) => c.method === 'chat.update' && isSummary(c.args.text as string),
+      15_000,
+    );
     expect(one.args.text).toMatch(/NTP status of host client-drift: 1 drifting/);
   });
 
@@ -117,7 +143,9 @@ describe('/lab ntp status over signed HTTP requests, against the simulated lab',
     expect((await slash('ntp status', { unsigned: true })).status).toBe(401);
     expect((await slash('ntp status', { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
-    expect(fake.calls.filter((c) => c.method !== 'auth.test').map((c) => [c.method, c.args.text])).toEqual([]);
+    expect(fake.calls.filter((c) => c.method !== 'auth.test').map((c) => [c.method, c.args.text])).toEqual(
+      [],
+    );
   });
 
   it('never sent anything but the fixed status command to a host', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../lab/redis.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { SLACK_IDS } from '../support/slack-request.js';
-import { freePort } from './free-port.js';
 import { startTestLabops, type TestLabops } from './start-labops.js';
 
 describe('/lab ntp status in Socket Mode', () => {
@@ -43,7 +43,9 @@ describe('/lab ntp status in Socket Mode', () => {
 
   it('answers a malformed command with a short ephemeral reply', async () => {
     await fake.pushSlashCommand({ text: 'ntp stat' });
-    const reply = await fake.waitFor((c) => c.method === 'response_url' && /Unknown command/.test(String(c.args.text)));
+    const reply = await fake.waitFor(
+      (c) => c.method === 'response_url' && /Unknown command/.test(String(c.args.text)),
+    );
     expect(reply.args.response_type).toBe('ephemeral');
   });
 });

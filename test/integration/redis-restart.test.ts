@@ -36,7 +36,10 @@ describe('Redis restarted while labops runs', () => {
       response_url: fake.responseUrl(),
     });
     expect(res.status).toBe(200);
-    return fake.waitFor((c) => c.method === 'chat.update' && /^NTP status of group ntp_servers/.test(String(c.args.text)), 20_000);
+    return fake.waitFor(
+      (c) => c.method === 'chat.update' && /^NTP status of group ntp_servers/.test(String(c.args.text)),
+      20_000,
+    );
   };
   const health = async () => (await fetch(`http://127.0.0.1:${labops.httpPort}/healthz`)).status;
 

@@ -62,7 +62,10 @@ describe('SshPool on the simulated lab', () => {
       .exec(await labHost('ntp2'), 'sleep 20', { timeoutMs: 300 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostError);
-    expect(err).toMatchObject({ code: 'timeout', message: expect.stringContaining('did not finish within 0.3 s') });
+    expect(err).toMatchObject({
+      code: 'timeout',
+      message: expect.stringContaining('did not finish within 0.3 s'),
+    });
   });
 
   it('never connects to a host that known_hosts does not list', async () => {
@@ -72,7 +75,10 @@ describe('SshPool on the simulated lab', () => {
     const err = await make({ knownHostsPath: empty })
       .exec(await labHost('ntp1'), 'true')
       .catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'hostkey-unknown', message: expect.stringContaining('has no key for [127.0.8.1]:2222') });
+    expect(err).toMatchObject({
+      code: 'hostkey-unknown',
+      message: expect.stringContaining('has no key for [127.0.8.1]:2222'),
+    });
     // not even a TCP connection: sshd logged nothing new
     expect(readFileSync(join(lab.dir, 'hosts', 'ntp1', 'sshd.log'), 'utf8').length).toBe(before);
   });

@@ -53,7 +53,11 @@ describe('lab', () => {
     });
     expect(Object.keys(all.children.ntp_servers.hosts)).toEqual(['ntp1', 'ntp2', 'ntp-fast']);
     expect(Object.keys(all.children.ntp_clients.hosts)).toHaveLength(9);
-    expect(all.children.ntp_clients.hosts['client-sync']).toEqual({ ansible_host: '127.0.9.4' });
+    expect(all.children.ntp_clients.hosts['client-sync']).toEqual({
+      ansible_host: '127.0.9.4',
+      // its own file, never this machine's /etc/chrony/chrony.conf
+      chrony_conf_path: join(lab.dir, 'hosts', 'client-sync', 'chrony.conf'),
+    });
     expect(all.children.ntp_clients.hosts['client-authfail'].ansible_ssh_private_key_file).not.toBe(
       lab.keyPath,
     );

@@ -1,5 +1,5 @@
+import { section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { section } from '../ntp-status/render-blocks.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 import type { PreflightCheck } from './preflight.js';
 

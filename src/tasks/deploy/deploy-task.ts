@@ -1,10 +1,10 @@
 import { UnrecoverableError } from 'bullmq';
+import { section } from '../../chat/blocks.js';
 import { createThrottle } from '../../chat/throttle.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import { resolveController } from '../network/controller.js';
 import { renderFailure, toFailure } from '../network/failure.js';
 import { NetworkPayload } from '../network/payload.js';
-import { section } from '../ntp-status/render-blocks.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 import { runChange } from '../remote/run-change.js';
 import { codeBlock } from '../report/code-block.js';

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import { context, cut, header, LIMITS, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { context, cut, header, SLACK_LIMITS, section } from '../ntp-status/render-blocks.js';
 import { escapeMrkdwn, type TextStyle } from '../ntp-status/render-host-line.js';
 import { failureText } from '../remote/failure.js';
 import { codeBlock } from '../report/code-block.js';
@@ -45,15 +45,15 @@ export function renderPrepPlan(label: string, inspections: readonly PrepInspecti
   const title = `Host prep plan for ${label} (SELinux to permissive): ${change} to change, ${inspections.length - change - failed} unchanged${failed ? `, ${failed} with problems` : ''}`;
   const groups = inspections.map((i): Rendered[] => {
     const parts: Rendered[] = [
-      { mrkdwn: cut(planLines(i, 'mrkdwn'), SLACK_LIMITS.sectionChars), plain: planLines(i, 'plain') },
+      { mrkdwn: cut(planLines(i, 'mrkdwn'), LIMITS.sectionChars), plain: planLines(i, 'plain') },
     ];
     const write = i.plan?.actions.find((a) => a.kind === 'write-config');
     if (write?.kind === 'write-config') parts.push(codeBlock(write.diff, DIFF_CHARS));
     return parts;
   });
   const { kept, left } = takeWithinLimits(groups, {
-    blocks: SLACK_LIMITS.blocks - 5,
-    chars: SLACK_LIMITS.messageChars - 1500,
+    blocks: LIMITS.blocks - 5,
+    chars: LIMITS.messageChars - 1500,
   });
   const blocks: KnownBlock[] = [
     section(`*${escapeMrkdwn(cut(title, 500))}*`),
@@ -98,13 +98,13 @@ export function renderPrepSummary(label: string, results: readonly PrepResult[])
   const head = `Host prep of ${label} (SELinux to permissive): ${count('changed')} changed, ${count('unchanged')} unchanged, ${count('failed')} failed`;
   const groups = sortResults(results).map((r): Rendered[] => [
     {
-      mrkdwn: cut(prepResultLines(r, 'mrkdwn'), SLACK_LIMITS.sectionChars),
+      mrkdwn: cut(prepResultLines(r, 'mrkdwn'), LIMITS.sectionChars),
       plain: prepResultLines(r, 'plain'),
     },
   ]);
   const { kept, left } = takeWithinLimits(groups, {
-    blocks: SLACK_LIMITS.blocks - 3,
-    chars: SLACK_LIMITS.messageChars - 1000,
+    blocks: LIMITS.blocks - 3,
+    chars: LIMITS.messageChars - 1000,
   });
   const blocks: KnownBlock[] = [
     section(`*${escapeMrkdwn(cut(head, 600))}*`),
@@ -123,10 +123,8 @@ export function renderPrepThread(results: readonly PrepResult[]): ChatMessage[] 
   const groups = results
     .filter((r) => r.diff)
     .map((r): Rendered[] => [{ mrkdwn: r.host, plain: r.host, header: true }, codeBlock(r.diff ?? '', 2800)]);
-  return packIntoMessages(groups, { blocks: SLACK_LIMITS.blocks, chars: SLACK_LIMITS.messageChars }).map(
-    (m) => ({
-      text: m.map((p) => p.plain).join('\n'),
-      blocks: m.map((p) => (p.header ? header(p.plain) : section(p.mrkdwn))),
-    }),
-  );
+  return packIntoMessages(groups, { blocks: LIMITS.blocks, chars: LIMITS.messageChars }).map((m) => ({
+    text: m.map((p) => p.plain).join('\n'),
+    blocks: m.map((p) => (p.header ? header(p.plain) : section(p.mrkdwn))),
+  }));
 }

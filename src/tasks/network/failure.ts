@@ -1,6 +1,6 @@
+import { section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { HostError, ParseError, UserInputError } from '../../errors.js';
-import { section } from '../ntp-status/render-blocks.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 
 /** What a network command tells the user when it could not do its job. */

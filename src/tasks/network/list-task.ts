@@ -1,5 +1,5 @@
+import { section } from '../../chat/blocks.js';
 import type { InventoryHost } from '../../inventory/index.js';
-import { section } from '../ntp-status/render-blocks.js';
 import { defineTask } from '../task.js';
 import { resolveController } from './controller.js';
 import { renderFailure, toFailure } from './failure.js';

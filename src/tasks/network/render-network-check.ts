@@ -1,5 +1,5 @@
+import { context, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { context, section } from '../ntp-status/render-blocks.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 import { sentence } from './failure.js';
 import type { CheckLine, CheckState } from './network-checks.js';

@@ -1,10 +1,10 @@
+import { context, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { context, section } from '../ntp-status/render-blocks.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 import type { NeutronState, SubnetInfo } from './neutron-state.js';
 import { cell, codeSections, textTable } from './text-table.js';
 
-// Slack refuses messages whose blocks pass ~12,000 characters (see SLACK_LIMITS): networks get the most room
+// Slack refuses messages whose blocks pass ~12,000 characters (see LIMITS): networks get the most room
 const NETWORK_CHARS = 7000;
 const ROUTER_CHARS = 4000;
 // the plain-text twin (notifications, the console) is cut well below Slack's 40,000

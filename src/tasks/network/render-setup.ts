@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import { context, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { context, section } from '../ntp-status/render-blocks.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 import { sentence } from './failure.js';
 import { shellQuote } from './openstack-command.js';

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { context, SLACK_LIMITS, section } from '../ntp-status/render-blocks.js';
+import { context, LIMITS, section } from '../../chat/blocks.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 
 const CELL_CHARS = 40;
@@ -38,7 +38,7 @@ export function codeSections(title: string, lines: readonly string[], maxChars: 
     const line = escapeMrkdwn(raw).replaceAll(FENCE, "'''").slice(0, 1000);
     const current = sections[sections.length - 1] ?? [];
     if (total + line.length + 20 > maxChars) break;
-    if (current.length > 0 && size + line.length + 1 > SLACK_LIMITS.sectionChars - 10) {
+    if (current.length > 0 && size + line.length + 1 > LIMITS.sectionChars - 10) {
       sections.push([line]);
       size = line.length + 10;
     } else {

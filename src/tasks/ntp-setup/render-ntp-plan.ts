@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import { context, cut, LIMITS, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { context, cut, SLACK_LIMITS, section } from '../ntp-status/render-blocks.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 import { failureText } from '../remote/failure.js';
 import { codeBlock } from '../report/code-block.js';
@@ -9,7 +9,7 @@ import type { NtpInspection } from './inspect-ntp-host.js';
 import { ROLE_LABEL } from './ntp-targets.js';
 import { describeAction } from './plan-ntp-host.js';
 
-// per host diff in the plan; the whole message stays under SLACK_LIMITS.messageChars
+// per host diff in the plan; the whole message stays under LIMITS.messageChars
 const DIFF_CHARS = 2500;
 
 export const willChange = (i: NtpInspection) => !i.failure && (i.plan?.actions.length ?? 0) > 0;
@@ -36,7 +36,7 @@ function hostParts(i: NtpInspection): Rendered[] {
     else if (actions.length === 0) lines.push('✔️ nothing to change');
     else lines.push(...actions.map((a) => `• ${esc(describeAction(a, 'plan'))}`));
     lines.push(...(i.plan?.notes ?? []).map(ital));
-    return cut(lines.join('\n'), SLACK_LIMITS.sectionChars);
+    return cut(lines.join('\n'), LIMITS.sectionChars);
   };
   const parts: Rendered[] = [{ mrkdwn: render('mrkdwn'), plain: render('plain') }];
   const write = i.plan?.actions.find((a) => a.kind === 'write-conf');
@@ -63,8 +63,8 @@ export function renderNtpPlan(label: string, inspections: readonly NtpInspection
     'Time servers are set up first, then clients; each host is checked for a selected source afterwards.';
   const hostItems = inspections.map(hostParts);
   const { kept, left } = takeWithinLimits(hostItems, {
-    blocks: SLACK_LIMITS.blocks - 6,
-    chars: SLACK_LIMITS.messageChars - 1500,
+    blocks: LIMITS.blocks - 6,
+    chars: LIMITS.messageChars - 1500,
   });
   const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(cut(title, 500))}*`)];
   const plain = [title];

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { context, cut, header, LIMITS, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { formatDuration } from '../ntp-status/format-offset.js';
-import { context, cut, header, SLACK_LIMITS, section } from '../ntp-status/render-blocks.js';
 import { escapeMrkdwn, hostLine, type TextStyle } from '../ntp-status/render-host-line.js';
 import { failureText } from '../remote/failure.js';
 import { codeBlock } from '../report/code-block.js';
@@ -56,11 +56,11 @@ const sortForSummary = (results: readonly NtpHostResult[]) =>
 
 function hostSections(results: readonly NtpHostResult[]): { blocks: KnownBlock[]; plain: string[] } {
   const groups = sortForSummary(results).map((r): Rendered[] => [
-    { mrkdwn: cut(resultLines(r, 'mrkdwn'), SLACK_LIMITS.sectionChars), plain: resultLines(r, 'plain') },
+    { mrkdwn: cut(resultLines(r, 'mrkdwn'), LIMITS.sectionChars), plain: resultLines(r, 'plain') },
   ]);
   const { kept, left } = takeWithinLimits(groups, {
-    blocks: SLACK_LIMITS.blocks - 3,
-    chars: SLACK_LIMITS.messageChars - 1000,
+    blocks: LIMITS.blocks - 3,
+    chars: LIMITS.messageChars - 1000,
   });
   const parts = kept.flat();
   const blocks = parts.map((p) => section(p.mrkdwn));
@@ -114,15 +114,13 @@ export function renderSetupThread(results: readonly NtpHostResult[]): ChatMessag
         [resultLines(r, style), ...notes.map((n) => (style === 'mrkdwn' ? escapeMrkdwn(n) : n))].join('\n');
       const parts: Rendered[] = [
         { mrkdwn: r.host, plain: r.host, header: true },
-        { mrkdwn: cut(text('mrkdwn'), SLACK_LIMITS.sectionChars), plain: text('plain') },
+        { mrkdwn: cut(text('mrkdwn'), LIMITS.sectionChars), plain: text('plain') },
       ];
       if (r.diff) parts.push(codeBlock(r.diff, DIFF_CHARS));
       return parts;
     });
-  return packIntoMessages(groups, { blocks: SLACK_LIMITS.blocks, chars: SLACK_LIMITS.messageChars }).map(
-    (m) => ({
-      text: m.map((p) => p.plain).join('\n'),
-      blocks: m.map((p) => (p.header ? header(p.plain) : section(p.mrkdwn))),
-    }),
-  );
+  return packIntoMessages(groups, { blocks: LIMITS.blocks, chars: LIMITS.messageChars }).map((m) => ({
+    text: m.map((p) => p.plain).join('\n'),
+    blocks: m.map((p) => (p.header ? header(p.plain) : section(p.mrkdwn))),
+  }));
 }

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
+import { context, cut, LIMITS, packLines, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { type NtpHostStatus, sortWorstFirst } from './classify.js';
 import { formatDuration } from './format-offset.js';
-import { context, cut, packLines, SLACK_LIMITS, section } from './render-blocks.js';
 import { escapeMrkdwn, hostLine } from './render-host-line.js';
 
 export { renderSourcesThread } from './render-sources-thread.js';
@@ -35,8 +35,8 @@ export function countStates(statuses: readonly NtpHostStatus[]): string {
 /** Host lines, several per section, worst first; what does not fit Slack's limits is counted in a last line. */
 function hostBlocks(sorted: readonly NtpHostStatus[]): KnownBlock[] {
   const lines = sorted.map((s) => hostLine(s, 'mrkdwn'));
-  const maxBlocks = SLACK_LIMITS.blocks - 2; // the header section and the context
-  const maxChars = SLACK_LIMITS.messageChars - FRAME_CHARS;
+  const maxBlocks = LIMITS.blocks - 2; // the header section and the context
+  const maxChars = LIMITS.messageChars - FRAME_CHARS;
   const all = packLines(lines, maxBlocks, maxChars);
   if (all.count === lines.length) return all.texts.map(section);
   const some = packLines(lines, maxBlocks - 1, maxChars - OVERFLOW_CHARS);

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { cut, header, LIMITS, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { type NtpHostStatus, sortWorstFirst } from './classify.js';
-import { cut, header, SLACK_LIMITS, section } from './render-blocks.js';
 import { escapeMrkdwn, hostLine } from './render-host-line.js';
 
 /** One block of the thread and its plain-text twin; `chars` is what Slack counts. */
@@ -33,8 +33,8 @@ function tableItems(status: NtpHostStatus, table: string): Item[] {
     chunk = [];
   };
   for (const row of rows) {
-    const line = row.slice(0, SLACK_LIMITS.sectionChars / 2);
-    if (chunk.length > 0 && (prefix + code([...chunk, line])).length > SLACK_LIMITS.sectionChars) flush();
+    const line = row.slice(0, LIMITS.sectionChars / 2);
+    if (chunk.length > 0 && (prefix + code([...chunk, line])).length > LIMITS.sectionChars) flush();
     chunk.push(line);
   }
   flush();
@@ -46,7 +46,7 @@ function hostUnits(status: NtpHostStatus, table: string): Item[][] {
   const title: Item = {
     block: header(status.host),
     plain: status.host,
-    chars: Math.min(status.host.length, SLACK_LIMITS.headerChars),
+    chars: Math.min(status.host.length, LIMITS.headerChars),
   };
   const [first, ...more] = tableItems(status, table);
   return [first ? [title, first] : [title], ...more.map((item) => [item])];
@@ -65,8 +65,7 @@ export function renderSourcesThread(statuses: NtpHostStatus[]): ChatMessage[] {
   let chars = 0;
   for (const unit of units) {
     const unitChars = unit.reduce((sum, item) => sum + item.chars, 0);
-    const full =
-      current.length + unit.length > SLACK_LIMITS.blocks || chars + unitChars > SLACK_LIMITS.messageChars;
+    const full = current.length + unit.length > LIMITS.blocks || chars + unitChars > LIMITS.messageChars;
     if (current.length > 0 && full) {
       messages.push(current);
       current = [];

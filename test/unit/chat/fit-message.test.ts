@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import { blockChars, LIMITS } from '../../../src/chat/blocks.js';
 import { fullText, overLimits, summariseMessage } from '../../../src/chat/fit-message.js';
-import { blockChars, LIMITS } from '../../../src/chat/slack-limits.js';
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
