@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, type LabopsIo, type Role, startLabops } from '../../src/main.js';
@@ -53,6 +54,11 @@ export async function startTestLabops(
       const queue = new Queue(JOBS_QUEUE, { connection: { url: redisUrl }, prefix });
       await queue.obliterate({ force: true });
       await queue.close();
+      // audit stream, plans, locks, watch state...: everything else under the prefix
+      const redis = new Redis(redisUrl);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
     },
   };
 }
