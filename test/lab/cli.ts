@@ -30,7 +30,9 @@ console.log(`known_hosts: ${lab.knownHostsPath}`);
 console.log(`key:         ${lab.keyPath}`);
 for (const h of lab.hosts) console.log(`  ${h.name.padEnd(18)} ${h.address}:${h.port}  ${h.scenario}`);
 if (lab.ntpAdmin) {
-  console.log(`ntp admin inventory (private /etc per host, for /lab ntp setup): ${lab.ntpAdmin.inventoryPath}`);
+  console.log(
+    `ntp admin inventory (private /etc per host, for /lab ntp setup): ${lab.ntpAdmin.inventoryPath}`,
+  );
   for (const h of lab.ntpAdmin.hosts) console.log(`  ${h.name.padEnd(18)} ${h.address}:${h.port}`);
 }
 console.log('lab is up; Ctrl-C stops it');
