@@ -91,15 +91,15 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const admin = (user: string) => consoleMode || isAdmin(config.admins, user);
 
   const closers: Array<() => Promise<unknown>> = [];
-  const chat: ChatSink =
+  const slack =
     config.slack.mode === 'console'
-      ? createConsoleSink((t) => io.stdout.write(t))
-      : createSlackSink(
-          new WebClient(
-            config.slack.botToken,
-            config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
-          ),
-        );
+      ? undefined
+      : new WebClient(config.slack.botToken, config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {});
+  const chat: ChatSink = slack ? createSlackSink(slack) : createConsoleSink((t) => io.stdout.write(t));
+  const files: FileSink = slack
+    ? createSlackFileSink(slack)
+    : createConsoleFileSink(join(tmpdir(), 'labops-charts'), (t) => io.stdout.write(t));
+  const mention = (user: string) => (consoleMode ? user : `<@${user}>`);
 
   // the clock-drift watch: records and offset history in Redis, one check per tick of a BullMQ job scheduler
   const watchStore = new WatchStore(redis, config.queuePrefix);
@@ -107,16 +107,6 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const watchQueue = createWatchQueue(redis, config.queuePrefix);
   const chart = offsetChartOf(offsetHistory, config.drift);
   const watchRules = { ...FLAP_DEFAULTS, confirmChecks: config.watch.confirmChecks };
-  const mention = (user: string) => (consoleMode ? user : `<@${user}>`);
-  const files: FileSink =
-    config.slack.mode === 'console'
-      ? createConsoleFileSink(join(tmpdir(), 'labops-charts'), (t) => io.stdout.write(t))
-      : createSlackFileSink(
-          new WebClient(
-            config.slack.botToken,
-            config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
-          ),
-        );
 
   let worker: Worker | undefined;
   if (role !== 'bot') {
@@ -209,7 +199,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     queue,
     chat,
     isAdmin: admin,
-    mention: (user) => (consoleMode ? user : `<@${user}>`),
+    mention,
     audit,
     log,
   };
