@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ChatSink } from '../chat/sink.js';
@@ -50,6 +51,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
   // three parameters: BullMQ then passes an AbortSignal that worker.cancelJob aborts
   const processor = async (job: Job, _token?: string, jobSignal?: AbortSignal) => {
     const signal = jobSignal ?? new AbortController().signal;
+    setMaxListeners(0, signal); // one listener per host command of a fan-out: dozens are expected
     const task = byName.get(job.name);
     if (!task) throw new UnrecoverableError(`no task named "${job.name}" on this worker`);
     const envelope = JobEnvelope.safeParse(job.data);
