@@ -224,7 +224,10 @@ describe('clock-drift watch on the simulated lab', () => {
     const recovery = await until('the recovery', () =>
       fake.thread(ALERTS, alert.ts).find((m) => /client-drift is back in sync/.test(m.text ?? '')),
     );
-    expect(recovery.text).toMatch(/back in sync since .* after \d+ (s|min) \(was drifting \(critical\)\)/);
+    // chronyd slews back: on the way down the offset may hold between 50 and 500 ms long enough to be confirmed
+    expect(recovery.text).toMatch(
+      /back in sync since .* after \d+ (s|min) \(was drifting \((critical|warning)\)\)/,
+    );
     expect(fake.message(ALERTS, alert.ts)?.text).toMatch(/^✅ Resolved .*: client-drift is back in sync/);
     await moreChecks(prefix, 3);
     expect(fake.thread(ALERTS, alert.ts).filter((m) => /back in sync/.test(m.text ?? ''))).toHaveLength(1);
