@@ -29,3 +29,11 @@ export function renderInterrupted(command: string): ChatMessage {
     `⚠️ \`${command}\` was ${INTERRUPTED}. It was not restarted, because running a change twice is not safe; the hosts' locks are released.`,
   );
 }
+
+/** A job that stopped on an unexpected error: what, and what to do next. */
+export function renderFailed(command: string, error: string, jobId: string): ChatMessage {
+  const what = error.length > 300 ? `${error.slice(0, 299)}…` : error;
+  return section(
+    `❌ \`${command}\` stopped on an unexpected error: ${what.replace(/[<>&]/g, ' ')}. Try again; if it happens again, give the lab admins job id ${jobId} (its log lines carry it).`,
+  );
+}

@@ -6,6 +6,7 @@ import {
   INTERRUPTED,
   renderCancelled,
   renderCancelledBeforeStart,
+  renderFailed,
   renderInterrupted,
 } from '../jobs/render-job-end.js';
 import type { Logger } from '../log/logger.js';
@@ -13,7 +14,7 @@ import type { HostLocks } from '../queue/host-locks.js';
 import type { JobEnvelope } from '../queue/job-envelope.js';
 
 export interface JobGuardDeps {
-  chat: Pick<ChatSink, 'post' | 'update'>;
+  chat: Pick<ChatSink, 'post' | 'update' | 'reply'>;
   locks: Pick<HostLocks, 'release'>;
   cancels: Pick<CancelRequests, 'requested'>;
   log: Logger;
@@ -64,4 +65,24 @@ export async function reportCancelled(
   const started = job.processedOn ?? Date.now();
   await tell(envelope, renderCancelled(commandOf(job, envelope), reason, Date.now() - started), deps);
   throw new UnrecoverableError(reason);
+}
+
+/**
+ * A job that failed unexpectedly (not a host's error, which tasks report themselves): a thread reply, so a task's
+ * own report in the message is kept, and the channel is never left with a message that says "checking…" forever.
+ */
+export async function reportUnexpected(
+  job: Job,
+  envelope: JobEnvelope,
+  err: Error,
+  deps: JobGuardDeps,
+): Promise<void> {
+  const { channel, messageTs } = envelope.reply;
+  const message = renderFailed(commandOf(job, envelope), err.message, String(job.id));
+  try {
+    if (messageTs) await deps.chat.reply(channel, messageTs, message);
+    else await deps.chat.post(channel, message);
+  } catch (e) {
+    deps.log.warn({ channel, msg: (e as Error).message }, 'could not tell the channel the job failed');
+  }
 }

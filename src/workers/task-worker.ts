@@ -12,7 +12,7 @@ import type { ExecStream } from '../ssh/exec-stream.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import type { Task, TaskContext, TaskSettings } from '../tasks/task.js';
 import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
-import { type JobGuardDeps, refuseToStart, reportCancelled } from './job-guards.js';
+import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected } from './job-guards.js';
 import { showPlan } from './show-plan.js';
 
 export interface TaskWorkerDeps {
@@ -74,10 +74,14 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       ...(deps.execStream && { execStream: deps.execStream }),
     };
     log.info('job started');
-    const cancelled = (err: unknown) =>
-      err instanceof JobCancelled
-        ? reportCancelled(job, envelope.data, err.message, guarded.idle, deps)
-        : Promise.reject(err);
+    const cancelled = async (err: unknown) => {
+      if (err instanceof JobCancelled)
+        return reportCancelled(job, envelope.data, err.message, guarded.idle, deps);
+      // an unexpected failure (a bug, Redis, the network): say so where the command was answered, never silently
+      if (!(err instanceof UnrecoverableError))
+        await reportUnexpected(job, envelope.data, err as Error, deps);
+      throw err;
+    };
     if (phase === 'plan' || phase === 'preview') {
       const { plan } = task;
       if (!plan) throw new UnrecoverableError(`${job.name} has no plan step`);
