@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   networkFromShow,
   networksFromList,
@@ -6,26 +5,12 @@ import {
   subnetsFromList,
 } from '../../../src/tasks/network/cli-json.js';
 import type { NeutronState } from '../../../src/tasks/network/neutron-state.js';
+import { captureSections } from '../../support/capture-sections.js';
 
 const DIR = new URL('../../fixtures/openstack/', import.meta.url);
 
-/**
- * The sections of a capture in test/fixtures/openstack: '### ' names the command, the lines up to the next
- * '### ' are its output. Leading '#' note lines are skipped.
- */
-export function sections(file: string): Map<string, string> {
-  const result = new Map<string, string>();
-  let name: string | undefined;
-  for (const line of readFileSync(new URL(file, DIR), 'utf8').split(/(?<=\n)/)) {
-    if (line.startsWith('### ')) {
-      name = line.slice(4).replace(/\n$/, '');
-      result.set(name, '');
-    } else if (name !== undefined) {
-      result.set(name, `${result.get(name)}${line}`);
-    }
-  }
-  return result;
-}
+/** The sections of a capture here: '### ' names the command, the lines up to the next '### ' are its output. */
+export const sections = (file: string): Map<string, string> => captureSections(new URL(file, DIR));
 
 /** The output of the first (usually only) command of a capture. */
 export function output(file: string): string {

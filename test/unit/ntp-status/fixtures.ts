@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { captureSections } from '../../support/capture-sections.js';
 
 const DIR = new URL('../../fixtures/chrony/', import.meta.url);
 
@@ -7,23 +8,8 @@ export const FIXTURE_FILES: readonly string[] = readdirSync(DIR)
   .filter((f) => f.endsWith('.txt'))
   .sort();
 
-/**
- * The sections of a capture: the text after '### ' on a line names the command, the lines up to the next
- * '### ' are its exact output (with their newlines). Leading '#' note lines are skipped.
- */
-export function sections(file: string): Map<string, string> {
-  const result = new Map<string, string>();
-  let name: string | undefined;
-  for (const line of readFileSync(new URL(file, DIR), 'utf8').split(/(?<=\n)/)) {
-    if (line.startsWith('### ')) {
-      name = line.slice(4).replace(/\n$/, '');
-      result.set(name, '');
-    } else if (name !== undefined) {
-      result.set(name, `${result.get(name)}${line}`);
-    }
-  }
-  return result;
-}
+/** The sections of a capture here: '### ' names the command, the lines up to the next '### ' are its output. */
+export const sections = (file: string): Map<string, string> => captureSections(new URL(file, DIR));
 
 /** One section's output; fails the test if the capture has no such section. */
 export function section(file: string, name: string): string {
