@@ -9,6 +9,8 @@ export interface ProvidedLab {
   knownHostsPath: string;
   keyPath: string;
   dir: string;
+  /** First three octets of its hosts' addresses. */
+  net: string;
 }
 
 declare module 'vitest' {
@@ -18,12 +20,15 @@ declare module 'vitest' {
   }
 }
 
+/** The shared lab's net; LABOPS_TEST_NET lets a second test run on this machine use another one. */
+export const TEST_NET = process.env.LABOPS_TEST_NET ?? '127.0.2';
+
 /** Starts the shared simulated lab (127.0.2.x) and a Redis (the running one, or a private one). */
 export default async function setup(project: TestProject) {
   const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   let lab: Lab | undefined;
   try {
-    lab = await startLab({ dir: join(tmpdir(), 'labops-test-lab'), net: '127.0.2' });
+    lab = await startLab({ dir: join(tmpdir(), `labops-test-lab-${TEST_NET}`), net: TEST_NET });
   } catch (err) {
     await redis.stop();
     throw err;
@@ -33,6 +38,7 @@ export default async function setup(project: TestProject) {
     knownHostsPath: lab.knownHostsPath,
     keyPath: lab.keyPath,
     dir: lab.dir,
+    net: TEST_NET,
   });
   project.provide('redisUrl', redis.url);
   return async () => {

@@ -6,6 +6,8 @@ import { postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
 import { startTestLabops, type TestLabops } from './start-labops.js';
 
 const SECRET = 'test-signing-secret-1234';
+/** A pattern where NET stands for the shared lab's net (127.0.2 unless LABOPS_TEST_NET says otherwise). */
+const re = (src: string) => new RegExp(src.replaceAll('NET', inject('lab').net.replaceAll('.', '\\.')));
 const isSummary = (text: string | undefined) => /^\*?NTP status of/.test(text ?? '');
 
 describe('/lab ntp status over signed HTTP requests, against the simulated lab', () => {
@@ -63,18 +65,20 @@ describe('/lab ntp status over signed HTTP requests, against the simulated lab',
 
     const line = (host: string) => text.split('\n').find((l) => l.includes(` ${host}:`)) ?? '';
     expect(line('client-sync')).toMatch(
-      /in sync, \^\* 127\.0\.2\.[12] \(stratum 3\), offset [\d.]+ (ns|µs|ms) (fast|slow), reach \d+/,
+      re(String.raw`in sync, \^\* NET\.[12] \(stratum 3\), offset [\d.]+ (ns|µs|ms) (fast|slow), reach \d+`),
     );
     expect(line('client-drift')).toMatch(/drifting, clock 3\.0 s slow of NTP time \(critical above 500 ms\)/);
     expect(line('client-unsync')).toMatch(/not synchronised: all 1 sources unreachable/);
     expect(line('client-down')).toMatch(/chronyd down.*506 Cannot talk to daemon.*systemctl start chronyd/);
     expect(line('client-nochrony')).toMatch(/chronyc missing.*exit 127/);
     expect(line('client-off')).toMatch(
-      /unreachable: connection refused \(127\.0\.2\.10:2222\)\. Check that sshd runs/,
+      re(String.raw`unreachable: connection refused \(NET\.10:2222\)\. Check that sshd runs`),
     );
     expect(line('client-silent')).toMatch(/unreachable \(timed out\).*did not answer within 2 s/);
     expect(line('client-badkey')).toMatch(/host key mismatch.*not connecting/);
-    expect(line('client-authfail')).toMatch(/authentication failed: root@127\.0\.2\.12:2222 refused the key/);
+    expect(line('client-authfail')).toMatch(
+      re(String.raw`authentication failed: root@NET\.12:2222 refused the key`),
+    );
     expect(line('ntp1')).toMatch(/in sync, serving local clock, stratum 3/);
 
     // worst first: every error line comes before the first ok line
@@ -89,7 +93,7 @@ describe('/lab ntp status over signed HTTP requests, against the simulated lab',
     const thread = fake.thread(SLACK_IDS.channelId, final.args.ts as string);
     const threadText = thread.map((m) => m.text).join('\n');
     expect(threadText).toContain('MS Name/IP address         Stratum Poll Reach LastRx Last sample');
-    expect(threadText).toMatch(/\^x 127\.0\.2\.3 .* -3000ms/);
+    expect(threadText).toMatch(re(String.raw`\^x NET\.3 .* -3000ms`));
   });
 
   it('gives the help, and short ephemeral errors for unknown commands and targets', async () => {
