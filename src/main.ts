@@ -126,6 +126,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
         knownHostsPath: config.knownHostsPath,
         connectTimeoutMs: config.ssh.connectTimeoutMs,
       }),
+      files,
       cancels,
       audit,
       lockMs: config.jobLockMs,

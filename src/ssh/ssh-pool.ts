@@ -23,6 +23,8 @@ export interface ExecOptions {
    * (ForceCommand sessions, as in the simulated lab) and for shells that fork children.
    */
   killGroup?: boolean;
+  /** Written to the command's stdin, then closed: content that must not appear on a command line (secrets). */
+  stdin?: string;
 }
 
 export interface SshPoolOptions {
@@ -74,8 +76,8 @@ export class SshPool {
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs;
     try {
       const ssh = await untilAborted(pooled.ssh, host, opts.signal);
-      if (!opts.killGroup) return await runCommand(ssh, host, command, timeoutMs, opts.signal);
-      return await runKillable(ssh, host, command, timeoutMs, opts.signal);
+      if (!opts.killGroup) return await runCommand(ssh, host, command, timeoutMs, opts);
+      return await runKillable(ssh, host, command, timeoutMs, opts);
     } catch (err) {
       if (err instanceof HostError) throw err;
       this.drop(key, pooled);
@@ -189,7 +191,7 @@ function runKillable(
   host: InventoryHost,
   command: string,
   timeoutMs: number,
-  signal?: AbortSignal,
+  { signal, stdin }: ExecOptions,
 ): Promise<ExecResult> {
   if (signal?.aborted) return Promise.reject(cancelled(host));
   let pid: number | undefined;
@@ -199,7 +201,7 @@ function runKillable(
   const kill = () => {
     if (wanted && pid) ssh.execCommand(`kill -KILL -- -${pid} 2>/dev/null`).catch(() => undefined);
   };
-  const run = runCommand(ssh, host, `echo "${PID_MARK}$$" >&2; ${command}`, timeoutMs, undefined, (chunk) => {
+  const run = runCommand(ssh, host, `echo "${PID_MARK}$$" >&2; ${command}`, timeoutMs, { stdin }, (chunk) => {
     if (pid || head.length > 64) return;
     head += chunk; // the first line may come in pieces
     pid = Number(PID_LINE.exec(head)?.[1]) || undefined;
@@ -226,7 +228,7 @@ function runCommand(
   host: InventoryHost,
   command: string,
   timeoutMs: number,
-  signal?: AbortSignal,
+  { signal, stdin }: Pick<ExecOptions, 'signal' | 'stdin'>,
   onStderr?: (chunk: string) => void,
 ): Promise<ExecResult> {
   if (signal?.aborted) return Promise.reject(cancelled(host));
@@ -259,6 +261,7 @@ function runCommand(
     ssh
       .execCommand(command, {
         noTrim: true,
+        ...(stdin !== undefined ? { stdin } : {}),
         ...(onStderr ? { onStderr: (chunk: Buffer) => onStderr(chunk.toString()) } : {}),
         onChannel: (ch) => {
           channel = ch;

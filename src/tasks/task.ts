@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FileSink } from '../chat/file-sink.js';
 import type { ChatMessage } from '../chat/message.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Inventory } from '../inventory/index.js';
@@ -24,6 +25,8 @@ export interface TaskContext<P> {
   settings: TaskSettings;
   /** Long commands with live output (packstack); absent where the worker has none, then tasks use ssh.exec. */
   execStream?: ExecStream;
+  /** Files into a channel or thread (a failed install's log); absent where the worker has none. */
+  files?: FileSink;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { FileSink } from '../chat/file-sink.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
@@ -28,6 +29,8 @@ export interface TaskWorkerDeps {
   settings: TaskSettings;
   /** Streaming exec for long commands (optional: tasks fall back to ssh.exec). */
   execStream?: ExecStream;
+  /** Where tasks attach files (optional). */
+  files?: FileSink;
   /** Cancel requests asked before the job started (running ones arrive through worker.cancelJob). */
   cancels: JobGuardDeps['cancels'];
   audit: Pick<AuditLog, 'record'>;
@@ -72,6 +75,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       signal,
       settings: deps.settings,
       ...(deps.execStream && { execStream: deps.execStream }),
+      ...(deps.files && { files: deps.files }),
     };
     log.info('job started');
     const cancelled = async (err: unknown) => {

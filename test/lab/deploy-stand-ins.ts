@@ -29,8 +29,8 @@ const record = (calls: string) => `printf '%s\\n' "$(basename "$0") $*" >> '${ca
  * Stand-ins for what a CentOS Stream 9 controller has and this machine has not (packstack, dnf, rpm, systemctl,
  * setenforce, getenforce, hostname -f, and Nova for `openstack compute service list`), in the controller's bin/,
  * keeping their state in files under the host dir. packstack replays the captured console output
- * (test/fixtures/packstack) with its colour codes and small delays, and on success writes keystonerc_admin with
- * the answer file's admin password into the host's HOME.
+ * (test/fixtures/packstack) with its colour codes and small delays, generates answer files with random passwords,
+ * and on success writes keystonerc_admin with the answer file's admin password into the host's HOME.
  */
 export function setUpDeployStandIns(
   hostDir: string,
@@ -67,6 +67,10 @@ export function setUpDeployStandIns(
     '# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n',
   );
   write(join(state, 'selinux'), 'Enforcing\n');
+  write(
+    join(state, 'repos'),
+    'appstream                CentOS Stream 9 - AppStream\nbaseos                   CentOS Stream 9 - BaseOS\n',
+  );
   write(join(state, 'outcome'), 'success\n');
   write(join(state, 'auth-url'), `${o.authUrl}\n`);
   const delay = o.stepDelay ?? 0.06;
@@ -79,8 +83,12 @@ export function setUpDeployStandIns(
   tool(
     'systemctl',
     `case "$1" in
-  is-enabled) cat "${state}/unit-$2" 2>/dev/null || echo enabled ;;
+  is-enabled)
+    if [ -e "${state}/unit-$2" ]; then cat "${state}/unit-$2"
+    else case "$2" in firewalld|NetworkManager) echo enabled ;;
+      *) echo "Failed to get unit file state for $2.service: No such file or directory" >&2; exit 1 ;; esac; fi ;;
   disable) [ "$2" = --now ] && echo disabled > "${state}/unit-$3" ;;
+  enable) u=$2; [ "$u" = --now ] && u=$3; echo enabled > "${state}/unit-$u" ;;
   *) echo "lab stand-in: systemctl $* is not simulated" >&2; exit 2 ;;
 esac`,
   );
@@ -92,7 +100,13 @@ exit $rc`,
   );
   tool(
     'dnf',
-    `[ "$1 $2" = "install -y" ] || exit 2; shift 2; for p in "$@"; do touch "${state}/pkg-$p"; done`,
+    `case "$1 $2" in
+  "install -y") shift 2; for p in "$@"; do touch "${state}/pkg-$p"; done ;;
+  "update -y") echo "Dependencies resolved." ;;
+  "-q repolist") [ "$3" = --enabled ] || exit 2; cat "${state}/repos" ;;
+  "config-manager --set-enabled") printf '%-24s %s\\n' "$3" "CentOS Stream 9 - $3" >> "${state}/repos" ;;
+  *) echo "lab stand-in: dnf $* is not simulated" >&2; exit 2 ;;
+esac`,
   );
   tool(
     'openstack',
@@ -107,7 +121,12 @@ exec /usr/bin/openstack "$@"`,
     'packstack',
     `case "$1" in
   --gen-answer-file=*)
-    f=\${1#--gen-answer-file=}; sed 1d '${join(FIXTURES, 'answers-generated.txt')}' > "$f"; chmod 600 "$f"
+    f=\${1#--gen-answer-file=}
+    # packstack's passwords are random: a re-generated file would differ, a reused one keeps them
+    sed 1d '${join(FIXTURES, 'answers-generated.txt')}' | while IFS= read -r line; do
+      case "$line" in CONFIG_*_PW=?*|CONFIG_*_PASSWORD=?*) line="\${line%%=*}=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \\n')" ;; esac
+      printf '%s\\n' "$line"
+    done > "$f"; chmod 600 "$f"
     echo "Packstack changed given value  to required value /root/.ssh/id_rsa.pub"; exit 0 ;;
   --answer-file=*) answers=\${1#--answer-file=} ;;
   *) echo "lab stand-in: packstack $* is not simulated" >&2; exit 2 ;;

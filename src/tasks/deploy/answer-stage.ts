@@ -12,15 +12,14 @@ import { normalDiff } from './normal-diff.js';
 type Ssh = Pick<SshPool, 'exec'>;
 
 /**
- * Replaces a file that holds passwords: the content travels as base64 inside the command (so no password is
- * in clear on the command line or in the host's command log), is written with umask 077 to a temporary file,
- * takes the old file's mode and is renamed over it.
+ * Replaces a file that holds passwords with what the command reads on stdin (so the content is never on a command
+ * line, in `ps` or in the host's command log): written with umask 077 to a temporary file, given the old file's
+ * mode, renamed over it.
  */
-export function writeSecretFileCommand(path: string, content: string): string {
-  const b64 = Buffer.from(content, 'utf8').toString('base64');
+export function writeSecretFileCommand(path: string): string {
   const p = shellQuote(path);
   const tmp = shellQuote(`${path}.labops.tmp`);
-  return `umask 077 && { printf %s '${b64}' | base64 -d > ${tmp} && chmod --reference=${p} ${tmp} && mv -f ${tmp} ${p}; } || { rm -f ${tmp}; exit 1; }`;
+  return `umask 077 && { cat > ${tmp} && chmod --reference=${p} ${tmp} && mv -f ${tmp} ${p}; } || { rm -f ${tmp}; exit 1; }`;
 }
 
 export interface AnswerResult {
@@ -68,7 +67,10 @@ export async function prepareAnswerFile(
   });
   const next = setAnswers(text, changes);
   if (next !== text)
-    await runChange(ssh, host, `write ${path}`, writeSecretFileCommand(path, next), { signal: o.signal });
+    await runChange(ssh, host, `write ${path}`, writeSecretFileCommand(path), {
+      signal: o.signal,
+      stdin: next,
+    });
   const changedKeys = Object.keys(changes).filter(
     (k) => next.includes(`\n${k}=`) && !text.includes(`\n${k}=${changes[k]}\n`),
   );

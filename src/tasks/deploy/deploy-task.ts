@@ -13,10 +13,10 @@ import { bridgeIfacesKey, runbookAnswers } from './answer-file.js';
 import { prepareAnswerFile } from './answer-stage.js';
 import { checkLine, renderChecklist, renderPlan, STAGE_TITLES, type Stage } from './checklist.js';
 import { deploySettings } from './deploy-vars.js';
-import { runPackstack } from './install-stage.js';
+import { installFailure, tailFile } from './install-failure.js';
+import { type InstallResult, runPackstack } from './install-stage.js';
 import { mask } from './mask.js';
 import { maskedChat } from './masked-chat.js';
-import { failedStep } from './packstack-output.js';
 import { readPreflight } from './read-preflight.js';
 import { verifyDeploy } from './verify-stage.js';
 
@@ -42,6 +42,31 @@ function preflightOf(ctx: Ctx, host: InventoryHost) {
     hasPassword: !!ctx.settings.openstack?.adminPassword,
     signal: ctx.signal,
   }).then((pf) => ({ s, pf }));
+}
+
+/** The log's tail as a file in the thread; where files cannot be shared, as a code block in a reply. */
+async function attachTail(
+  ctx: Ctx,
+  channel: string,
+  ts: string,
+  host: string,
+  tail: NonNullable<InstallResult['tail']>,
+  secrets: readonly string[],
+  thread: (plain: string, mrkdwn?: string) => Promise<void>,
+): Promise<void> {
+  if (ctx.files) {
+    try {
+      await ctx.files.upload(channel, tailFile(host, tail, secrets, ts));
+      return;
+    } catch (err) {
+      ctx.log.warn({ host, msg: (err as Error).message }, 'could not attach the packstack log tail');
+    }
+  }
+  const block = pre(tail.text);
+  await thread(
+    `Last lines of ${tail.from}:\n${block.plain}`,
+    `Last lines of ${escapeMrkdwn(tail.from)}:\n${block.mrkdwn}`,
+  );
 }
 
 /**
@@ -176,18 +201,9 @@ export const deployOpenstackTask = defineTask({
       );
       const p = install.progress;
       if (install.tail) {
-        const step = failedStep(p) ?? 'unknown (packstack printed no failing step)';
-        const tail = pre(install.tail.text);
-        const lines = [
-          `packstack failed on ${h.name} (exit ${install.code ?? 'signal'}) at: ${step}`,
-          ...p.errors,
-          `setup log: ${p.setupLog ?? 'not named'}`,
-          `manifest log: ${p.manifestLog ?? p.manifestsDir ?? 'not named'}`,
-        ];
-        await thread(
-          `${lines.join('\n')}\nLast lines of ${install.tail.from}:\n${tail.plain}`,
-          `${lines.map(escapeMrkdwn).join('\n')}\nLast lines of ${escapeMrkdwn(install.tail.from)}:\n${tail.mrkdwn}`,
-        );
+        const { step, lines } = installFailure(h.name, install);
+        await thread(lines.join('\n'), lines.map(escapeMrkdwn).join('\n'));
+        await attachTail(ctx, channel, ts, h.name, install.tail, secrets, thread);
         end(
           'failed',
           `failed at ${step} after ${p.steps.filter((x) => x.result === 'DONE').length} steps (details in thread)`,

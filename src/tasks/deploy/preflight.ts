@@ -1,9 +1,11 @@
 import type { IpInterface } from '../network/parse-ip-addr.js';
 import { osFamily, parseOsRelease } from '../ntp-setup/os-release.js';
 import type { NtpHostStatus } from '../ntp-status/classify.js';
+import { regexQuote } from '../remote/regex-quote.js';
 import { type Section, type Step, sectionOf } from '../remote/sections.js';
 import { shellQuote } from '../remote/shell-quote.js';
 import type { DeploySettings } from './deploy-vars.js';
+import { prepareActions } from './prepare-actions.js';
 
 /** One line of the preflight: ok, a warning that does not stop the deploy, or a blocker that does. */
 export interface PreflightCheck {
@@ -29,8 +31,15 @@ export function preflightSteps(s: DeploySettings): Step[] {
     ['selinux', 'getenforce'],
     ['firewalld', 'systemctl is-enabled firewalld'],
     ['networkmanager', 'systemctl is-enabled NetworkManager'],
-    ['packages', `rpm -q centos-release-openstack-${s.openstack_release} openstack-packstack`],
+    ['network', 'systemctl is-enabled network'],
+    [
+      'packages',
+      `rpm -q centos-release-openstack-${s.openstack_release} openstack-packstack network-scripts`,
+    ],
+    ['repos', 'dnf -q repolist --enabled'],
     ['answers', `if [ -e ${q(s.packstack_answer_file)} ]; then echo present; else echo absent; fi`],
+    // "[p]": the pattern does not match this command's own shell
+    ['running', `pgrep -a -f ${q(`[p]ackstack --answer-file=${regexQuote(s.packstack_answer_file)}`)}`],
   ];
 }
 
@@ -42,8 +51,11 @@ export const PREFLIGHT_NAMES = [
   'selinux',
   'firewalld',
   'networkmanager',
+  'network',
   'packages',
+  'repos',
   'answers',
+  'running',
 ];
 
 const GB = 1_000_000; // kB in a (decimal) gigabyte, as RDO's "16 GB" means
@@ -72,13 +84,13 @@ export interface PreflightInput {
   hasPassword: boolean;
 }
 
-function osCheck(sec: Section): { check: PreflightCheck; name?: string } {
+function osCheck(sec: Section): { check: PreflightCheck; name?: string; id?: string; major?: '8' | '9' } {
   if (sec.exitCode !== 0)
     return { check: { level: 'block', text: `cannot read os-release (${sec.output.trim().slice(0, 120)})` } };
   const os = parseOsRelease(sec.output);
   const major = /^\s*VERSION_ID="?(\d+)/m.exec(sec.output)?.[1];
   if (osFamily(os) === 'rhel' && (major === '8' || major === '9'))
-    return { check: { level: 'ok', text: `OS: ${os.name}` }, name: os.name };
+    return { check: { level: 'ok', text: `OS: ${os.name}` }, name: os.name, id: os.id, major };
   return {
     check: {
       level: 'block',
@@ -187,28 +199,19 @@ export function judgePreflight(i: PreflightInput): Preflight {
     });
   else checks.push({ level: 'ok', text: `external interface ${s.extIface} exists` });
 
-  const selinux = sec('selinux').output.trim().toLowerCase();
-  if (selinux === 'enforcing')
-    prepare.push({
-      what: `SELinux to permissive (setenforce 0, SELINUX=permissive in ${s.selinux_config_path})`,
-      command: `setenforce 0 && sed -i 's/^SELINUX=.*/SELINUX=permissive/' ${shellQuote(s.selinux_config_path)}`,
+  const running = sec('running');
+  if (running.exitCode === 0 && running.output.trim())
+    checks.push({
+      level: 'block',
+      text: `packstack is already running on the controller (${running.output.trim().split('\n')[0]?.slice(0, 160)})`,
+      hint: 'Perhaps a deploy whose worker stopped: let it finish (tail -f /var/tmp/packstack/latest/openstack-setup.log) or kill that pid, then run /lab deploy openstack again',
     });
-  for (const [name, unit] of [
-    ['firewalld', 'firewalld'],
-    ['networkmanager', 'NetworkManager'],
-  ] as const) {
-    if (sec(name).output.trim() === 'enabled')
-      prepare.push({ what: `disable and stop ${unit}`, command: `systemctl disable --now ${unit}` });
+
+  if (os.id && os.major) {
+    const more = prepareActions({ sections: i.sections, settings: s, osId: os.id, major: os.major });
+    prepare.push(...more.actions);
+    checks.push(...more.checks);
   }
-  const pkgs = sec('packages').output;
-  const repo = `centos-release-openstack-${s.openstack_release}`;
-  if (new RegExp(`package ${repo} is not installed`).test(pkgs) || !pkgs.includes(repo))
-    prepare.push({
-      what: `install the RDO ${s.openstack_release} repository (${repo})`,
-      command: `dnf install -y ${repo}`,
-    });
-  if (/package openstack-packstack is not installed/.test(pkgs) || !/openstack-packstack/.test(pkgs))
-    prepare.push({ what: 'install openstack-packstack', command: 'dnf install -y openstack-packstack' });
 
   return {
     checks,

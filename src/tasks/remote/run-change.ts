@@ -1,6 +1,6 @@
 import { HostError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
-import type { ExecResult, SshPool } from '../../ssh/ssh-pool.js';
+import type { ExecOptions, ExecResult, SshPool } from '../../ssh/ssh-pool.js';
 import { asRoot, sudoRefusal } from './become.js';
 import { sudoBlocker } from './failure.js';
 
@@ -23,7 +23,7 @@ export async function runChange(
   host: InventoryHost,
   what: string,
   command: string,
-  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+  opts: Pick<ExecOptions, 'signal' | 'timeoutMs' | 'stdin'> = {},
 ): Promise<ExecResult> {
   const result = await ssh.exec(host, asRoot(host, command), opts);
   if (result.code === 0) return result;

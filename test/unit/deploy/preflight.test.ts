@@ -14,11 +14,26 @@ const sections = (o: Record<string, string> = {}) =>
       selinux: 'Permissive\n',
       firewalld: 'disabled\n',
       networkmanager: 'enabled\n',
-      packages: 'centos-release-openstack-yoga-1-4.el9.noarch\nopenstack-packstack-20.0.0-1.el9.noarch\n',
+      network: 'Failed to get unit file state for network.service: No such file or directory\n',
+      packages:
+        'centos-release-openstack-yoga-1-4.el9.noarch\nopenstack-packstack-20.0.0-1.el9.noarch\npackage network-scripts is not installed\n',
+      repos:
+        'appstream                CentOS Stream 9 - AppStream\nbaseos                   CentOS Stream 9 - BaseOS\ncrb                      CentOS Stream 9 - CRB\n',
       answers: 'absent\n',
+      running: '',
       ...o,
-    }).map(([k, output]) => [k, { output, exitCode: 0 }]),
+    }).map(([k, output]) => [k, { output, exitCode: k === 'running' && output === '' ? 1 : 0 }]),
   );
+const ROCKY8 =
+  'NAME="Rocky Linux"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="8.9"\nPRETTY_NAME="Rocky Linux 8.9 (Green Obsidian)"\n';
+const FRESH = {
+  selinux: 'Enforcing\n',
+  firewalld: 'enabled\n',
+  packages:
+    'package centos-release-openstack-yoga is not installed\npackage openstack-packstack is not installed\npackage network-scripts is not installed\n',
+  repos:
+    'appstream                Rocky Linux 8 - AppStream\nbaseos                   Rocky Linux 8 - BaseOS\n',
+};
 const ok: NtpHostStatus = { host: 'controller', state: 'ok' };
 const judge = (o: Partial<Parameters<typeof judgePreflight>[0]> = {}) =>
   judgePreflight({
@@ -78,5 +93,85 @@ describe('judgePreflight', () => {
       'hostname -f gives "controller", not a fully qualified name',
       'external interface ens33 does not exist (eth0)',
     ]);
+  });
+
+  it('a fresh 9: CRB, the release repository, dnf update before packstack, in RDO order; no network-scripts', () => {
+    const pf = judge({ sections: sections({ ...FRESH, repos: 'baseos  CentOS Stream 9 - BaseOS\n' }) });
+    expect(pf.prepare.map((p) => p.command)).toEqual([
+      "setenforce 0 && sed -i 's/^SELINUX=.*/SELINUX=permissive/' '/etc/selinux/config'",
+      'dnf install -y dnf-plugins-core && dnf config-manager --set-enabled crb',
+      'dnf install -y centos-release-openstack-yoga',
+      'dnf update -y',
+      'systemctl disable --now firewalld',
+      'systemctl disable --now NetworkManager',
+      'dnf install -y openstack-packstack',
+    ]);
+  });
+
+  it('a fresh 8: PowerTools, and network-scripts with the network service taking over from NetworkManager', () => {
+    const pf = judge({ sections: sections({ ...FRESH, os: ROCKY8, network: 'disabled\n' }) });
+    expect(pf.blocked).toBe(false);
+    const commands = pf.prepare.map((p) => p.command);
+    expect(commands).toEqual([
+      "setenforce 0 && sed -i 's/^SELINUX=.*/SELINUX=permissive/' '/etc/selinux/config'",
+      'dnf install -y dnf-plugins-core && dnf config-manager --set-enabled powertools',
+      'dnf install -y centos-release-openstack-yoga',
+      'dnf update -y',
+      'dnf install -y network-scripts',
+      'systemctl disable --now firewalld',
+      'systemctl disable --now NetworkManager',
+      'systemctl enable --now network',
+      'dnf install -y openstack-packstack',
+    ]);
+    // a second look after all that: nothing left to do
+    const again = judge({
+      sections: sections({
+        os: ROCKY8,
+        network: 'enabled\n',
+        networkmanager: 'disabled\n',
+        packages:
+          'centos-release-openstack-yoga-1-4.el8.noarch\nopenstack-packstack-20.0.0-1.el8.noarch\nnetwork-scripts-10.00.18-1.el8.x86_64\n',
+        repos: 'PowerTools   Rocky Linux 8 - PowerTools\n',
+      }),
+    });
+    expect(again.prepare).toEqual([]);
+  });
+
+  it('RHEL: CodeReady Builder is for subscription-manager, so a warning with the command, not a change', () => {
+    const pf = judge({
+      sections: sections({
+        os: 'NAME="Red Hat Enterprise Linux"\nID="rhel"\nVERSION_ID="9.4"\nPRETTY_NAME="Red Hat Enterprise Linux 9.4 (Plow)"\n',
+        repos: 'rhel-9-for-x86_64-baseos-rpms   Red Hat Enterprise Linux 9 for x86_64 - BaseOS (RPMs)\n',
+      }),
+    });
+    expect(pf.blocked).toBe(false);
+    expect(pf.prepare.map((p) => p.command)).not.toContainEqual(expect.stringContaining('config-manager'));
+    expect(pf.checks).toContainEqual({
+      level: 'warn',
+      text: 'repositories: CodeReady Builder is not enabled',
+      hint: 'subscription-manager repos --enable codeready-builder-for-rhel-9-$(arch)-rpms',
+    });
+  });
+
+  it('a packstack already running on the controller (a stopped worker left it) refuses the deploy', () => {
+    const pf = judge({
+      sections: sections({
+        running: '4242 /usr/bin/python3 /usr/bin/packstack --answer-file=/root/openstack.txt\n',
+      }),
+    });
+    expect(pf.blocked).toBe(true);
+    expect(pf.checks).toContainEqual(
+      expect.objectContaining({
+        level: 'block',
+        text: 'packstack is already running on the controller (4242 /usr/bin/python3 /usr/bin/packstack --answer-file=/root/openstack.txt)',
+      }),
+    );
+  });
+
+  it('looks for packstack on its own answer file only, with a pattern that cannot match the looking shell', () => {
+    const step = preflightSteps({ ...settings, packstack_answer_file: '/root/open.stack+1.txt' }).find(
+      ([n]) => n === 'running',
+    );
+    expect(step?.[1]).toBe("pgrep -a -f '[p]ackstack --answer-file=/root/open\\.stack\\+1\\.txt'");
   });
 });
