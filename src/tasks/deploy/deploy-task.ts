@@ -3,7 +3,8 @@ import { section } from '../../chat/blocks.js';
 import { createThrottle } from '../../chat/throttle.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import { resolveController } from '../network/controller.js';
-import { renderFailure, toFailure } from '../network/failure.js';
+import { toFailure } from '../network/failure.js';
+import { planOnController } from '../network/on-controller.js';
 import { NetworkPayload } from '../network/payload.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 import { runChange } from '../remote/run-change.js';
@@ -25,7 +26,6 @@ type Ctx = TaskContext<NetworkPayload>;
 /** A stage that did not succeed: the checklist says so and the job ends failed. */
 class StageFailed extends Error {}
 
-const title = (host: InventoryHost | undefined) => `Deploy OpenStack on ${host?.name ?? 'the controller'}`;
 const pre = (text: string) => codeBlock(text, 2800);
 
 function summary(checks: readonly { level: string; text: string }[]): string {
@@ -77,10 +77,8 @@ async function attachTail(
 export const deployOpenstackTask = defineTask({
   name: 'deploy.openstack',
   payload: NetworkPayload,
-  async plan(ctx) {
-    let host: InventoryHost | undefined;
-    try {
-      host = resolveController(ctx.inventory, ctx.payload.target);
+  plan: (ctx) =>
+    planOnController(ctx, 'Deploy OpenStack', async (host) => {
       const { s, pf } = await preflightOf(ctx, host);
       const keys = Object.keys(
         runbookAnswers('', { password: '', extIface: s.extIface, extra: s.packstack_answers }),
@@ -101,14 +99,7 @@ export const deployOpenstackTask = defineTask({
         blocked: pf.blocked,
       });
       return { message, hosts: [host.name], empty: pf.blocked };
-    } catch (err) {
-      return {
-        message: renderFailure(title(host), toFailure(err, host?.name)),
-        hosts: host ? [host.name] : [],
-        empty: true,
-      };
-    }
-  },
+    }),
 
   async run(ctx) {
     const { payload, log } = ctx;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { createThrottle } from '../../chat/throttle.js';
 import { resolveTargets } from '../../inventory/index.js';
 import { ReplyTarget, TargetName } from '../reply-target.js';
+import { reportHostByHost } from '../report/host-by-host.js';
 import { defineTask } from '../task.js';
-import { inspectPrepHost, type PrepResult, prepHost } from './prep-host.js';
+import { inspectPrepHost, prepHost } from './prep-host.js';
 import {
   prepWillChange,
   renderPrepPlan,
@@ -17,8 +17,6 @@ export const HostPrepPayload = z.object({
   reply: ReplyTarget,
 });
 export type HostPrepPayload = z.infer<typeof HostPrepPayload>;
-
-const UPDATE_INTERVAL_MS = 1000;
 
 /**
  * `/lab host prep <target>`: SELinux to permissive now (setenforce 0) and after a reboot (SELINUX=permissive in
@@ -38,26 +36,14 @@ export const hostPrepTask = defineTask({
   },
   async run({ payload, inventory, ssh, chat, signal, log }) {
     const targets = resolveTargets(inventory, payload.target);
-    const { channel } = payload.reply;
     const total = targets.hosts.length;
-    const ts =
-      payload.reply.messageTs ?? (await chat.post(channel, renderPrepProgress(targets.label, total, []))).ts;
-    const done: PrepResult[] = [];
-    const progress = createThrottle(
-      (snapshot: PrepResult[]) =>
-        chat.update(channel, ts, renderPrepProgress(targets.label, total, snapshot)),
-      UPDATE_INTERVAL_MS,
-    );
-    await Promise.all(
-      targets.hosts.map(async (host) => {
-        done.push(await prepHost(ssh, host, signal));
-        progress.push([...done]);
-      }),
-    );
-    progress.cancel();
-    await progress.flush();
-    for (const message of renderPrepThread(done)) await chat.reply(channel, ts, message);
-    await chat.update(channel, ts, renderPrepSummary(targets.label, done));
+    const done = await reportHostByHost(chat, payload.reply, {
+      waves: [targets.hosts],
+      run: (host) => prepHost(ssh, host, signal),
+      progress: (snapshot) => renderPrepProgress(targets.label, total, snapshot),
+      thread: renderPrepThread,
+      summary: (results) => renderPrepSummary(targets.label, results),
+    });
     log.info({ hosts: total, outcomes: done.map((r) => [r.host, r.outcome]) }, 'host prep done');
     return {
       target: targets.label,

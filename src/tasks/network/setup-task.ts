@@ -1,9 +1,8 @@
-import { section } from '../../chat/blocks.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import { defineTask, type TaskContext } from '../task.js';
-import { resolveController } from './controller.js';
 import { type DesiredNetworks, desiredNetworks } from './desired-networks.js';
-import { renderFailure, sentence, toFailure } from './failure.js';
+import { sentence, toFailure } from './failure.js';
+import { onController, planOnController } from './on-controller.js';
 import { NetworkPayload } from './payload.js';
 import { type NetworkAction, planNetworks } from './plan-networks.js';
 import { readNeutronState } from './read-state.js';
@@ -24,12 +23,50 @@ async function currentPlan(ctx: Ctx, host: InventoryHost): Promise<NetworkAction
   return planNetworks(state, desired);
 }
 
-const title = (host: InventoryHost | undefined) => `Network setup on ${host?.name ?? 'the controller'}`;
-
 async function apply(ctx: Ctx, host: InventoryHost, action: NetworkAction): Promise<void> {
   const args = stepArgs(action.step);
   if (stepPrintsJson(action.step)) await openstackJson(ctx.ssh, host, args, ctx.signal);
   else await openstackAction(ctx.ssh, host, args, ctx.signal);
+}
+
+/** Plans again, then makes the missing pieces in order, the message showing each step; stops at the first failure. */
+async function createMissing(ctx: Ctx, host: InventoryHost, ts: string) {
+  const { chat, payload, log } = ctx;
+  const { channel } = payload.reply;
+  // the plan an admin confirmed may be minutes old: plan again from what is there now
+  const actions = await currentPlan(ctx, host);
+  const entries: SetupEntry[] = actions.map((action) =>
+    action.kind === 'create' ? { action, outcome: 'pending' } : { action },
+  );
+  let failed: string | undefined;
+  for (const entry of entries.filter((e) => e.outcome === 'pending')) {
+    if (failed) {
+      entry.outcome = 'not-run';
+      continue;
+    }
+    entry.outcome = 'running';
+    await chat.update(channel, ts, renderSetupProgress(host.name, entries, false));
+    try {
+      await apply(ctx, host, entry.action);
+      entry.outcome = 'created';
+      log.info({ controller: host.name, what: entry.action.what }, 'network setup: created');
+    } catch (err) {
+      const f = toFailure(err, host.name);
+      entry.outcome = 'failed';
+      entry.error = f.hint ? `${sentence(f.message)} ${f.hint}` : f.message;
+      failed = entry.action.what;
+      log.warn({ controller: host.name, what: entry.action.what, msg: f.message }, 'network setup: failed');
+    }
+  }
+  await chat.update(channel, ts, renderSetupProgress(host.name, entries, true));
+  const of = (pick: (e: SetupEntry) => boolean) => entries.filter(pick).map((e) => e.action.what);
+  return {
+    controller: host.name,
+    created: of((e) => e.outcome === 'created'),
+    unchanged: of((e) => e.action.kind === 'unchanged'),
+    conflicts: of((e) => e.action.kind === 'conflict'),
+    failed,
+  };
 }
 
 /**
@@ -41,68 +78,15 @@ async function apply(ctx: Ctx, host: InventoryHost, action: NetworkAction): Prom
 export const networkSetupTask = defineTask({
   name: 'network.setup',
   payload: NetworkPayload,
-  async plan(ctx) {
-    let host: InventoryHost | undefined;
-    try {
-      host = resolveController(ctx.inventory, ctx.payload.target);
+  plan: (ctx) =>
+    planOnController(ctx, 'Network setup', async (host) => {
       const actions = await currentPlan(ctx, host);
       const creates = actions.filter((a) => a.kind === 'create').length;
       return { message: renderSetupPlan(host.name, actions), hosts: [host.name], empty: creates === 0 };
-    } catch (err) {
-      const failure = toFailure(err, host?.name);
-      return { message: renderFailure(title(host), failure), hosts: host ? [host.name] : [], empty: true };
-    }
-  },
+    }),
 
-  async run(ctx) {
-    const { chat, payload, log } = ctx;
-    const { channel } = payload.reply;
-    const reading = '⏳ Network setup: reading what the controller has…';
-    const ts =
-      payload.reply.messageTs ?? (await chat.post(channel, { text: reading, blocks: [section(reading)] })).ts;
-    let host: InventoryHost | undefined;
-    let entries: SetupEntry[];
-    try {
-      host = resolveController(ctx.inventory, payload.target);
-      // the plan an admin confirmed may be minutes old: plan again from what is there now
-      const actions = await currentPlan(ctx, host);
-      entries = actions.map((action) =>
-        action.kind === 'create' ? { action, outcome: 'pending' } : { action },
-      );
-    } catch (err) {
-      const failure = toFailure(err, host?.name);
-      await chat.update(channel, ts, renderFailure(title(host), failure));
-      return { controller: host?.name, error: failure.message };
-    }
-    const h = host;
-    let failed: string | undefined;
-    for (const entry of entries.filter((e) => e.outcome === 'pending')) {
-      if (failed) {
-        entry.outcome = 'not-run';
-        continue;
-      }
-      entry.outcome = 'running';
-      await chat.update(channel, ts, renderSetupProgress(h.name, entries, false));
-      try {
-        await apply(ctx, h, entry.action);
-        entry.outcome = 'created';
-        log.info({ controller: h.name, what: entry.action.what }, 'network setup: created');
-      } catch (err) {
-        const f = toFailure(err, h.name);
-        entry.outcome = 'failed';
-        entry.error = f.hint ? `${sentence(f.message)} ${f.hint}` : f.message;
-        failed = entry.action.what;
-        log.warn({ controller: h.name, what: entry.action.what, msg: f.message }, 'network setup: failed');
-      }
-    }
-    await chat.update(channel, ts, renderSetupProgress(h.name, entries, true));
-    const of = (pick: (e: SetupEntry) => boolean) => entries.filter(pick).map((e) => e.action.what);
-    return {
-      controller: h.name,
-      created: of((e) => e.outcome === 'created'),
-      unchanged: of((e) => e.action.kind === 'unchanged'),
-      conflicts: of((e) => e.action.kind === 'conflict'),
-      failed,
-    };
-  },
+  run: (ctx) =>
+    onController(ctx, '⏳ Network setup: reading what the controller has…', 'Network setup', (host, ts) =>
+      createMissing(ctx, host, ts),
+    ),
 });

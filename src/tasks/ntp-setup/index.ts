@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { createThrottle } from '../../chat/throttle.js';
 import { UserInputError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import { ReplyTarget, TargetName } from '../reply-target.js';
+import { reportHostByHost } from '../report/host-by-host.js';
 import { defineTask, type TaskContext } from '../task.js';
 import { inspectNtpHost } from './inspect-ntp-host.js';
 import { ntpRole, ntpTargets } from './ntp-targets.js';
@@ -15,9 +15,6 @@ export const NtpSetupPayload = z.object({
   reply: ReplyTarget,
 });
 export type NtpSetupPayload = z.infer<typeof NtpSetupPayload>;
-
-/** Slack's chat.update tier allows about one update a second per message. */
-const UPDATE_INTERVAL_MS = 1000;
 
 type Ctx = TaskContext<NtpSetupPayload>;
 
@@ -73,35 +70,19 @@ export const ntpSetupTask = defineTask({
     const { payload, inventory, chat, log } = ctx;
     const started = Date.now();
     const targets = ntpTargets(inventory, payload.target);
-    const { channel } = payload.reply;
     const total = targets.hosts.length;
-    const ts =
-      payload.reply.messageTs ?? (await chat.post(channel, renderSetupProgress(targets.label, total, []))).ts;
-
-    const done: NtpHostResult[] = [];
-    const progress = createThrottle(
-      (snapshot: NtpHostResult[]) =>
-        chat.update(channel, ts, renderSetupProgress(targets.label, total, snapshot)),
-      UPDATE_INTERVAL_MS,
-    );
-    progress.push([]);
-    // clients are checked for a selected source, so their time servers must be up first
-    const servers = targets.hosts.filter((h) => ntpRole(h) === 'server');
-    const others = targets.hosts.filter((h) => ntpRole(h) !== 'server');
-    for (const wave of [servers, others]) {
-      await Promise.all(
-        wave.map(async (host) => {
-          done.push(await setupOne(ctx, host));
-          progress.push([...done]);
-        }),
-      );
-    }
-    progress.cancel();
-    await progress.flush();
-
-    // thread first, summary last: once the summary shows, the diffs it points to are there
-    for (const message of renderSetupThread(done)) await chat.reply(channel, ts, message);
-    await chat.update(channel, ts, renderSetupSummary(targets.label, done, Date.now() - started));
+    const done = await reportHostByHost(chat, payload.reply, {
+      // clients are checked for a selected source, so their time servers must be up first
+      waves: [
+        targets.hosts.filter((h) => ntpRole(h) === 'server'),
+        targets.hosts.filter((h) => ntpRole(h) !== 'server'),
+      ],
+      run: (host) => setupOne(ctx, host),
+      progress: (snapshot) => renderSetupProgress(targets.label, total, snapshot),
+      thread: renderSetupThread,
+      summary: (results) => renderSetupSummary(targets.label, results, Date.now() - started),
+      showStart: true,
+    });
     log.info({ hosts: total, outcomes: done.map((r) => [r.host, r.outcome]) }, 'ntp setup done');
     return {
       target: targets.label,
