@@ -1,32 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postSlackRequest, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
+import { postSlackRequest, SLACK_IDS } from '../support/slack-request.js';
+import { type SlackLabops, startSlackLabops, startTestLabops } from './start-labops.js';
 
-const SECRET = 'dashboard-home-signing-secret';
 const USER = 'ops';
 const PASSWORD = 'correct horse battery';
 
 describe('queue dashboard and App Home', () => {
-  let fake: FakeSlack;
-  let labops: TestLabops;
+  let labops: SlackLabops;
   let base: string;
 
   beforeAll(async () => {
-    fake = await startFakeSlack();
-    labops = await startTestLabops({
-      SLACK_BOT_TOKEN: fake.botToken,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      LAB_DASHBOARD_USER: USER,
-      LAB_DASHBOARD_PASSWORD: PASSWORD,
-    });
+    labops = await startSlackLabops({ LAB_DASHBOARD_USER: USER, LAB_DASHBOARD_PASSWORD: PASSWORD });
     base = `http://127.0.0.1:${labops.httpPort}`;
   });
-  afterAll(async () => {
-    await labops?.close();
-    await fake?.close();
-  });
+  afterAll(async () => labops?.close());
 
   const basic = (user: string, password: string) => ({
     authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
@@ -54,10 +41,7 @@ describe('queue dashboard and App Home', () => {
   });
 
   it('has no dashboard when LAB_DASHBOARD_USER/PASSWORD are unset', async () => {
-    const plain = await startTestLabops(
-      { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl },
-      'bot',
-    );
+    const plain = await startTestLabops(labops.slackEnv, 'bot');
     try {
       const res = await fetch(`http://127.0.0.1:${plain.httpPort}/admin/queues`, {
         headers: basic(USER, PASSWORD),
@@ -69,12 +53,9 @@ describe('queue dashboard and App Home', () => {
   });
 
   it('publishes the App Home tab: hosts by group with their last NTP state, and running jobs', async () => {
-    fake.reset();
-    await postSlashCommand(`${base}/slack/events`, SECRET, {
-      text: 'ntp status ntp_servers',
-      response_url: fake.responseUrl(),
-    });
-    await fake.waitFor(
+    labops.slack.reset();
+    await labops.slash('ntp status ntp_servers');
+    await labops.slack.waitFor(
       (c) => c.method === 'chat.update' && /^NTP status of group ntp_servers/.test(String(c.args.text)),
       20_000,
     );
@@ -95,13 +76,13 @@ describe('queue dashboard and App Home', () => {
         event_ts: `${Date.now() / 1000}`,
       },
     };
-    const res = await postSlackRequest(`${base}/slack/events`, SECRET, JSON.stringify(event), {
+    const res = await postSlackRequest(labops.events, labops.secret, JSON.stringify(event), {
       headers: { 'content-type': 'application/json' },
     });
     expect(res.status).toBe(200);
-    const publish = await fake.waitFor('views.publish', 5000);
+    const publish = await labops.slack.waitFor('views.publish', 5000);
     expect(publish.args.user_id).toBe(SLACK_IDS.userId);
-    const view = JSON.stringify(fake.homeView(SLACK_IDS.userId));
+    const view = JSON.stringify(labops.slack.homeView(SLACK_IDS.userId));
     expect(view).toContain('*ntp_servers* (3)');
     expect(view).toMatch(/✅ ntp1: in sync, offset -?[\d.]+ ms, [\d.]+ s ago/);
     expect(view).toContain('client-silent: not checked yet'); // ntp_clients were not part of that status

@@ -2,11 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NTP_STATUS_COMMAND } from '../../src/tasks/ntp-status/remote-command.js';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postSlashCommand } from '../support/slack-request.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
-const SECRET = 'fuzz-signing-secret-123';
 const CASES = 1500;
 
 /** Deterministic PRNG (mulberry32), so a failing case can be replayed from its index. */
@@ -69,34 +66,21 @@ function hostile(i: number): string {
 }
 
 describe('fuzzing the command text over signed HTTP', () => {
-  let fake: FakeSlack;
-  let labops: TestLabops;
+  let labops: SlackLabops;
 
   beforeAll(async () => {
-    fake = await startFakeSlack();
-    labops = await startTestLabops({
-      SLACK_BOT_TOKEN: fake.botToken,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
-    });
+    labops = await startSlackLabops();
   });
-  afterAll(async () => {
-    await labops?.close();
-    await fake?.close();
-  });
+  afterAll(async () => labops?.close());
 
   it(`acks ${CASES} hostile commands within Slack's 3 s, answers each, and never puts user text on a host`, async () => {
-    const url = `http://127.0.0.1:${labops.httpPort}/slack/events`;
     const slowest: number[] = [];
     let next = 0;
     const worker = async () => {
       while (next < CASES) {
         const i = next++;
         const started = performance.now();
-        const res = await postSlashCommand(url, SECRET, {
-          text: hostile(i),
-          response_url: fake.responseUrl(),
-        });
+        const res = await labops.slash(hostile(i));
         slowest.push(performance.now() - started);
         expect(res.status, `case ${i}`).toBe(200);
       }
@@ -106,8 +90,8 @@ describe('fuzzing the command text over signed HTTP', () => {
 
     // every command got exactly one answer: an ephemeral reply (help or error) or a job message in the channel
     const answers = () =>
-      fake.callsTo('response_url').length +
-      fake.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts).length;
+      labops.slack.callsTo('response_url').length +
+      labops.slack.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts).length;
     for (let waited = 0; answers() < CASES && waited < 20_000; waited += 100)
       await new Promise((r) => setTimeout(r, 100));
     expect(answers()).toBe(CASES);

@@ -3,16 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../lab/index.js';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postSlashCommand } from '../support/slack-request.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
-
-const SECRET = 'host-hangs-secret';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 describe('a lab host that stops answering in the middle of a job', () => {
   let lab: Lab;
-  let fake: FakeSlack;
-  let labops: TestLabops;
+  let labops: SlackLabops;
 
   beforeAll(async () => {
     lab = await startLab({ dir: join(tmpdir(), 'labops-host-hangs-lab'), net: '127.0.13' });
@@ -20,11 +15,7 @@ describe('a lab host that stops answering in the middle of a job', () => {
     const chronyc = join(lab.dir, 'hosts', 'client-sync', 'bin', 'chronyc');
     writeFileSync(chronyc, '#!/bin/sh\nexec sleep 60\n');
     chmodSync(chronyc, 0o755);
-    fake = await startFakeSlack();
-    labops = await startTestLabops({
-      SLACK_BOT_TOKEN: fake.botToken,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
+    labops = await startSlackLabops({
       LAB_INVENTORY: lab.inventoryPath,
       LAB_KNOWN_HOSTS: lab.knownHostsPath,
       LAB_SSH_COMMAND_TIMEOUT_MS: '1500',
@@ -32,16 +23,12 @@ describe('a lab host that stops answering in the middle of a job', () => {
   });
   afterAll(async () => {
     await labops?.close();
-    await fake?.close();
     await lab?.stop();
   });
 
   it('reports that host as timed out, and the other hosts finish', async () => {
-    await postSlashCommand(`http://127.0.0.1:${labops.httpPort}/slack/events`, SECRET, {
-      text: 'ntp status ntp_clients',
-      response_url: fake.responseUrl(),
-    });
-    const summary = await fake.waitFor(
+    await labops.slash('ntp status ntp_clients');
+    const summary = await labops.slack.waitFor(
       (c) => c.method === 'chat.update' && /^NTP status of group ntp_clients/.test(String(c.args.text)),
       30_000,
     );

@@ -1,11 +1,9 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
-import { type FakeSlack, type RecordedCall, startFakeSlack } from '../support/fake-slack.js';
-import { postInteraction, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
+import { postInteraction, SLACK_IDS } from '../support/slack-request.js';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
-const SECRET = 'jobs-cancel-signing-secret';
 const OWNER: string = SLACK_IDS.userId;
 const ADMIN = 'UADMIN1';
 const OTHER = 'UOTHER1';
@@ -13,46 +11,28 @@ const OTHER = 'UOTHER1';
 type Block = { type: string; text?: { text?: string }; accessory?: { action_id?: string; value?: string } };
 
 describe('/lab jobs, /lab cancel and /lab history over signed HTTP, against the lab', () => {
-  let fake: FakeSlack;
-  let labops: TestLabops;
+  let labops: SlackLabops;
   let queue: Queue;
-  let events: string;
 
   beforeAll(async () => {
-    fake = await startFakeSlack();
-    labops = await startTestLabops({
-      SLACK_BOT_TOKEN: fake.botToken,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
+    labops = await startSlackLabops({
       LAB_ADMINS: ADMIN,
       // client-silent accepts TCP and never answers: a status of ntp_clients takes this long
       LAB_SSH_CONNECT_TIMEOUT_MS: '8000',
     });
-    events = `http://127.0.0.1:${labops.httpPort}/slack/events`;
     queue = new Queue(JOBS_QUEUE, { connection: { url: inject('redisUrl') }, prefix: labops.prefix });
   });
   afterAll(async () => {
     await queue?.close();
     await labops?.close();
-    await fake?.close();
   });
 
-  /** Sends a command as `user` and returns its ephemeral answer (the response_url POST). */
-  const slash = async (text: string, user: string = OWNER): Promise<RecordedCall> => {
-    const url = fake.responseUrl({ channel: SLACK_IDS.channelId, user });
-    const res = await postSlashCommand(events, SECRET, { text, user_id: user, response_url: url });
-    expect(res.status).toBe(200);
-    return fake.waitFor((c) => c.method === 'response_url' && c.path === new URL(url).pathname, 5000);
-  };
   const startSlowStatus = async (user: string = OWNER) => {
-    const before = fake.callsTo('chat.postMessage').length;
-    await postSlashCommand(events, SECRET, {
-      text: 'ntp status ntp_clients',
-      user_id: user,
-      response_url: fake.responseUrl(),
-    });
-    const [, posted] = (await fake.waitForCount('chat.postMessage', before + 1, 5000)).slice(before - 1);
-    const ts = fake.messages(SLACK_IDS.channelId).at(-1)?.ts as string;
+    const { slack } = labops;
+    const before = slack.callsTo('chat.postMessage').length;
+    await labops.slash('ntp status ntp_clients', { user });
+    const [, posted] = (await slack.waitForCount('chat.postMessage', before + 1, 5000)).slice(before - 1);
+    const ts = slack.messages(SLACK_IDS.channelId).at(-1)?.ts as string;
     for (let i = 0; i < 50; i++) {
       const active = await queue.getJobs(['active']);
       const job = active.find((j) => j.data.reply?.messageTs === ts);
@@ -62,16 +42,16 @@ describe('/lab jobs, /lab cancel and /lab history over signed HTTP, against the 
     throw new Error('the status job never became active');
   };
   const cancelledMessage = (ts: string) =>
-    fake.waitFor(
+    labops.slack.waitFor(
       (c) => c.method === 'chat.update' && c.args.ts === ts && /cancelled by/.test(String(c.args.text)),
       5000,
     );
 
   it("lists a running job with a Cancel button for its owner only; the owner's click stops it at once", async () => {
-    fake.reset();
+    labops.slack.reset();
     const { jobId, ts } = await startSlowStatus();
 
-    const mine = await slash('jobs');
+    const mine = await labops.ask('jobs');
     const blocks = mine.args.blocks as Block[];
     const row = blocks.find((b) => b.text?.text?.includes(`job ${jobId} `));
     expect(row?.text?.text).toMatch(
@@ -80,19 +60,19 @@ describe('/lab jobs, /lab cancel and /lab history over signed HTTP, against the 
       ),
     );
     expect(row?.accessory).toMatchObject({ action_id: 'labops_cancel_job', value: jobId });
-    const theirs = await slash('jobs', OTHER);
+    const theirs = await labops.ask('jobs', OTHER);
     expect(
       (theirs.args.blocks as Block[]).find((b) => b.text?.text?.includes(`job ${jobId} `))?.accessory,
     ).toBeUndefined();
-    expect((await slash(`cancel ${jobId}`, OTHER)).args.text).toMatch(
+    expect((await labops.ask(`cancel ${jobId}`, OTHER)).args.text).toMatch(
       new RegExp(`Only <@${OWNER}> or a lab admin may cancel job ${jobId}`),
     );
 
     const clicked = Date.now();
-    const res = await postInteraction(events, SECRET, {
+    const res = await postInteraction(labops.events, labops.secret, {
       user_id: OWNER,
       actions: [{ action_id: 'labops_cancel_job', value: jobId }],
-      response_url: fake.responseUrl({ channel: SLACK_IDS.channelId, user: OWNER }),
+      response_url: labops.slack.responseUrl({ channel: SLACK_IDS.channelId, user: OWNER }),
     });
     expect(res.status).toBe(200);
     const update = await cancelledMessage(ts);
@@ -110,24 +90,26 @@ describe('/lab jobs, /lab cancel and /lab history over signed HTTP, against the 
     console.log(`[reliability] Cancel click to job failed "cancelled by": ${stoppedMs} ms`);
     // and nothing overwrote the cancelled message afterwards
     await new Promise((r) => setTimeout(r, 1500));
-    expect(fake.message(SLACK_IDS.channelId, ts)?.text).toMatch(/cancelled by/);
+    expect(labops.slack.message(SLACK_IDS.channelId, ts)?.text).toMatch(/cancelled by/);
   });
 
   it("an admin stops someone else's job with /lab cancel; unknown and finished jobs are said so", async () => {
-    fake.reset();
+    labops.slack.reset();
     const { jobId, ts } = await startSlowStatus(OWNER);
-    expect((await slash(`cancel ${jobId}`, ADMIN)).args.text).toMatch(/^Stopping job/);
+    expect((await labops.ask(`cancel ${jobId}`, ADMIN)).args.text).toMatch(/^Stopping job/);
     expect((await cancelledMessage(ts)).args.text).toContain(`cancelled by <@${ADMIN}>`);
     for (let i = 0; i < 30 && (await queue.getJob(jobId).then((j) => j?.getState())) !== 'failed'; i++)
       await new Promise((r) => setTimeout(r, 100));
-    expect((await slash(`cancel ${jobId}`, ADMIN)).args.text).toMatch(/already failed; nothing to cancel/);
-    expect((await slash('cancel 999999', ADMIN)).args.text).toMatch(/There is no job `999999`/);
-    expect((await slash('cancel $(reboot)', ADMIN)).args.text).toMatch(/not a valid job id/);
+    expect((await labops.ask(`cancel ${jobId}`, ADMIN)).args.text).toMatch(
+      /already failed; nothing to cancel/,
+    );
+    expect((await labops.ask('cancel 999999', ADMIN)).args.text).toMatch(/There is no job `999999`/);
+    expect((await labops.ask('cancel $(reboot)', ADMIN)).args.text).toMatch(/not a valid job id/);
   });
 
   it('/lab history shows commands, refusals, cancels and results, newest first, for the requester alone', async () => {
-    await slash('ntp setup client-sync', OTHER); // a changing command from a non-admin: refused, nothing runs
-    const history = await slash('history 50');
+    await labops.ask('ntp setup client-sync', OTHER); // a changing command from a non-admin: refused, nothing runs
+    const history = await labops.ask('history 50');
     expect(history.args.response_type).toBe('ephemeral');
     const text = String(history.args.text);
     const lines = text.split('\n');
@@ -150,8 +132,8 @@ describe('/lab jobs, /lab cancel and /lab history over signed HTTP, against the 
     expect(shown).toContain('`/lab cancel $(reboot)`');
     expect(shown).toMatch(/failed: cancelled by <@UADMIN1> \(job \d+\)/);
 
-    expect((await slash('history 0')).args.text).toMatch(/not a valid number of entries/);
-    const one = await slash('history 1');
+    expect((await labops.ask('history 0')).args.text).toMatch(/not a valid number of entries/);
+    const one = await labops.ask('history 1');
     expect(String(one.args.text).split('\n')).toHaveLength(2);
   });
 });

@@ -1,42 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RedisHandle, startRedisServer } from '../lab/redis.js';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postSlashCommand } from '../support/slack-request.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
-
-const SECRET = 'restart-signing-secret';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 describe('Redis restarted while labops runs', () => {
   let port: number;
   let redis: RedisHandle;
-  let fake: FakeSlack;
-  let labops: TestLabops;
+  let labops: SlackLabops;
 
   beforeAll(async () => {
     port = await freePort();
     redis = await startRedisServer(port);
-    fake = await startFakeSlack();
-    labops = await startTestLabops({
-      REDIS_URL: redis.url,
-      SLACK_BOT_TOKEN: fake.botToken,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
-    });
+    labops = await startSlackLabops({ REDIS_URL: redis.url });
   });
   afterAll(async () => {
-    await labops?.stop();
-    await fake?.close();
+    await labops?.stop(); // not close(): that cleans the shared Redis, and this one is thrown away
+    await labops?.slack.close();
     await redis?.stop();
   });
 
   const statusOfServers = async () => {
-    fake.reset();
-    const res = await postSlashCommand(`http://127.0.0.1:${labops.httpPort}/slack/events`, SECRET, {
-      text: 'ntp status ntp_servers',
-      response_url: fake.responseUrl(),
-    });
+    labops.slack.reset();
+    const res = await labops.slash('ntp status ntp_servers');
     expect(res.status).toBe(200);
-    return fake.waitFor(
+    return labops.slack.waitFor(
       (c) => c.method === 'chat.update' && /^NTP status of group ntp_servers/.test(String(c.args.text)),
       20_000,
     );

@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, type LabopsIo, type Role, startLabops } from '../../src/main.js';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
+import { type FakeSlack, type RecordedCall, startFakeSlack } from '../support/fake-slack.js';
+import {
+  postSlashCommand,
+  SLACK_IDS,
+  type SlackPostOptions,
+  type SlackPostResult,
+} from '../support/slack-request.js';
 
 export interface TestLabops extends Labops {
   prefix: string;
@@ -59,6 +66,77 @@ export async function startTestLabops(
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();
+    },
+  };
+}
+
+/** Who sends a slash command, and how it is signed and sent. */
+export interface SlashOptions extends SlackPostOptions {
+  /** The user typing it. Default SLACK_IDS.userId. */
+  user?: string;
+}
+
+/** labops answering a fake Slack over signed HTTP, as {@link startSlackLabops} starts it. */
+export interface SlackLabops extends TestLabops {
+  slack: FakeSlack;
+  /** The Slack variables labops got (bot token, signing secret, API URL): another labops on the same fake needs them. */
+  slackEnv: Record<string, string>;
+  /** Where Slack posts commands, interactions and events: `http://127.0.0.1:<port>/slack/events`. */
+  events: string;
+  /** The signing secret labops checks requests against. */
+  secret: string;
+  /** Sends `/lab <text>` in SLACK_IDS.channelId, signed, with a response_url on the fake; resolves with labops' ack. */
+  slash(text: string, opts?: SlashOptions): Promise<SlackPostResult>;
+  /** Sends `/lab <text>` as `user`, expects the ack, and resolves with the ephemeral answer (its response_url POST, within 5 s). */
+  ask(text: string, user?: string): Promise<RecordedCall>;
+  /** Stops labops, removes what its queue left in Redis, and closes the fake Slack. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fake Slack and labops in HTTP mode talking to it ({@link startTestLabops}). env adds or overrides variables other
+ * than the Slack ones (e.g. LAB_ADMINS, or a lab of the test's own).
+ */
+export async function startSlackLabops(
+  env: Record<string, string> = {},
+  role: Role = 'all',
+): Promise<SlackLabops> {
+  const slack = await startFakeSlack();
+  const secret = 'labops-test-signing-secret';
+  const slackEnv = {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: slack.apiUrl,
+  };
+  let labops: TestLabops;
+  try {
+    labops = await startTestLabops({ ...slackEnv, ...env }, role);
+  } catch (err) {
+    await slack.close();
+    throw err;
+  }
+  const events = `http://127.0.0.1:${labops.httpPort}/slack/events`;
+  const send = async (text: string, { user = SLACK_IDS.userId, ...post }: SlashOptions = {}) => {
+    const responseUrl = slack.responseUrl({ channel: SLACK_IDS.channelId, user });
+    const fields = { text, user_id: user, response_url: responseUrl };
+    return { ack: await postSlashCommand(events, secret, fields, post), responseUrl };
+  };
+  return {
+    ...labops,
+    slack,
+    slackEnv,
+    events,
+    secret,
+    slash: async (text, opts) => (await send(text, opts)).ack,
+    async ask(text, user) {
+      const { ack, responseUrl } = await send(text, { user });
+      expect(ack.status).toBe(200);
+      const path = new URL(responseUrl).pathname;
+      return slack.waitFor((c) => c.method === 'response_url' && c.path === path, 5000);
+    },
+    async close() {
+      await labops.close();
+      await slack.close();
     },
   };
 }

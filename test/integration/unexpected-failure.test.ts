@@ -1,33 +1,23 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { SLACK_IDS } from '../support/slack-request.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 describe('a job that fails unexpectedly', () => {
-  let fake: FakeSlack;
-  let labops: TestLabops;
+  let labops: SlackLabops;
 
   beforeAll(async () => {
-    fake = await startFakeSlack();
-    labops = await startTestLabops({
-      SLACK_BOT_TOKEN: fake.botToken,
-      SLACK_SIGNING_SECRET: 'unexpected-secret',
-      SLACK_API_URL: fake.apiUrl,
-    });
+    labops = await startSlackLabops();
   });
-  afterAll(async () => {
-    await labops?.close();
-    await fake?.close();
-  });
+  afterAll(async () => labops?.close());
 
   it('says so in the thread of the message that was answering, with the job id', async () => {
     // a worker whose inventory lacks a host the bot knew: the task cannot resolve its target
     const queue = new Queue(JOBS_QUEUE, { connection: { url: inject('redisUrl') }, prefix: labops.prefix });
-    const { ts } = await fetch(`${fake.apiUrl}chat.postMessage`, {
+    const { ts } = await fetch(`${labops.slack.apiUrl}chat.postMessage`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${fake.botToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${labops.slack.botToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ channel: SLACK_IDS.channelId, text: '⏳ checking…' }),
     }).then((r) => r.json() as Promise<{ ts: string }>);
     const job = await queue.add('ntp.status', {
@@ -35,7 +25,7 @@ describe('a job that fails unexpectedly', () => {
       reply: { channel: SLACK_IDS.channelId, messageTs: ts, user: SLACK_IDS.userId },
       command: '/lab ntp status retired-host',
     });
-    const reply = await fake.waitFor(
+    const reply = await labops.slack.waitFor(
       (c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts,
       15_000,
     );

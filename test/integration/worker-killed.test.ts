@@ -6,11 +6,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HostLocks } from '../../src/queue/host-locks.js';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
+import { SLACK_IDS } from '../support/slack-request.js';
+import { type SlackLabops, startSlackLabops, startTestLabops, type TestLabops } from './start-labops.js';
 
-const SECRET = 'worker-killed-signing-secret';
 const LOCK_MS = '1000';
 const CHANNEL = SLACK_IDS.channelId;
 const CLIENTS = [
@@ -30,16 +28,13 @@ const CLIENTS = [
  * A read-only job runs again and its result reaches Slack; a confirmed change is not run twice.
  */
 describe('a worker killed mid-job', () => {
-  let fake: FakeSlack;
-  let bot: TestLabops;
+  let bot: SlackLabops;
   let queue: Queue;
   let redis: Redis;
   let child: ChildProcess | undefined;
   let rescuer: TestLabops | undefined;
   const env = () => ({
-    SLACK_BOT_TOKEN: fake.botToken,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: fake.apiUrl,
+    ...bot.slackEnv,
     LAB_QUEUE_PREFIX: bot.prefix,
     LAB_JOB_LOCK_MS: LOCK_MS,
     // client-silent accepts TCP and never answers: every status of ntp_clients takes this long
@@ -47,11 +42,7 @@ describe('a worker killed mid-job', () => {
   });
 
   beforeAll(async () => {
-    fake = await startFakeSlack();
-    bot = await startTestLabops(
-      { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl },
-      'bot',
-    );
+    bot = await startSlackLabops({}, 'bot');
     redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
     queue = new Queue(JOBS_QUEUE, { connection: redis, prefix: bot.prefix });
   });
@@ -61,7 +52,6 @@ describe('a worker killed mid-job', () => {
     await queue?.close();
     await redis?.quit();
     await bot?.close();
-    await fake?.close();
   });
 
   /** `npm run worker` as its own process (node with tsx's loader: one process, so SIGKILL hits the worker itself). */
@@ -109,21 +99,18 @@ describe('a worker killed mid-job', () => {
   };
 
   it('a read-only job is run again by another worker and its result reaches Slack', async () => {
-    fake.reset();
+    bot.slack.reset();
     const worker = startChildWorker();
-    await postSlashCommand(`http://127.0.0.1:${bot.httpPort}/slack/events`, SECRET, {
-      text: 'ntp status ntp_clients',
-      response_url: fake.responseUrl(),
-    });
+    await bot.slash('ntp status ntp_clients');
     const job = await activeJob((j) => j.name === 'ntp.status');
     const ts = job.data.reply.messageTs as string;
     // mid-job: some hosts have answered (the progress update), client-silent has not
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, 10_000);
+    await bot.slack.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, 10_000);
     const killedAt = await kill(worker.proc);
     expect(await queue.getJobState(String(job.id))).toBe('active'); // nobody told BullMQ
 
     rescuer = await startTestLabops(env(), 'worker');
-    const summary = await fake.waitFor(
+    const summary = await bot.slack.waitFor(
       (c) =>
         c.method === 'chat.update' &&
         c.args.ts === ts &&
@@ -146,12 +133,12 @@ describe('a worker killed mid-job', () => {
   }, 60_000);
 
   it('a confirmed change is not run twice: it fails with "interrupted", the channel is told, locks are released', async () => {
-    fake.reset();
+    bot.slack.reset();
     const planId = randomUUID();
     const jobId = `apply-${planId}`;
     const locks = new HostLocks(redis, bot.prefix);
     expect(await locks.acquire(CLIENTS, jobId)).toBeUndefined();
-    const slack = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl });
+    const slack = new WebClient(bot.slack.botToken, { slackApiUrl: bot.slack.apiUrl });
     const { ts } = await slack.chat.postMessage({
       channel: CHANNEL,
       text: '⏳ Running `/lab ntp status ntp_clients` (confirmed)…',
@@ -171,9 +158,9 @@ describe('a worker killed mid-job', () => {
       { jobId },
     );
     await activeJob((j) => j.id === jobId);
-    await fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, 10_000);
+    await bot.slack.waitFor((c) => c.method === 'chat.update' && c.args.ts === ts, 10_000);
     const killedAt = await kill(worker.proc);
-    const updatesBefore = fake.callsTo('chat.update').length;
+    const updatesBefore = bot.slack.callsTo('chat.update').length;
 
     rescuer = await startTestLabops(env(), 'worker');
     expect(await untilFinished(jobId, 30_000)).toBe('failed');
@@ -181,13 +168,13 @@ describe('a worker killed mid-job', () => {
     expect(failed?.failedReason).toBe(
       'interrupted: the worker stopped mid-change; check the hosts and run the command again',
     );
-    const told = fake.message(CHANNEL, ts as string);
+    const told = bot.slack.message(CHANNEL, ts as string);
     expect(told?.text).toMatch(
       /`\/lab ntp status ntp_clients` was interrupted: the worker stopped mid-change; check the hosts and run the command again/,
     );
     expect(await locks.holderOf(CLIENTS)).toBeUndefined();
     // it was not run again: the only update after the kill is the "interrupted" one
-    const after = fake.callsTo('chat.update').slice(updatesBefore);
+    const after = bot.slack.callsTo('chat.update').slice(updatesBefore);
     expect(after).toHaveLength(1);
     console.log(
       `[reliability] stalled change refused ${(failed?.finishedOn ?? 0) - killedAt} ms after the kill`,
