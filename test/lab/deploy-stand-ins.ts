@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
@@ -14,6 +14,11 @@ export interface DeployStandIns {
   callsPath: string;
   /** Whether the next `packstack --answer-file` succeeds or replays the captured failure. */
   setOutcome(outcome: 'success' | 'fail'): void;
+  /**
+   * Whether the next install outlives its SSH session (SIGPIPE and SIGHUP ignored, as a Puppet run may), so that
+   * a worker killed mid-install leaves it running on the host.
+   */
+  setOutlivesSession(on: boolean): void;
 }
 
 const write = (path: string, text: string, mode = 0o644) => {
@@ -132,6 +137,7 @@ exec /usr/bin/openstack "$@"`,
   *) echo "lab stand-in: packstack $* is not simulated" >&2; exit 2 ;;
 esac
 outcome=$(cat '${state}/outcome')
+[ -e '${state}/outlives-session' ] && trap '' PIPE HUP
 esc=$'\\e'
 mkdir -p '${logs}/20200108-140542-U13YS1/manifests' '${logs}/20170621-144129-mO5ppO/manifests'
 if [ "$outcome" = fail ]; then capture='${join(FIXTURES, 'install-failure.txt')}'; run=20170621-144129-mO5ppO; else capture='${join(FIXTURES, 'install-success.txt')}'; run=20200108-140542-U13YS1; fi
@@ -154,6 +160,10 @@ chmod 600 '${home}/keystonerc_admin'`,
     answerFile: files.packstack_answer_file,
     callsPath: calls,
     setOutcome: (outcome) => write(join(state, 'outcome'), `${outcome}\n`),
+    setOutlivesSession: (on) =>
+      on
+        ? write(join(state, 'outlives-session'), 'yes\n')
+        : rmSync(join(state, 'outlives-session'), { force: true }),
   };
 }
 
