@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
+import { waitUntil } from '../lab/wait.js';
 import { type DeployLab, deployChannel, startDeployLab, textOf } from './deploy-fixture.js';
 import { startTestLabops, type TestLabops } from './start-labops.js';
 
@@ -14,10 +15,14 @@ const PASSWORD = 'Deploy-Pw-7f3a9c';
 let d: DeployLab;
 let labops: TestLabops;
 let channel: ReturnType<typeof deployChannel>;
+const logLines: string[] = [];
 
 beforeAll(async () => {
   d = await startDeployLab({ name: 'deploy', net: '127.0.11', password: PASSWORD, signingSecret: SECRET });
-  labops = await startTestLabops(d.env);
+  // every log line at debug level, to look for passwords in
+  labops = await startTestLabops({ ...d.env, LOG_LEVEL: 'debug' }, 'all', {
+    log: { write: (line: string) => logLines.push(line) },
+  });
   channel = deployChannel(d.slack, `http://127.0.0.1:${labops.httpPort}/slack/events`, SECRET);
 }, 90_000);
 
@@ -25,6 +30,12 @@ afterAll(async () => {
   await labops?.close();
   await d?.stop();
 });
+
+/** Waits for the worker's log line with this message (it comes just after the checklist's last update). */
+const logged = (msg: string) =>
+  waitUntil(`log line "${msg}"`, async () => logLines.some((l) => l.includes(`"msg":"${msg}"`)), {
+    timeoutMs: 10_000,
+  });
 
 /** /lab deploy openstack, the plan, the admin's Confirm; waits for the checklist's end. */
 async function deploy(): Promise<{ plan: string; result: string }> {
@@ -109,7 +120,9 @@ describe('/lab deploy openstack', () => {
       .split('\n')
       .flatMap((l) => /^CONFIG_[A-Z0-9_]*(?:_PW|_PASSWORD)=(.+)$/.exec(l)?.[1] ?? []);
     expect(generated.length).toBeGreaterThan(5);
-    const all = d.everything();
+    const all = `${d.everything()}\n${logLines.join('')}`;
+    expect(logLines.some((l) => /"level":20/.test(l))).toBe(true); // debug lines were captured
+    await logged('deploy done');
     for (const secret of [PASSWORD, ...generated]) expect(all).not.toContain(secret);
   }, 150_000);
 
@@ -143,7 +156,8 @@ describe('/lab deploy openstack', () => {
       /^Deploy OpenStack on controller: failed/,
     );
     expect(file?.content?.toString('utf8')).toContain('Please check log file');
-    expect(d.everything()).not.toContain(PASSWORD);
+    await logged('deploy failed');
+    expect(`${d.everything()}\n${logLines.join('')}`).not.toContain(PASSWORD);
     // the job itself ends failed, without a retry
     const queue = new Queue(JOBS_QUEUE, { connection: { url: inject('redisUrl') }, prefix: labops.prefix });
     const failed = await queue.getFailed();
