@@ -52,6 +52,9 @@ export function setUpDeployStandIns(
     selinux_config_path: join(hostDir, 'etc', 'selinux', 'config'),
     packstack_answer_file: join(hostDir, 'root', 'openstack.txt'),
   };
+  // a host as a fresh install leaves it, also where an earlier run left its state (the demo's lab dir stays)
+  for (const path of [state, join(hostDir, 'root'), join(hostDir, 'var-tmp-packstack')])
+    rmSync(path, { recursive: true, force: true });
   mkdirSync(state, { recursive: true });
   mkdirSync(join(hostDir, 'root'), { recursive: true });
   writeFileSync(calls, '');
