@@ -124,6 +124,10 @@ describe('/lab deploy openstack, cancelled mid-install, then run again', () => {
     expect(lines[3]).toMatch(/^✅ 3\. Answer file: reused .*openstack\.txt/);
     expect(lines[4]).toBe('✅ 4. Install: 46 steps done');
 
+    // the .old copy is still the generated file: the diff shows the runbook's edits again, not an empty one
+    const diff = channel.threadReplies().find((t) => t.startsWith('diff '));
+    expect(diff).toContain('< CONFIG_PROVISION_DEMO=n\n---\n> CONFIG_PROVISION_DEMO=y');
+    expect(textOf(done)).toMatch(/reused .*openstack\.txt, 0 keys set/);
     const verify = channel.threadReplies().find((t) => t.startsWith('Verify on controller'));
     expect(verify).toMatch(/Horizon: http:\/\/127\.0\.14\.\d+\/dashboard/);
 

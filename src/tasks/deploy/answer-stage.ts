@@ -1,5 +1,6 @@
 import type { InventoryHost } from '../../inventory/index.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
+import { asRoot } from '../remote/become.js';
 import { parseReadFile, readFileStep } from '../remote/remote-file.js';
 import { runChange } from '../remote/run-change.js';
 import { sectionedCommand, sectionOf, splitSections } from '../remote/sections.js';
@@ -23,7 +24,7 @@ export function writeSecretFileCommand(path: string): string {
 }
 
 export interface AnswerResult {
-  /** `diff <file> <file>.old`, password values masked. */
+  /** `diff <file> <file>.old` (the generated copy), password values masked. */
   diff: string;
   changedKeys: string[];
   generated: boolean;
@@ -32,8 +33,8 @@ export interface AnswerResult {
 }
 
 /**
- * Stage 3: generates the answer file once (a re-run reuses it, so the passwords stay), keeps <file>.old, and sets
- * the runbook's keys by key.
+ * Stage 3: generates the answer file once (a re-run reuses it, so the passwords stay), keeps the generated file as
+ * <file>.old, and sets the runbook's keys by key. Read and written as root: the file holds every password.
  */
 export async function prepareAnswerFile(
   ssh: Ssh,
@@ -47,19 +48,28 @@ export async function prepareAnswerFile(
       signal: o.signal,
       timeoutMs: 300_000,
     });
-  const read = await ssh.exec(host, sectionedCommand([['answers', readFileStep(path)]]), {
-    signal: o.signal,
-  });
-  const text = parseReadFile(sectionOf(splitSections(read.stdout, ['answers']), 'answers'), path) ?? '';
+  // <file>.old is the runbook's pristine copy: made once, from the generated file, and kept across re-runs
   await runChange(
     ssh,
     host,
-    `copy ${path} to ${path}.old`,
-    `cp -p ${shellQuote(path)} ${shellQuote(`${path}.old`)}`,
-    {
-      signal: o.signal,
-    },
+    `keep a copy of ${path} as ${path}.old`,
+    `[ -e ${shellQuote(`${path}.old`)} ] || cp -p ${shellQuote(path)} ${shellQuote(`${path}.old`)}`,
+    { signal: o.signal },
   );
+  const read = await ssh.exec(
+    host,
+    asRoot(
+      host,
+      sectionedCommand([
+        ['answers', readFileStep(path)],
+        ['old', readFileStep(`${path}.old`)],
+      ]),
+    ),
+    { signal: o.signal },
+  );
+  const sections = splitSections(read.stdout, ['answers', 'old']);
+  const text = parseReadFile(sectionOf(sections, 'answers'), path) ?? '';
+  const old = parseReadFile(sectionOf(sections, 'old'), `${path}.old`) ?? text;
   const changes = runbookAnswers(text, {
     password: o.password,
     extIface: s.extIface,
@@ -75,9 +85,9 @@ export async function prepareAnswerFile(
     (k) => next.includes(`\n${k}=`) && !text.includes(`\n${k}=${changes[k]}\n`),
   );
   return {
-    diff: maskPasswordKeys(normalDiff(next, text)),
+    diff: maskPasswordKeys(normalDiff(next, old)),
     changedKeys,
     generated: !o.exists,
-    secrets: [...passwordValues(text), ...passwordValues(next)],
+    secrets: [...passwordValues(old), ...passwordValues(text), ...passwordValues(next)],
   };
 }

@@ -1,6 +1,8 @@
+import type { InventoryHost } from '../../inventory/index.js';
 import type { IpInterface } from '../network/parse-ip-addr.js';
 import { osFamily, parseOsRelease } from '../ntp-setup/os-release.js';
 import type { NtpHostStatus } from '../ntp-status/classify.js';
+import { asRoot } from '../remote/become.js';
 import { regexQuote } from '../remote/regex-quote.js';
 import { type Section, type Step, sectionOf } from '../remote/sections.js';
 import { shellQuote } from '../remote/shell-quote.js';
@@ -20,8 +22,11 @@ export interface PrepareAction {
   command: string;
 }
 
-/** The read-only steps of the preflight, in one SSH round trip. */
-export function preflightSteps(s: DeploySettings): Step[] {
+/**
+ * The read-only steps of the preflight, in one SSH round trip. Whether the answer file exists is asked as root (it
+ * lives in /root): a wrong "absent" would generate a new one with new passwords.
+ */
+export function preflightSteps(s: DeploySettings, host: InventoryHost): Step[] {
   const q = shellQuote;
   return [
     ['os', `cat ${q(s.os_release_path)}`],
@@ -37,7 +42,10 @@ export function preflightSteps(s: DeploySettings): Step[] {
       `rpm -q centos-release-openstack-${s.openstack_release} openstack-packstack network-scripts`,
     ],
     ['repos', 'dnf -q repolist --enabled'],
-    ['answers', `if [ -e ${q(s.packstack_answer_file)} ]; then echo present; else echo absent; fi`],
+    [
+      'answers',
+      asRoot(host, `if [ -e ${q(s.packstack_answer_file)} ]; then echo present; else echo absent; fi`),
+    ],
     // "[p]": the pattern does not match this command's own shell
     ['running', `pgrep -a -f ${q(`[p]ackstack --answer-file=${regexQuote(s.packstack_answer_file)}`)}`],
   ];
@@ -198,6 +206,14 @@ export function judgePreflight(i: PreflightInput): Preflight {
       hint: 'Set openstack_ext_iface in the inventory to the interface br-ex should take over',
     });
   else checks.push({ level: 'ok', text: `external interface ${s.extIface} exists` });
+
+  const answers = sec('answers');
+  if (answers.exitCode !== 0 || !['present', 'absent'].includes(answers.output.trim()))
+    checks.push({
+      level: 'block',
+      text: `cannot tell as root whether ${s.packstack_answer_file} exists (${answers.output.trim().split('\n')[0]?.slice(0, 120) || `exit ${answers.exitCode}`})`,
+      hint: 'packstack needs root: log in as root, or give the inventory user sudo without a password (ansible_become)',
+    });
 
   const running = sec('running');
   if (running.exitCode === 0 && running.output.trim())

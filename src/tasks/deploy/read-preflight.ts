@@ -16,7 +16,7 @@ export async function readPreflight(
   settings: DeploySettings,
   o: { thresholds: NtpThresholds; hasPassword: boolean; signal?: AbortSignal },
 ): Promise<Preflight> {
-  const facts = await ssh.exec(host, sectionedCommand(preflightSteps(settings)), { signal: o.signal });
+  const facts = await ssh.exec(host, sectionedCommand(preflightSteps(settings, host)), { signal: o.signal });
   const sections = splitSections(facts.stdout, PREFLIGHT_NAMES);
   const ntpOut = await ssh.exec(host, NTP_STATUS_COMMAND, { signal: o.signal });
   const ntp = ntpStatusFromOutput(host.name, ntpOut.stdout, o.thresholds);

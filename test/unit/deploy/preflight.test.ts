@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { InventoryHost } from '../../../src/inventory/index.js';
 import { DeployVars } from '../../../src/tasks/deploy/deploy-vars.js';
 import { judgePreflight, PREFLIGHT_NAMES, preflightSteps } from '../../../src/tasks/deploy/preflight.js';
 import type { NtpHostStatus } from '../../../src/tasks/ntp-status/classify.js';
@@ -34,6 +35,14 @@ const FRESH = {
   repos:
     'appstream                Rocky Linux 8 - AppStream\nbaseos                   Rocky Linux 8 - BaseOS\n',
 };
+const ROOT: InventoryHost = {
+  name: 'controller',
+  address: '10.0.0.100',
+  port: 22,
+  user: 'root',
+  groups: [],
+  vars: {},
+};
 const ok: NtpHostStatus = { host: 'controller', state: 'ok' };
 const judge = (o: Partial<Parameters<typeof judgePreflight>[0]> = {}) =>
   judgePreflight({
@@ -48,7 +57,7 @@ const judge = (o: Partial<Parameters<typeof judgePreflight>[0]> = {}) =>
 
 describe('judgePreflight', () => {
   it('the step names are the ones the parser splits', () => {
-    expect(preflightSteps(settings).map(([n]) => n)).toEqual(PREFLIGHT_NAMES);
+    expect(preflightSteps(settings, ROOT).map(([n]) => n)).toEqual(PREFLIGHT_NAMES);
   });
 
   it('a ready controller: warns about memory under 16 GB, plans only what is not done yet', () => {
@@ -169,9 +178,23 @@ describe('judgePreflight', () => {
   });
 
   it('looks for packstack on its own answer file only, with a pattern that cannot match the looking shell', () => {
-    const step = preflightSteps({ ...settings, packstack_answer_file: '/root/open.stack+1.txt' }).find(
+    const step = preflightSteps({ ...settings, packstack_answer_file: '/root/open.stack+1.txt' }, ROOT).find(
       ([n]) => n === 'running',
     );
     expect(step?.[1]).toBe("pgrep -a -f '[p]ackstack --answer-file=/root/open\\.stack\\+1\\.txt'");
+  });
+
+  it('asks as root whether the answer file exists, and refuses when it cannot tell', () => {
+    const sudoUser: InventoryHost = { ...ROOT, user: 'labops', vars: { ansible_become: true } };
+    const step = preflightSteps(settings, sudoUser).find(([n]) => n === 'answers');
+    expect(step?.[1]).toMatch(/^sudo -n sh -c '.*\/root\/openstack\.txt.*'$/);
+    const pf = judge({ sections: sections({ answers: 'sudo: a password is required\n' }) });
+    expect(pf.blocked).toBe(true);
+    expect(pf.checks).toContainEqual(
+      expect.objectContaining({
+        level: 'block',
+        text: 'cannot tell as root whether /root/openstack.txt exists (sudo: a password is required)',
+      }),
+    );
   });
 });
