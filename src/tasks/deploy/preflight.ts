@@ -205,7 +205,19 @@ export function judgePreflight(i: PreflightInput): Preflight {
       text: `external interface ${s.extIface} does not exist (${i.interfaces.map((x) => x.name).join(', ')})`,
       hint: 'Set openstack_ext_iface in the inventory to the interface br-ex should take over',
     });
-  else checks.push({ level: 'ok', text: `external interface ${s.extIface} exists` });
+  else {
+    checks.push({ level: 'ok', text: `external interface ${s.extIface} exists` });
+    const leased = i.interfaces
+      .find((x) => x.name === s.extIface)
+      ?.ipv4.filter((a) => a.dynamic)
+      .map((a) => `${a.address}/${a.prefixlen}`);
+    if (leased?.length)
+      checks.push({
+        level: 'warn',
+        text: `${s.extIface} has a DHCP address (${leased.join(', ')}); RDO wants a static one`,
+        hint: `br-ex takes the address over and a lease renewal breaks it: make it static first (BOOTPROTO=none in ifcfg-${s.extIface}, or nmcli con mod ${s.extIface} ipv4.method manual)`,
+      });
+  }
 
   const answers = sec('answers');
   if (answers.exitCode !== 0 || !['present', 'absent'].includes(answers.output.trim()))

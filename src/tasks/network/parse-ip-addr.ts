@@ -5,6 +5,8 @@ export interface IpAddress {
   address: string;
   prefixlen: number;
   scope?: string;
+  /** Has a lease lifetime (DHCP or SLAAC), not a static address. */
+  dynamic?: boolean;
 }
 
 /** One interface and its addresses, from `ip -j addr show` (or the `ip -o addr show` fallback). */
@@ -24,6 +26,7 @@ const AddrInfo = z
     local: z.string().optional(),
     prefixlen: z.number().optional(),
     scope: z.string().optional(),
+    dynamic: z.boolean().optional(),
   })
   .passthrough();
 
@@ -39,7 +42,12 @@ const Link = z
 const byFamily = (info: z.infer<typeof AddrInfo>[], family: string): IpAddress[] =>
   info
     .filter((a) => a.family === family && a.local !== undefined)
-    .map((a) => ({ address: a.local ?? '', prefixlen: a.prefixlen ?? 0, scope: a.scope }));
+    .map((a) => ({
+      address: a.local ?? '',
+      prefixlen: a.prefixlen ?? 0,
+      scope: a.scope,
+      ...(a.dynamic ? { dynamic: true } : {}),
+    }));
 
 /** `ip -j addr show`: a JSON array of links, each with addr_info (iproute2 4.13 and later). */
 export function parseIpAddrJson(text: string): IpInterface[] {
@@ -73,7 +81,14 @@ export function parseIpAddrOneline(text: string): IpInterface[] {
     const [, name = '', family, address = '', prefixlen, scope] = m;
     const iface = byName.get(name) ?? { name, ipv4: [], ipv6: [] };
     byName.set(name, iface);
-    (family === 'inet' ? iface.ipv4 : iface.ipv6).push({ address, prefixlen: Number(prefixlen), scope });
+    // the flags follow the scope: "scope global dynamic ens33"
+    const dynamic = /\bscope\s+\S+\s+(?:\S+\s+)*?dynamic\b/.test(line.split('\\')[0] ?? '');
+    (family === 'inet' ? iface.ipv4 : iface.ipv6).push({
+      address,
+      prefixlen: Number(prefixlen),
+      scope,
+      ...(dynamic ? { dynamic: true } : {}),
+    });
   }
   return [...byName.values()];
 }

@@ -197,4 +197,23 @@ describe('judgePreflight', () => {
       }),
     );
   });
+
+  it('warns when the external interface has a DHCP address (br-ex takes it over)', () => {
+    const pf = judge({
+      interfaces: [
+        { name: 'ens33', ipv4: [{ address: '10.0.0.100', prefixlen: 24, dynamic: true }], ipv6: [] },
+      ],
+    });
+    expect(pf.blocked).toBe(false);
+    expect(pf.checks).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        text: 'ens33 has a DHCP address (10.0.0.100/24); RDO wants a static one',
+      }),
+    );
+    const fixed = judge({
+      interfaces: [{ name: 'ens33', ipv4: [{ address: '10.0.0.100', prefixlen: 24 }], ipv6: [] }],
+    });
+    expect(fixed.checks.map((c) => c.text)).not.toContainEqual(expect.stringContaining('DHCP'));
+  });
 });

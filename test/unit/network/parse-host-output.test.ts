@@ -27,6 +27,16 @@ describe('parseIpAddrJson', () => {
     expect(ifaces.find((i) => i.name === 'br-ex')?.ipv4).toEqual([]);
   });
 
+  it('marks an address with a lease lifetime (a DHCP one) as dynamic', () => {
+    const ifaces = parseIpAddrJson(output('ip-addr-dhcp.txt'));
+    expect(ifaces.find((i) => i.name === 'ens33')?.ipv4).toEqual([
+      { address: '10.0.0.100', prefixlen: 24, scope: 'global', dynamic: true },
+    ]);
+    expect(ifaces.find((i) => i.name === 'lo')?.ipv4).toEqual([
+      { address: '127.0.0.1', prefixlen: 8, scope: 'host' },
+    ]);
+  });
+
   it("reads what this machine's own ip prints", () => {
     const ifaces = parseIpAddrJson(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8' }));
     expect(ifaces.find((i) => i.name === 'lo')?.ipv4[0]).toMatchObject({
@@ -42,6 +52,13 @@ describe('parseIpAddrJson', () => {
 });
 
 describe('parseIpAddrOneline', () => {
+  it('marks a DHCP address dynamic, as the JSON does', () => {
+    const [ens33] = parseIpAddrOneline(
+      '2: ens33    inet 10.0.0.100/24 brd 10.0.0.255 scope global dynamic noprefixroute ens33\\       valid_lft 86123sec preferred_lft 86123sec\n',
+    );
+    expect(ens33?.ipv4).toEqual([{ address: '10.0.0.100', prefixlen: 24, scope: 'global', dynamic: true }]);
+  });
+
   it('gives the same addresses as the JSON for the same state', () => {
     const oneline = parseIpAddrOneline(output('ip-addr-oneline.txt'));
     const json = parseIpAddrJson(output('ip-addr-good.txt')).filter((i) => i.ipv4.length + i.ipv6.length > 0);
