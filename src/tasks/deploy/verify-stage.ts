@@ -7,6 +7,7 @@ import { readInterfaces, readOvs } from '../network/host-commands.js';
 import { addressChecks, agentChecks } from '../network/network-checks.js';
 import type { OvsShow } from '../network/parse-ovs-show.js';
 import { openstackJson } from '../network/run-openstack.js';
+import { asRoot, usesSudo } from '../remote/become.js';
 import type { PreflightCheck } from './preflight.js';
 
 type Ssh = Pick<SshPool, 'exec'>;
@@ -59,6 +60,33 @@ async function checked(
   }
 }
 
+/**
+ * keystonerc_admin in the login home, where labops' openstack commands read it. packstack run through sudo writes
+ * it to root's home: then the check says where it is and how to put it where labops (and the operator) look.
+ */
+export async function keystonercCheck(
+  ssh: Ssh,
+  host: InventoryHost,
+  signal?: AbortSignal,
+): Promise<PreflightCheck> {
+  const home = await ssh.exec(host, 'test -f ~/keystonerc_admin', { signal });
+  if (home.code === 0) return { level: 'ok', text: 'keystonerc_admin is in the login home' };
+  if (usesSudo(host)) {
+    const root = await ssh.exec(host, asRoot(host, 'test -f /root/keystonerc_admin'), { signal });
+    if (root.code === 0)
+      return {
+        level: 'block',
+        text: `keystonerc_admin is in /root, not in ${host.user}'s home, where labops reads it`,
+        hint: `sudo install -m 600 -o ${host.user} /root/keystonerc_admin ~${host.user}/`,
+      };
+  }
+  return {
+    level: 'block',
+    text: 'no ~/keystonerc_admin',
+    hint: 'packstack writes it at the end of a good run',
+  };
+}
+
 /** Stage 5: what the runbook looks at after packstack. Every check runs; each failure says why. */
 export async function verifyDeploy(
   ssh: Ssh,
@@ -66,15 +94,7 @@ export async function verifyDeploy(
   extIface: string,
   signal?: AbortSignal,
 ): Promise<PreflightCheck[]> {
-  const rc = await ssh.exec(host, 'test -f ~/keystonerc_admin', { signal });
-  const keystonerc: PreflightCheck =
-    rc.code === 0
-      ? { level: 'ok', text: 'keystonerc_admin is in the login home' }
-      : {
-          level: 'block',
-          text: 'no ~/keystonerc_admin',
-          hint: 'packstack writes it at the end of a good run',
-        };
+  const keystonerc = await keystonercCheck(ssh, host, signal);
   const groups = await Promise.all([
     checked(host.name, 'addresses', async () =>
       addressChecks(await readInterfaces(ssh, host, signal), extIface).map(asCheck),
