@@ -23,7 +23,9 @@ import { createSlackSink } from './chat/slack-sink.js';
 import { type Config, ConfigError } from './config.js';
 import { runConsole } from './console/console-adapter.js';
 import { queueDashboardRoute } from './dashboard/queue-dashboard.js';
+import { createHomeRefresher, HOME_REFRESH_MS } from './home/home-refresh.js';
 import { homeView } from './home/home-view.js';
+import { HomeViewers } from './home/home-viewers.js';
 import { NtpLastStates } from './home/ntp-last-state.js';
 import { loadInventory } from './inventory/index.js';
 import { cancelJob } from './jobs/cancel-job.js';
@@ -87,6 +89,8 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const audit = new AuditLog(redis, config.queuePrefix, log, config.auditMaxLen);
   const cancels = new CancelRequests(redis, config.queuePrefix);
   const lastNtp = new NtpLastStates(redis, config.queuePrefix);
+  const homeViewers = new HomeViewers(redis, config.queuePrefix);
+  const home = () => homeView({ inventory, last: lastNtp, queue, now: Date.now });
   // the console operator runs labops on a machine that holds the lab's SSH key: they are the admin
   const admin = (user: string) => consoleMode || isAdmin(config.admins, user);
 
@@ -134,6 +138,18 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
         job.name === 'ntp.status' ? lastNtp.record(result, job.finishedOn ?? Date.now()) : Promise.resolve(),
       log,
     });
+    // the App Home of whoever opened it lately follows the jobs and the hosts' last NTP states
+    if (slack) {
+      const homes = createHomeRefresher({
+        viewers: () => homeViewers.recent(Date.now()),
+        view: home,
+        publish: (user, view) => slack.views.publish({ user_id: user, view }),
+        debounceMs: HOME_REFRESH_MS,
+        log,
+      });
+      for (const event of ['active', 'completed', 'failed'] as const) worker.on(event, () => homes.request());
+      closers.push(async () => homes.stop());
+    }
     // a cancel reaches every worker; the one running the job aborts its signal
     const stopCancels = await cancels.listen((jobId, reason) => worker?.cancelJob(jobId, reason));
     closers.push(
@@ -216,7 +232,10 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       // the button is audited like the command it stands for
       cancelJob: (jobId, who) =>
         auditCommands((_t, w) => cancelJob(jobId, w, opsDeps), audit)(`cancel ${jobId}`, who),
-      home: () => homeView({ inventory, last: lastNtp, queue, now: Date.now }),
+      home: async (user) => {
+        await homeViewers.seen(user, Date.now());
+        return home();
+      },
       routes: [
         metricsRoute(
           createWatchMetrics({

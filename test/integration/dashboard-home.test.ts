@@ -87,5 +87,23 @@ describe('queue dashboard and App Home', () => {
     expect(view).toMatch(/✅ ntp1: in sync, offset -?[\d.]+ ms, [\d.]+ s ago/);
     expect(view).toContain('client-silent: not checked yet'); // ntp_clients were not part of that status
     expect(view).toContain('*Jobs*: none running.');
-  });
+
+    // it follows what happens next without being opened again: a status of client-sync refreshes it
+    const before = labops.slack.callsTo('views.publish').length;
+    await labops.slash('ntp status client-sync');
+    await labops.slack.waitFor(
+      (c) =>
+        c.method === 'views.publish' &&
+        labops.slack.calls.filter((x) => x.method === 'views.publish').indexOf(c) >= before &&
+        /✅ client-sync: in sync/.test(JSON.stringify(c.args.view)),
+      20_000,
+    );
+    expect(
+      labops.slack
+        .callsTo('views.publish')
+        .slice(before)
+        .every((c) => c.args.user_id === SLACK_IDS.userId),
+    ).toBe(true);
+    expect(JSON.stringify(labops.slack.homeView(SLACK_IDS.userId))).toMatch(/✅ client-sync: in sync/);
+  }, 60_000);
 });
