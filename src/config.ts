@@ -49,6 +49,9 @@ export const EnvSchema = z
     LAB_DRIFT_CRIT_MS: intFrom(500, 1),
     LAB_DRIFT_INTERVAL: intFrom(60, 1),
     LAB_DRIFT_CONFIRM: intFrom(2, 1),
+    LAB_DRIFT_FLAP_CHANGES: intFrom(4, 1),
+    LAB_DRIFT_FLAP_WINDOW_MINUTES: intFrom(60, 1),
+    LAB_DRIFT_FLAP_STABLE: intFrom(10, 1),
     LAB_QUEUE_PREFIX: z
       .string()
       .regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore only')
@@ -123,8 +126,17 @@ export interface Config {
   alertChannel?: string;
   admins: readonly string[];
   drift: { warnMs: number; critMs: number };
-  /** The clock-drift watch: seconds between checks, checks a new state must hold before it is announced. */
-  watch: { intervalSeconds: number; confirmChecks: number };
+  /**
+   * The clock-drift watch: seconds between checks, checks a new state must hold before it is announced, and the
+   * flapping rule (more than flapChanges announced changes within flapWindowMs: quiet until flapStableChecks agree).
+   */
+  watch: {
+    intervalSeconds: number;
+    confirmChecks: number;
+    flapChanges: number;
+    flapWindowMs: number;
+    flapStableChecks: number;
+  };
   queuePrefix: string;
   workerConcurrency: number;
   shutdownGraceMs: number;
@@ -185,7 +197,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     alertChannel: e.LAB_ALERT_CHANNEL,
     admins: Object.freeze([...e.LAB_ADMINS]),
     drift: { warnMs: e.LAB_DRIFT_WARN_MS, critMs: e.LAB_DRIFT_CRIT_MS },
-    watch: { intervalSeconds: e.LAB_DRIFT_INTERVAL, confirmChecks: e.LAB_DRIFT_CONFIRM },
+    watch: {
+      intervalSeconds: e.LAB_DRIFT_INTERVAL,
+      confirmChecks: e.LAB_DRIFT_CONFIRM,
+      flapChanges: e.LAB_DRIFT_FLAP_CHANGES,
+      flapWindowMs: e.LAB_DRIFT_FLAP_WINDOW_MINUTES * 60_000,
+      flapStableChecks: e.LAB_DRIFT_FLAP_STABLE,
+    },
     queuePrefix: e.LAB_QUEUE_PREFIX,
     workerConcurrency: e.LAB_WORKER_CONCURRENCY,
     shutdownGraceMs: e.LAB_SHUTDOWN_GRACE_MS,

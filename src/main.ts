@@ -46,7 +46,6 @@ import { runTick } from './watch/run-tick.js';
 import { watchCommandHandlers } from './watch/watch-commands.js';
 import { createWatchMetrics } from './watch/watch-metrics.js';
 import { createWatchQueue, createWatchWorker, scheduleWatch, unscheduleWatch } from './watch/watch-queue.js';
-import { FLAP_DEFAULTS } from './watch/watch-state.js';
 import { WatchStore } from './watch/watch-store.js';
 import { createTaskWorker } from './workers/task-worker.js';
 
@@ -110,7 +109,8 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const offsetHistory = new OffsetHistory(redis, config.queuePrefix);
   const watchQueue = createWatchQueue(redis, config.queuePrefix);
   const chart = offsetChartOf(offsetHistory, config.drift);
-  const watchRules = { ...FLAP_DEFAULTS, confirmChecks: config.watch.confirmChecks };
+  const { confirmChecks, flapChanges, flapWindowMs, flapStableChecks } = config.watch;
+  const watchRules = { confirmChecks, flapChanges, flapWindowMs, flapStableChecks };
 
   let worker: Worker | undefined;
   if (role !== 'bot') {

@@ -31,9 +31,6 @@ export interface WatchRules {
   flapStableChecks: number;
 }
 
-/** Defaults for the flapping rule: the 5th change within an hour is summarised; quiet until 10 checks agree. */
-export const FLAP_DEFAULTS = { flapChanges: 4, flapWindowMs: 3600_000, flapStableChecks: 10 } as const;
-
 /** The incident a host is in: from leaving ok until it is back to ok; its alert is the thread's parent. */
 export interface Incident {
   id: string;

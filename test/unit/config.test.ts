@@ -25,6 +25,29 @@ describe('loadConfig', () => {
     expect(socket.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1' });
   });
 
+  it('the clock-drift watch rules: defaults, and each from its variable', () => {
+    expect(loadConfig({}).watch).toEqual({
+      intervalSeconds: 60,
+      confirmChecks: 2,
+      flapChanges: 4,
+      flapWindowMs: 3_600_000,
+      flapStableChecks: 10,
+    });
+    const c = loadConfig({
+      LAB_DRIFT_CONFIRM: '3',
+      LAB_DRIFT_FLAP_CHANGES: '6',
+      LAB_DRIFT_FLAP_WINDOW_MINUTES: '30',
+      LAB_DRIFT_FLAP_STABLE: '5',
+    });
+    expect(c.watch).toMatchObject({
+      confirmChecks: 3,
+      flapChanges: 6,
+      flapWindowMs: 1_800_000,
+      flapStableChecks: 5,
+    });
+    expect(() => loadConfig({ LAB_DRIFT_FLAP_CHANGES: '0' })).toThrow(/LAB_DRIFT_FLAP_CHANGES/);
+  });
+
   it('parses the admin list', () => {
     expect(loadConfig({ LAB_ADMINS: 'U123, W456 ,' }).admins).toEqual(['U123', 'W456']);
   });
