@@ -1,6 +1,4 @@
 import { UnrecoverableError } from 'bullmq';
-import { section } from '../../chat/blocks.js';
-import { createThrottle } from '../../chat/throttle.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import { resolveController } from '../network/controller.js';
 import { toFailure } from '../network/failure.js';
@@ -12,7 +10,8 @@ import { codeBlock } from '../report/code-block.js';
 import { defineTask, type TaskContext } from '../task.js';
 import { bridgeIfacesKey, runbookAnswers } from './answer-file.js';
 import { prepareAnswerFile } from './answer-stage.js';
-import { checkLine, renderChecklist, renderPlan, STAGE_TITLES, type Stage } from './checklist.js';
+import { checkLine, renderPlan, STAGE_TITLES } from './checklist.js';
+import { openChecklist } from './deploy-checklist.js';
 import { deploySettings } from './deploy-vars.js';
 import { installFailure, tailFile } from './install-failure.js';
 import { type InstallResult, runPackstack } from './install-stage.js';
@@ -108,55 +107,33 @@ export const deployOpenstackTask = defineTask({
     const secrets: string[] = password ? [password] : [];
     const chat = maskedChat(ctx.chat, () => secrets);
     const started = Date.now();
-    const stages: Stage[] = STAGE_TITLES.map((t) => ({ title: t, state: 'pending' }));
     let host: InventoryHost | undefined;
-    const ts =
-      payload.reply.messageTs ?? (await chat.post(channel, renderChecklist('the controller', stages, 0))).ts;
-    const updates = createThrottle(
-      (outcome?: string) =>
-        chat.update(
-          channel,
-          ts,
-          renderChecklist(host?.name ?? 'the controller', stages, Date.now() - started, outcome),
-        ),
-      1000,
+    const { ts, checklist: c } = await openChecklist(
+      chat,
+      channel,
+      payload.reply.messageTs,
+      () => host?.name ?? 'the controller',
     );
-    const show = async (outcome?: string) => {
-      updates.push(outcome);
-      await updates.flush();
-    };
-    const thread = (plain: string, mrkdwn = escapeMrkdwn(plain)) =>
-      chat.reply(channel, ts, { text: plain, blocks: [section(mrkdwn)] });
-    const tick = setInterval(() => updates.push(undefined), 15_000); // elapsed time moves while packstack is quiet
-    let i = 0;
-    const begin = async (n: number, detail?: string) => {
-      i = n;
-      stages[n] = { ...(stages[n] as Stage), state: 'running', detail };
-      await show();
-    };
-    const end = (state: Stage['state'], detail?: string) => {
-      stages[i] = { ...(stages[i] as Stage), state, detail };
-    };
     try {
       host = resolveController(ctx.inventory, payload.target);
       const h = host;
-      await begin(0, 'reading the controller');
+      await c.begin(0, 'reading the controller');
       const { s, pf } = await preflightOf(ctx, h);
-      await thread(`Preflight on ${h.name}:\n${pf.checks.map(checkLine).join('\n')}`);
+      await c.thread(`Preflight on ${h.name}:\n${pf.checks.map(checkLine).join('\n')}`);
       if (pf.blocked || !password) {
-        end('failed', `refused: ${summary(pf.checks)}`);
+        c.end('failed', `refused: ${summary(pf.checks)}`);
         throw new StageFailed(`preflight refused the deploy: ${summary(pf.checks)}`);
       }
-      end('done', `${pf.osName ?? ''}, ${pf.fqdn ?? ''}: ${summary(pf.checks)}`);
+      c.end('done', `${pf.osName ?? ''}, ${pf.fqdn ?? ''}: ${summary(pf.checks)}`);
 
-      await begin(1, pf.prepare.length ? `${pf.prepare.length} changes` : undefined);
+      await c.begin(1, pf.prepare.length ? `${pf.prepare.length} changes` : undefined);
       for (const a of pf.prepare)
         await runChange(ctx.ssh, h, a.what, a.command, { signal: ctx.signal, timeoutMs: 1_800_000 });
       if (pf.prepare.length)
-        await thread(`Prepared ${h.name}:\n${pf.prepare.map((a) => `• ${a.what}`).join('\n')}`);
-      end('done', pf.prepare.length ? `${pf.prepare.length} changes made` : 'nothing to change');
+        await c.thread(`Prepared ${h.name}:\n${pf.prepare.map((a) => `• ${a.what}`).join('\n')}`);
+      c.end('done', pf.prepare.length ? `${pf.prepare.length} changes made` : 'nothing to change');
 
-      await begin(2, s.packstack_answer_file);
+      await c.begin(2, s.packstack_answer_file);
       const answers = await prepareAnswerFile(ctx.ssh, h, s, {
         password,
         exists: pf.answerFileExists,
@@ -165,16 +142,16 @@ export const deployOpenstackTask = defineTask({
       secrets.push(...answers.secrets);
       const diff = answers.diff || '(no differences: the file already had these values)';
       const block = pre(diff);
-      await thread(
+      await c.thread(
         `diff ${s.packstack_answer_file} ${s.packstack_answer_file}.old\n${block.plain}`,
         `\`diff ${escapeMrkdwn(s.packstack_answer_file)} ${escapeMrkdwn(s.packstack_answer_file)}.old\` (passwords masked)\n${block.mrkdwn}`,
       );
-      end(
+      c.end(
         'done',
         `${answers.generated ? 'generated' : 'reused'} ${s.packstack_answer_file}, ${answers.changedKeys.length} keys set (diff in thread)`,
       );
 
-      await begin(3, 'packstack --answer-file');
+      await c.begin(3, 'packstack --answer-file');
       const install = await runPackstack(
         { ssh: ctx.ssh, execStream: ctx.execStream },
         h,
@@ -185,28 +162,27 @@ export const deployOpenstackTask = defineTask({
           onProgress: (p) => {
             const last = p.steps[p.steps.length - 1];
             const now = p.applying ? `applying ${p.applying}` : last ? `last: ${last.title}` : 'starting';
-            stages[3] = { ...(stages[3] as Stage), detail: `${p.steps.length} steps done, ${now}` };
-            updates.push(undefined);
+            c.progress(`${p.steps.length} steps done, ${now}`);
           },
         },
       );
       const p = install.progress;
       if (install.tail) {
         const { step, lines } = installFailure(h.name, install);
-        await thread(lines.join('\n'), lines.map(escapeMrkdwn).join('\n'));
-        await attachTail(ctx, channel, ts, h.name, install.tail, secrets, thread);
-        end(
+        await c.thread(lines.join('\n'), lines.map(escapeMrkdwn).join('\n'));
+        await attachTail(ctx, channel, ts, h.name, install.tail, secrets, c.thread);
+        c.end(
           'failed',
           `failed at ${step} after ${p.steps.filter((x) => x.result === 'DONE').length} steps (details in thread)`,
         );
         throw new StageFailed(`packstack failed at ${step}`);
       }
-      end('done', `${p.steps.length} steps done`);
+      c.end('done', `${p.steps.length} steps done`);
 
-      await begin(4);
+      await c.begin(4);
       const checks = await verifyDeploy(ctx.ssh, h, s.extIface, ctx.signal);
       const horizon = `http://${h.address}/dashboard`;
-      await thread(
+      await c.thread(
         [
           `Verify on ${h.name}:`,
           ...checks.map(checkLine),
@@ -214,13 +190,13 @@ export const deployOpenstackTask = defineTask({
           `Credentials: ~/keystonerc_admin on ${h.name} (user admin; the password is the one labops was configured with)`,
         ].join('\n'),
       );
-      const bad = checks.filter((c) => c.level === 'block');
+      const bad = checks.filter((x) => x.level === 'block');
       if (bad.length) {
-        end('failed', summary(checks));
+        c.end('failed', summary(checks));
         throw new StageFailed(`verify found ${bad.length} problems`);
       }
-      end('done', `${summary(checks)}; Horizon ${horizon}`);
-      await show('done');
+      c.end('done', `${summary(checks)}; Horizon ${horizon}`);
+      await c.finish('done');
       log.info({ controller: h.name, ms: Date.now() - started }, 'deploy done');
       return { controller: h.name, horizon };
     } catch (err) {
@@ -230,16 +206,15 @@ export const deployOpenstackTask = defineTask({
           const f = toFailure(err, host?.name); // throws on what is neither the host's nor the user's: a bug
           why = `${f.message}${f.hint ? `. ${f.hint}` : ''}`;
         } catch {}
-        end('failed', why);
+        c.end('failed', why);
       }
-      for (const st of stages) if (st.state === 'pending') st.state = 'skipped';
-      await show('failed');
+      await c.finish('failed');
+      const stage = STAGE_TITLES[c.current];
       const msg = mask((err as Error).message, secrets);
-      log.warn({ controller: host?.name, stage: STAGE_TITLES[i], msg }, 'deploy failed');
-      throw new UnrecoverableError(`deploy failed at ${STAGE_TITLES[i]}: ${msg}`);
+      log.warn({ controller: host?.name, stage, msg }, 'deploy failed');
+      throw new UnrecoverableError(`deploy failed at ${stage}: ${msg}`);
     } finally {
-      clearInterval(tick);
-      updates.cancel();
+      c.close();
     }
   },
 });
