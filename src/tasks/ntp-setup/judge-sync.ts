@@ -1,7 +1,7 @@
 import { ParseError } from '../../errors.js';
 import type { NtpHostStatus, NtpThresholds } from '../ntp-status/classify.js';
 import { ntpStatusFromOutput } from '../ntp-status/host-status.js';
-import { parseTrackingCsv } from '../ntp-status/parse-tracking.js';
+import { parseTrackingText } from '../ntp-status/parse-tracking.js';
 import { splitStatusOutput } from '../ntp-status/remote-command.js';
 import type { NtpRole } from './ntp-targets.js';
 
@@ -12,7 +12,7 @@ function servesLocalClock(stdout: string): number | undefined {
   try {
     const { tracking } = splitStatusOutput(stdout);
     if (tracking.exitCode !== 0) return undefined;
-    const t = parseTrackingCsv(tracking.output);
+    const t = parseTrackingText(tracking.output);
     return t.refId === LOCAL_REFID ? t.stratum : undefined;
   } catch (err) {
     if (err instanceof ParseError) return undefined;

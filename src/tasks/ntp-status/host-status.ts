@@ -1,9 +1,9 @@
 import { ParseError } from '../../errors.js';
 import { classifyNtp, errorStatus, type NtpHostStatus, type NtpThresholds } from './classify.js';
 import { chronycFailure } from './parse-chronyc-error.js';
-import { parseSourcesCsv } from './parse-sources.js';
-import { parseTrackingCsv } from './parse-tracking.js';
-import { splitStatusOutput } from './remote-command.js';
+import { parseSourcesTable } from './parse-sources-table.js';
+import { parseTrackingText } from './parse-tracking.js';
+import { CHRONYC_COMMAND, splitStatusOutput } from './remote-command.js';
 
 function unreadable(host: string, error: ParseError): NtpHostStatus {
   const excerpt = error.excerpt.split('\n')[0] ?? '';
@@ -17,23 +17,20 @@ function unreadable(host: string, error: ParseError): NtpHostStatus {
 
 /**
  * One host's status from the stdout of NTP_STATUS_COMMAND: chronyc failures and unreadable output become
- * 'error' statuses, never exceptions.
+ * 'error' statuses, never exceptions. The sources table it classifies by is the one the thread shows.
  */
 export function ntpStatusFromOutput(host: string, stdout: string, thresholds: NtpThresholds): NtpHostStatus {
   try {
     const out = splitStatusOutput(stdout);
-    const failure =
-      chronycFailure(out.tracking, 'chronyc -n -c tracking') ??
-      chronycFailure(out.sourcesCsv, 'chronyc -n -c sources');
+    const failure = chronycFailure(out.chronyc, CHRONYC_COMMAND);
     if (failure) return errorStatus(host, failure.code, failure.message, failure.hint);
     const status = classifyNtp(
       host,
-      parseTrackingCsv(out.tracking.output),
-      parseSourcesCsv(out.sourcesCsv.output),
+      parseTrackingText(out.tracking.output),
+      parseSourcesTable(out.sourcesTable),
       thresholds,
     );
-    // the human table is for people only; if it failed, the thread just goes without it
-    return out.sourcesTable.exitCode === 0 ? { ...status, sourcesTable: out.sourcesTable.output } : status;
+    return { ...status, sourcesTable: out.sourcesTable };
   } catch (error) {
     if (error instanceof ParseError) return unreadable(host, error);
     throw error;

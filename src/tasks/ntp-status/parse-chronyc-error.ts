@@ -9,15 +9,16 @@ export interface ChronycFailure {
   hint: string;
 }
 
-function firstLine(output: string): string {
-  const line = output.split('\n').find((l) => l.trim() !== '') ?? '';
-  const trimmed = line.trim();
+// chronyc -m stops at the first command that fails: its error is the last line, after any report it printed
+function lastLine(output: string): string {
+  const lines = output.split('\n').filter((l) => l.trim() !== '');
+  const trimmed = (lines.at(-1) ?? '').trim();
   return trimmed.length > 160 ? `${trimmed.slice(0, 160)}…` : trimmed;
 }
 
 /**
  * Recognises a failed chronyc run from its output and exit status; undefined when it succeeded.
- * `command` names the chronyc invocation in the message, e.g. "chronyc -n -c tracking".
+ * `command` names the chronyc invocation in the message, e.g. "chronyc -n -m tracking sources".
  */
 export function chronycFailure(section: Section, command = 'chronyc'): ChronycFailure | undefined {
   const { output, exitCode } = section;
@@ -33,14 +34,14 @@ export function chronycFailure(section: Section, command = 'chronyc'): ChronycFa
   if (exitCode === 127 || /chronyc: (command )?not found/.test(output)) {
     return {
       code: 'command-missing',
-      message: `chronyc is not installed or not on PATH (exit 127: ${firstLine(output) || 'no output'})`,
+      message: `chronyc is not installed or not on PATH (exit 127: ${lastLine(output) || 'no output'})`,
       hint: 'Install chrony (apt install chrony / dnf install chrony), or check why this host has no chronyc.',
     };
   }
   if (exitCode !== 0) {
     return {
       code: 'command-failed',
-      message: `${command} exited with status ${exitCode}: ${firstLine(output) || 'no output'}`,
+      message: `${command} exited with status ${exitCode}: ${lastLine(output) || 'no output'}`,
       hint: `Run "${command}" on the host to see the whole error.`,
     };
   }

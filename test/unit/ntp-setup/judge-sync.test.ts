@@ -14,7 +14,7 @@ describe('judgeSync (is a host done after setup?)', () => {
   it('a client with a selected source is synced, with the status line /lab ntp status shows', () => {
     const v = judgeSync('c1', 'client', status('client (server, peer, refclock)'), T);
     expect(v.synced).toBe(true);
-    expect(v.status).toMatchObject({ state: 'ok', selected: { address: '127.0.2.1' } });
+    expect(v.status).toMatchObject({ state: 'ok', selected: { address: '127.0.73.101' } });
   });
 
   it('a time server of its local clock is synced', () => {

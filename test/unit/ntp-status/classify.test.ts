@@ -10,18 +10,18 @@ import {
 import { parseSources } from '../../../src/tasks/ntp-status/parse-sources.js';
 import { parseTracking, type Tracking } from '../../../src/tasks/ntp-status/parse-tracking.js';
 import type { Source } from '../../../src/tasks/ntp-status/source.js';
-import { sections } from './fixtures.js';
+import { FIXTURE_FILES, sections } from './fixtures.js';
 
 const CHECKMK = { warnMs: 200, critMs: 500 };
 
-/** Tracking and sources of a capture, from its -c sections. */
-function capture(file: string): { tracking: Tracking; sources: Source[] } {
+const HUMAN = { tracking: /^chronyc (-n )?tracking$/, sources: /^chronyc (-n )?sources$/ };
+const CSV = { tracking: /^chronyc (-n )?-c tracking$/, sources: /^chronyc (-n )?-c sources$/ };
+
+/** Tracking and sources of a capture: by default from the human forms, which labops reads (one chronyc -m). */
+function capture(file: string, form = HUMAN): { tracking: Tracking; sources: Source[] } {
   const all = [...sections(file)];
   const pick = (re: RegExp) => all.find(([k]) => re.test(k))?.[1] ?? '';
-  return {
-    tracking: parseTracking(pick(/^chronyc (-n )?-c tracking$/)),
-    sources: parseSources(pick(/^chronyc (-n )?-c sources$/)),
-  };
+  return { tracking: parseTracking(pick(form.tracking)), sources: parseSources(pick(form.sources)) };
 }
 
 function classify(file: string, thresholds = CHECKMK): NtpHostStatus {
@@ -84,6 +84,33 @@ describe('classifyNtp on real captures', () => {
 
   it('falseticker-minutes: ok, following the two servers that agree', () => {
     expect(classify('falseticker-minutes.txt').selected?.address).toBe('127.0.2.2');
+  });
+});
+
+// labops read the -c forms from two more chronyc runs before; the human forms must lead to the same verdicts.
+describe('classifyNtp: the human forms give what the -c forms gave', () => {
+  const both = FIXTURE_FILES.filter((f) => {
+    const names = [...sections(f).keys()];
+    return [HUMAN.tracking, HUMAN.sources, CSV.tracking, CSV.sources].every((re) =>
+      names.some((k) => re.test(k)),
+    );
+  });
+
+  it('finds captures with both forms of both reports', () => {
+    expect(both.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(both)('%s: same state, reason, hint, offset and selected source', (file) => {
+    const verdict = (form: typeof HUMAN) => {
+      const { tracking, sources } = capture(file, form);
+      const { selected, ...status } = classifyNtp('h', tracking, sources, CHECKMK);
+      // the table rounds the source's own offsets, which no verdict uses
+      return {
+        ...status,
+        selected: selected && { ...selected, offsetSeconds: 0, measuredOffsetSeconds: 0, errorSeconds: 0 },
+      };
+    };
+    expect(verdict(HUMAN)).toEqual(verdict(CSV));
   });
 });
 

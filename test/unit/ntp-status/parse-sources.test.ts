@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
 import { parseSources, parseSourcesCsv } from '../../../src/tasks/ntp-status/parse-sources.js';
 import { parseSourcesTable } from '../../../src/tasks/ntp-status/parse-sources-table.js';
+import { splitStatusOutput } from '../../../src/tasks/ntp-status/remote-command.js';
 import type { Source } from '../../../src/tasks/ntp-status/source.js';
 import { allSections, FIXTURE_FILES, section, sections, thrown } from './fixtures.js';
 
@@ -62,6 +63,39 @@ describe('parseSources on every capture', () => {
       });
     },
   );
+});
+
+describe('parseSourcesTable on the tables of the status command (one chronyc -m run)', () => {
+  const runs = [...sections('status-command.txt')]
+    .map(([name, stdout]) => [name, splitStatusOutput(stdout)] as const)
+    .filter(([, out]) => out.chronyc.exitCode === 0);
+  const table = (scenario: string) =>
+    parseSourcesTable(
+      splitStatusOutput(section('status-command.txt', `NTP_STATUS_COMMAND: ${scenario}`)).sourcesTable,
+    );
+
+  it.each(runs)('%s: every row parses', (_name, out) => {
+    const rows = out.sourcesTable.split('\n').filter((l) => /^[\^=#]\S /.test(l)).length;
+    expect(parseSourcesTable(out.sourcesTable)).toHaveLength(rows);
+  });
+
+  it('reads the falseticker 100000 s away (-1667m) and a partial reach after it stopped', () => {
+    const far = table('client of three servers, the third 100000 s away (falseticker in minutes)')[2];
+    expect(far).toMatchObject({ state: 'falseticker', reach: 255, offsetSeconds: -1667 * 60 });
+    const stopped = table('the same client 1 s after that falseticker stopped (reach partial)')[2];
+    expect(stopped).toMatchObject({ state: 'falseticker', reachRaw: '360', reach: 0o360, lastRxSeconds: 1 });
+  });
+
+  it('reads every mode and the -3000ms falseticker of the lab', () => {
+    expect(table('client (server, peer, refclock)').map((s) => [s.mode, s.state, s.address])).toEqual([
+      ['refclock', 'unusable', 'GPS'],
+      ['server', 'selected', '127.0.73.101'],
+      ['peer', 'unusable', '127.0.73.109'],
+    ]);
+    const x = table('client in sync, one of its three servers 3 s fast (falseticker)')[2];
+    expect(x?.state).toBe('falseticker');
+    expect(x?.offsetSeconds).toBeCloseTo(-3, 9);
+  });
 });
 
 describe('parseSources: meaning of the fields', () => {

@@ -6,6 +6,7 @@ import {
   parseTrackingText,
   type Tracking,
 } from '../../../src/tasks/ntp-status/parse-tracking.js';
+import { splitStatusOutput } from '../../../src/tasks/ntp-status/remote-command.js';
 import { allSections, FIXTURE_FILES, section, sections, thrown } from './fixtures.js';
 
 const HUMAN = /^chronyc (-n )?tracking$/;
@@ -46,6 +47,46 @@ describe('parseTracking on every capture', () => {
       expect(Math.abs(hd - cd)).toBeLessThan(1e-8);
     },
   );
+});
+
+describe('parseTrackingText on the reports of the status command (one chronyc -m run)', () => {
+  const tracking = (scenario: string) =>
+    parseTrackingText(
+      splitStatusOutput(section('status-command.txt', `NTP_STATUS_COMMAND: ${scenario}`)).tracking.output,
+    );
+  const runs = [...sections('status-command.txt')]
+    .map(([name, stdout]) => [name, splitStatusOutput(stdout)] as const)
+    .filter(([, out]) => out.chronyc.exitCode === 0);
+
+  it.each(runs)('%s: parses', (_name, out) => {
+    expect(parseTrackingText(out.tracking.output).refId).toMatch(/^[0-9A-F]{8}$/);
+  });
+
+  it('keeps the nine decimals chronyc prints, as -c does', () => {
+    expect(tracking('client whose only server runs 3 s fast (drift)').systemTimeSeconds).toBe(3.000002384);
+    expect(tracking('client whose only server is 12.3 s away (drift)').systemTimeSeconds).toBe(12.299999237);
+    expect(tracking('client (server, peer, refclock)').systemTimeSeconds).toBe(-0.000001668);
+    const far = tracking('client of three servers, the third 100000 s away (falseticker in minutes)');
+    expect(far.rmsOffsetSeconds).toBe(21702.830078125);
+  });
+
+  it('reads the states classification needs: local clock, no reference, not synchronised', () => {
+    expect(tracking('time server (local stratum 3)')).toMatchObject({
+      refId: '7F7F0101',
+      refName: '',
+      stratum: 3,
+      leapStatus: 'Normal',
+    });
+    expect(tracking('client whose only server never answered (unsynchronised)')).toMatchObject({
+      refId: '00000000',
+      stratum: 0,
+      leapStatus: 'Not synchronised',
+    });
+    expect(tracking('client whose only server stopped 4 s earlier (server lost)')).toMatchObject({
+      refName: '127.0.73.104',
+      leapStatus: 'Normal',
+    });
+  });
 });
 
 describe('parseTracking: meaning of the fields', () => {

@@ -2,8 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../src/chat/message.js';
 import { classifyNtp, errorStatus, type NtpHostStatus } from '../../../src/tasks/ntp-status/classify.js';
-import { parseSources } from '../../../src/tasks/ntp-status/parse-sources.js';
-import { parseTracking } from '../../../src/tasks/ntp-status/parse-tracking.js';
+import { parseSourcesTable } from '../../../src/tasks/ntp-status/parse-sources-table.js';
+import { parseTrackingText } from '../../../src/tasks/ntp-status/parse-tracking.js';
 import {
   renderNtpProgress,
   renderNtpSummary,
@@ -13,17 +13,18 @@ import { sections } from './fixtures.js';
 
 const T = { warnMs: 200, critMs: 500 };
 
-/** A host's status from a capture, with its human sources table as the thread shows it. */
+/** A host's status from a capture's human reports, with the sources table it was read from, as the thread shows it. */
 function fromCapture(host: string, file: string): NtpHostStatus {
   const all = [...sections(file)];
   const pick = (re: RegExp) => all.find(([k]) => re.test(k))?.[1] ?? '';
+  const table = pick(/^chronyc (-n )?sources$/);
   const status = classifyNtp(
     host,
-    parseTracking(pick(/^chronyc (-n )?-c tracking$/)),
-    parseSources(pick(/^chronyc (-n )?-c sources$/)),
+    parseTrackingText(pick(/^chronyc (-n )?tracking$/)),
+    parseSourcesTable(table),
     T,
   );
-  return { ...status, sourcesTable: pick(/^chronyc (-n )?sources$/) };
+  return { ...status, sourcesTable: table };
 }
 
 const OFF_HINT = 'Check that the host is up and sshd listens on that port.';
