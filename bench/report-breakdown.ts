@@ -99,8 +99,8 @@ export function cpuSection(r: ReportInput): string[] {
     '',
     `A warm labops run keeps ${busy.toFixed(2)} of the ${nproc} cores busy${busy >= 0.8 * nproc ? ": it is bound by the machine's CPUs" : ''},`,
     `and most of that CPU is the hosts' (about ${ms(hostsPerExec)} a host for labops' command: an SSH session, the`,
-    "lab's command-recording wrapper, a shell and three chronyc runs). On open connections an empty command (`true`)",
-    `on ${r.hosts} hosts takes ${ms(trueWall)}, one chronyc ${ms(peerWall)}, labops' three ${ms(labopsWall)}; one chronyc`,
-    `process that prints both the tracking report and the sources table (stdin: \`tracking\`, \`sources\`) ${ms(oneWall)}.`,
+    "lab's command-recording wrapper, a shell and one chronyc that prints the tracking report and the sources table).",
+    `On open connections an empty command (\`true\`) on ${r.hosts} hosts takes ${ms(trueWall)}, \`chronyc -c tracking\` ${ms(peerWall)},`,
+    `labops' command ${ms(labopsWall)}; a bare chronyc reading \`tracking\` and \`sources\` from stdin ${ms(oneWall)}.`,
   ];
 }

@@ -65,7 +65,7 @@ function targets(r: ReportInput): string[] {
         overlap
           ? ', but the two ranges overlap: on this shared machine the margin is within run-to-run noise'
           : ', every labops run beat every parallel-ssh run'
-      }. labops runs three chronyc a host, parallel-ssh one.`,
+      }. Both run one chronyc a host; labops' prints the tracking report and the sources table.`,
     `- Cold: labops ${ms(coldLabops)}, parallel-ssh ${ms(medianWall(r.peers.psshCold))}, ansible ` +
       `${ms(medianWall(r.peers.ansibleCold))}: labops ${times(medianWall(r.peers.ansibleCold), coldLabops)} faster than ` +
       `ansible, ${times(medianWall(r.peers.psshCold), coldLabops)} faster than parallel-ssh.`,
