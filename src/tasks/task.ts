@@ -39,6 +39,8 @@ export interface Plan {
   hosts: string[];
   /** Nothing to do: shown without buttons, and nothing is kept. */
   empty?: boolean;
+  /** What an empty plan ends with instead of "Nothing to change." (e.g. why it cannot go ahead). */
+  emptyNote?: string;
 }
 
 /** One capability: a job name, the schema of its payload and what running it does. */

@@ -20,7 +20,7 @@ export async function showPlan(
   const show = (m: Plan['message']) =>
     messageTs ? deps.chat.update(channel, messageTs, m) : deps.chat.post(channel, m).then(() => undefined);
   if (plan.empty) {
-    await show(withOutcome(plan.message, 'Nothing to change.'));
+    await show(withOutcome(plan.message, plan.emptyNote ?? 'Nothing to change.'));
     return { empty: true };
   }
   if (envelope.phase === 'preview') {

@@ -111,6 +111,9 @@ describe('/lab deploy openstack when the worker dies mid-install', () => {
       /❌ packstack is already running on the controller \(\d+ .*packstack --answer-file=.*openstack\.txt\)/,
     );
     expect(JSON.stringify(refused.args.blocks)).not.toContain('labops_confirm');
+    expect(textOf(refused)).toMatch(
+      /Nothing was changed\. Fix what the preflight found, then run \/lab deploy openstack again\.$/,
+    );
     expect(d.slack.message(SLACK_IDS.channelId, ts)?.text).toMatch(/was interrupted/);
   }, 150_000);
 

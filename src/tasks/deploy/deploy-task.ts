@@ -97,7 +97,12 @@ export const deployOpenstackTask = defineTask({
         keys,
         blocked: pf.blocked,
       });
-      return { message, hosts: [host.name], empty: pf.blocked };
+      return {
+        message,
+        hosts: [host.name],
+        empty: pf.blocked,
+        emptyNote: 'Nothing was changed. Fix what the preflight found, then run /lab deploy openstack again.',
+      };
     }),
 
   async run(ctx) {

@@ -68,5 +68,6 @@ export function planOnController(
     message: renderFailure(titleOf(what, host), failure),
     hosts: host ? [host.name] : [],
     empty: true,
+    emptyNote: 'Nothing was changed.',
   }));
 }

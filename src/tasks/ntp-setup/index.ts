@@ -54,7 +54,8 @@ export const ntpSetupTask = defineTask({
     try {
       targets = ntpTargets(inventory, payload.target);
     } catch (err) {
-      if (err instanceof UserInputError) return { message: { text: err.message }, hosts: [], empty: true };
+      if (err instanceof UserInputError)
+        return { message: { text: err.message }, hosts: [], empty: true, emptyNote: 'Nothing was changed.' };
       throw err;
     }
     const inspections = await Promise.all(
