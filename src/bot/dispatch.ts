@@ -86,6 +86,7 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
   }
   const job = await deps.queue.add(spec.task, {
     target: parsed.target,
+    targetLabel: targets.label,
     reply: { channel: who.channel, messageTs, user: who.user },
     phase,
     command,

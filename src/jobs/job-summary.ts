@@ -20,12 +20,19 @@ export function summarise(job: Job, state: JobState, now: number): JobSummary {
   const data = (job.data ?? {}) as {
     command?: unknown;
     target?: unknown;
+    targetLabel?: unknown;
     hosts?: unknown;
     reply?: { user?: unknown; channel?: unknown };
   };
   const hosts = Array.isArray(data.hosts) ? data.hosts.map(String) : [];
   const targets =
-    typeof data.target === 'string' ? data.target : hosts.length > 0 ? hosts.join(', ') : 'all hosts';
+    typeof data.target === 'string'
+      ? data.target
+      : hosts.length > 0
+        ? hosts.join(', ')
+        : typeof data.targetLabel === 'string'
+          ? data.targetLabel
+          : 'all hosts';
   const started = job.processedOn ?? job.timestamp;
   const end = state === 'completed' || state === 'failed' ? (job.finishedOn ?? now) : now;
   return {

@@ -12,6 +12,8 @@ export const JobEnvelope = z.object({
   hosts: z.array(z.string()).optional(),
   /** The command as the user would type it, for messages ("/lab ntp setup ntp_clients"). */
   command: z.string().max(200).optional(),
+  /** What the target resolved to when the command came ("group openstack_controllers", "all hosts"), for /lab jobs. */
+  targetLabel: z.string().max(200).optional(),
   reply: ReplyTarget,
 });
 export type JobEnvelope = z.infer<typeof JobEnvelope>;
