@@ -1,3 +1,4 @@
+import { HostError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import type { ExecStream } from '../../ssh/exec-stream.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
@@ -5,6 +6,7 @@ import { asRoot } from '../remote/become.js';
 import { RemotePath } from '../remote/remote-path.js';
 import { shellQuote } from '../remote/shell-quote.js';
 import { createLineSplitter, emptyProgress, type PackstackProgress, readLine } from './packstack-output.js';
+import { killPackstack } from './packstack-process.js';
 
 export interface InstallResult {
   progress: PackstackProgress;
@@ -33,18 +35,29 @@ export async function runPackstack(
     progress = ls.reduce(readLine, progress);
     o.onProgress(progress);
   };
-  const result = deps.execStream
-    ? await deps.execStream(host, command, {
+  const result = await (deps.execStream
+    ? deps.execStream(host, command, {
         onStdout: (chunk) => take(lines.push(chunk)),
         signal: o.signal,
         timeoutMs: o.timeoutMs,
       })
-    : await deps.ssh
+    : deps.ssh
         .exec(host, command, { signal: o.signal, timeoutMs: o.timeoutMs, killGroup: true })
         .then((r) => {
           take(lines.push(r.stdout));
           return r;
-        });
+        })
+  ).catch(async (err: unknown) => {
+    // cancelled or timed out: the session's process group is killed, but a packstack under sudo is root's and
+    // may have left that group (sudo's use_pty), so it is also killed by name, as root. A lost connection is
+    // not a reason to stop an install that may be going well: the next preflight finds it running.
+    const stopped = o.signal?.aborted || (err instanceof HostError && err.code === 'timeout');
+    if (stopped)
+      await deps.ssh
+        .exec(host, asRoot(host, killPackstack(answerFile)), { timeoutMs: 15_000 })
+        .catch(() => undefined);
+    throw err;
+  });
   take(lines.flush());
   if (result.code === 0 && progress.succeeded) return { progress, code: result.code };
   return {

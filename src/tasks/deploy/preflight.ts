@@ -3,10 +3,10 @@ import type { IpInterface } from '../network/parse-ip-addr.js';
 import { osFamily, parseOsRelease } from '../ntp-setup/os-release.js';
 import type { NtpHostStatus } from '../ntp-status/classify.js';
 import { asRoot } from '../remote/become.js';
-import { regexQuote } from '../remote/regex-quote.js';
 import { type Section, type Step, sectionOf } from '../remote/sections.js';
 import { shellQuote } from '../remote/shell-quote.js';
 import type { DeploySettings } from './deploy-vars.js';
+import { findPackstack } from './packstack-process.js';
 import { prepareActions } from './prepare-actions.js';
 
 /** One line of the preflight: ok, a warning that does not stop the deploy, or a blocker that does. */
@@ -46,8 +46,7 @@ export function preflightSteps(s: DeploySettings, host: InventoryHost): Step[] {
       'answers',
       asRoot(host, `if [ -e ${q(s.packstack_answer_file)} ]; then echo present; else echo absent; fi`),
     ],
-    // "[p]": the pattern does not match this command's own shell
-    ['running', `pgrep -a -f ${q(`[p]ackstack --answer-file=${regexQuote(s.packstack_answer_file)}`)}`],
+    ['running', findPackstack(s.packstack_answer_file)],
   ];
 }
 
