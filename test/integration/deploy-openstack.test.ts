@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
+import { setUpDeployStandIns } from '../lab/deploy-stand-ins.js';
 import { waitUntil } from '../lab/wait.js';
 import { type DeployLab, deployChannel, startDeployLab, textOf } from './deploy-fixture.js';
 import { startTestLabops, type TestLabops } from './start-labops.js';
@@ -167,5 +168,29 @@ describe('/lab deploy openstack', () => {
       'deploy failed at Install: packstack failed at 192.168.1.123_controller.pp',
     ]);
     d.standIns.setOutcome('success');
+  }, 150_000);
+
+  it('a RHEL 8 family controller: PowerTools, network-scripts, and the network service once NetworkManager is off', async () => {
+    // the same controller, freshly installed as Rocky Linux 8
+    const standIns = setUpDeployStandIns(d.hostDir, { authUrl: d.openstack.authUrl, os: 'rocky-8' });
+    d.slack.reset();
+    const { plan, result } = await deploy();
+    expect(plan).toContain('✅ OS: Rocky Linux 8.9 (Green Obsidian)');
+    expect(plan).toContain('enable the powertools repository');
+    expect(plan).toContain('install network-scripts');
+    expect(plan).toContain('enable and start the network service');
+    expect(result.split('\n')[0]).toMatch(/^Deploy OpenStack on controller: done \(\d+s\)$/);
+    const calls = readFileSync(standIns.callsPath, 'utf8');
+    const order = [
+      'dnf config-manager --set-enabled powertools',
+      'dnf install -y centos-release-openstack-yoga',
+      'dnf update -y',
+      'dnf install -y network-scripts',
+      'systemctl disable --now NetworkManager',
+      'systemctl enable --now network',
+      'dnf install -y openstack-packstack',
+    ].map((c) => calls.indexOf(c));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
   }, 150_000);
 });

@@ -21,6 +21,21 @@ export interface DeployStandIns {
   setOutlivesSession(on: boolean): void;
 }
 
+/** The release the controller's stand-ins pretend to be (its /etc/os-release and repository names). */
+export type StandInOs = 'centos-stream-9' | 'rocky-8';
+
+const OS_NAME: Record<StandInOs, string> = {
+  'centos-stream-9': 'CentOS Stream 9',
+  'rocky-8': 'Rocky Linux 8',
+};
+
+const OS_RELEASE: Record<StandInOs, string> = {
+  'centos-stream-9':
+    'NAME="CentOS Stream"\nVERSION="9"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="9"\nPLATFORM_ID="platform:el9"\nPRETTY_NAME="CentOS Stream 9"\n',
+  'rocky-8':
+    'NAME="Rocky Linux"\nVERSION="8.9 (Green Obsidian)"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="8.9"\nPLATFORM_ID="platform:el8"\nPRETTY_NAME="Rocky Linux 8.9 (Green Obsidian)"\n',
+};
+
 const write = (path: string, text: string, mode = 0o644) => {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(`${path}.tmp`, text);
@@ -39,7 +54,7 @@ const record = (calls: string) => `printf '%s\\n' "$(basename "$0") $*" >> '${ca
  */
 export function setUpDeployStandIns(
   hostDir: string,
-  o: { authUrl: string; stepDelay?: number },
+  o: { authUrl: string; stepDelay?: number; os?: StandInOs },
 ): DeployStandIns {
   const bin = join(hostDir, 'bin');
   const state = join(hostDir, 'deploy-state');
@@ -58,10 +73,7 @@ export function setUpDeployStandIns(
   mkdirSync(state, { recursive: true });
   mkdirSync(join(hostDir, 'root'), { recursive: true });
   writeFileSync(calls, '');
-  write(
-    files.os_release_path,
-    'NAME="CentOS Stream"\nVERSION="9"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="9"\nPLATFORM_ID="platform:el9"\nPRETTY_NAME="CentOS Stream 9"\n',
-  );
+  write(files.os_release_path, OS_RELEASE[o.os ?? 'centos-stream-9']);
   write(
     files.meminfo_path,
     'MemTotal:       16265324 kB\nMemFree:        15012345 kB\nMemAvailable:   15500000 kB\n',
@@ -77,7 +89,7 @@ export function setUpDeployStandIns(
   write(join(state, 'selinux'), 'Enforcing\n');
   write(
     join(state, 'repos'),
-    'appstream                CentOS Stream 9 - AppStream\nbaseos                   CentOS Stream 9 - BaseOS\n',
+    `appstream                ${OS_NAME[o.os ?? 'centos-stream-9']} - AppStream\nbaseos                   ${OS_NAME[o.os ?? 'centos-stream-9']} - BaseOS\n`,
   );
   write(join(state, 'outcome'), 'success\n');
   write(join(state, 'auth-url'), `${o.authUrl}\n`);
@@ -112,7 +124,7 @@ exit $rc`,
   "install -y") shift 2; for p in "$@"; do touch "${state}/pkg-$p"; done ;;
   "update -y") echo "Dependencies resolved." ;;
   "-q repolist") [ "$3" = --enabled ] || exit 2; cat "${state}/repos" ;;
-  "config-manager --set-enabled") printf '%-24s %s\\n' "$3" "CentOS Stream 9 - $3" >> "${state}/repos" ;;
+  "config-manager --set-enabled") printf '%-24s %s\\n' "$3" "${OS_NAME[o.os ?? 'centos-stream-9']} - $3" >> "${state}/repos" ;;
   *) echo "lab stand-in: dnf $* is not simulated" >&2; exit 2 ;;
 esac`,
   );
