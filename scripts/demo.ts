@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.js';
 import { startLabops } from '../src/main.js';
 import { inventoryWithControllerVars, setUpDeployStandIns } from '../test/lab/deploy-stand-ins.js';
@@ -17,6 +18,17 @@ const DEMO_PASSWORD = 'demo-admin-pw';
  * console mode. Runs /lab help and /lab ntp status, then reads more /lab commands from the terminal until end of
  * input: /lab deploy openstack, then /lab network setup and list, work on the controller.
  */
+/** A demo starts clean: jobs, plans, audit and watch state an earlier demo left under its prefix go. */
+async function forgetEarlierDemos(url: string, prefix: string): Promise<void> {
+  const client = new Redis(url);
+  try {
+    const keys = await client.keys(`${prefix}:*`);
+    if (keys.length > 0) await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function demo(): Promise<void> {
   const say = (s: string) => process.stderr.write(`\x1b[2m${s}\x1b[0m\n`);
   say('Starting the simulated lab (sshd + chronyd per host on loopback)…');
@@ -40,6 +52,7 @@ async function demo(): Promise<void> {
   process.env.LAB_KNOWN_HOSTS = lab.knownHostsPath;
   process.env.LAB_SSH_CONNECT_TIMEOUT_MS ??= '3000'; // the silent host would otherwise hold the demo for 10 s
   process.env.LAB_QUEUE_PREFIX ??= 'labops-demo';
+  await forgetEarlierDemos(redis.url, process.env.LAB_QUEUE_PREFIX);
   delete process.env.SLACK_BOT_TOKEN; // the demo is the console adapter
 
   const input = new PassThrough();
