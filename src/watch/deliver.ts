@@ -2,7 +2,12 @@ import type { FileSink } from '../chat/file-sink.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Logger } from '../log/logger.js';
 import type { OffsetChartOf } from './offset-chart-of.js';
-import { alertHeadline, renderAnnouncement, renderResolvedAlert } from './render-announcement.js';
+import {
+  alertHeadline,
+  renderAnnouncement,
+  renderGroupAlert,
+  renderResolvedAlert,
+} from './render-announcement.js';
 import type { Announcement, HostRecord, WatchRules } from './watch-state.js';
 import type { WatchStore } from './watch-store.js';
 
@@ -25,21 +30,33 @@ export interface Delivery {
 
 const CHART_MS = 3600_000;
 
+/** This many hosts whose incidents begin in one check are announced together (see renderGroupAlert). */
+export const GROUP_MIN = 3;
+
+/** The message that stands for the hosts whose incidents began together, and their opening alerts. */
+interface Group {
+  ts: string;
+  alerts: Announcement[];
+}
+
 const same = (a: Announcement, b: Announcement) =>
   a.kind === b.kind && a.host === b.host && a.observation.at === b.observation.at;
 
 /**
  * Posts every announcement waiting in the records' outboxes, oldest first per host, and removes each from the
  * outbox once Slack took it. An alert opens a thread (with the last hour's chart); changes and the recovery go
- * into it, and the recovery crosses the alert out. The caller holds the watch lock, so nothing is posted twice.
+ * into it, and the recovery crosses the alert out. When GROUP_MIN or more hosts open incidents in one check, one
+ * message names them all and each host's alert is a reply in its thread. The caller holds the watch lock, so
+ * nothing is posted twice.
  */
 export async function deliver(records: readonly HostRecord[], deps: DeliverDeps): Promise<Delivery> {
   const result: Delivery = { posted: [], failed: [] };
+  const group = await postGroup(records, deps);
   for (const record of records) {
     let threads = record.threads;
     for (const a of record.outbox) {
       try {
-        threads = await post(a, threads, deps);
+        threads = await post(a, threads, deps, group);
       } catch (err) {
         deps.log.warn(
           { host: a.host, kind: a.kind, msg: (err as Error).message },
@@ -58,44 +75,77 @@ export async function deliver(records: readonly HostRecord[], deps: DeliverDeps)
   return result;
 }
 
+/** The hosts opening an incident now, when there are GROUP_MIN or more: one message for them (and one chart). */
+async function postGroup(records: readonly HostRecord[], deps: DeliverDeps): Promise<Group | undefined> {
+  const alerts = records.flatMap((r) => {
+    const first = r.outbox[0];
+    return first?.opens && !r.threads[first.incident] ? [first] : [];
+  });
+  if (alerts.length < GROUP_MIN) return undefined;
+  try {
+    const { ts } = await deps.chat.post(deps.channel, renderGroupAlert(alerts));
+    await attachChart(
+      alerts.map((a) => a.host),
+      ts,
+      deps,
+    );
+    return { ts, alerts };
+  } catch (err) {
+    // each host's alert is then posted on its own
+    deps.log.warn({ hosts: alerts.length, msg: (err as Error).message }, 'group alert not posted');
+    return undefined;
+  }
+}
+
 async function post(
   a: Announcement,
   threads: HostRecord['threads'],
   deps: DeliverDeps,
+  group?: Group,
 ): Promise<HostRecord['threads']> {
   const message = renderAnnouncement(a, deps.rules);
   const thread = threads[a.incident];
   if (thread && !a.opens) {
     await deps.chat.reply(deps.channel, thread.ts, message);
     if (!a.closes) return threads;
-    await deps.chat
-      .update(deps.channel, thread.ts, renderResolvedAlert(thread.headline, a))
-      .catch((err: Error) =>
-        deps.log.warn({ host: a.host, msg: err.message }, 'could not mark the alert resolved'),
-      );
+    if (!thread.grouped)
+      await deps.chat
+        .update(deps.channel, thread.ts, renderResolvedAlert(thread.headline, a))
+        .catch((err: Error) =>
+          deps.log.warn({ host: a.host, msg: err.message }, 'could not mark the alert resolved'),
+        );
     const { [a.incident]: _closed, ...open } = threads;
     return open;
+  }
+  if (group?.alerts.some((g) => same(g, a))) {
+    await deps.chat.reply(deps.channel, group.ts, message);
+    return {
+      ...threads,
+      [a.incident]: { ts: group.ts, headline: alertHeadline(a, deps.rules), grouped: true },
+    };
   }
   // no thread yet (a new incident, or its alert was never posted): a message of its own
   const { ts } = await deps.chat.post(deps.channel, message);
   if (a.closes) return threads;
-  await attachChart(a, ts, deps);
+  await attachChart([a.host], ts, deps);
   return { ...threads, [a.incident]: { ts, headline: alertHeadline(a, deps.rules) } };
 }
 
-/** The last hour of the host's offsets, in the alert's thread; an alert without its chart is still an alert. */
-async function attachChart(a: Announcement, ts: string, deps: DeliverDeps): Promise<void> {
+/** The last hour of the hosts' offsets, in the alert's thread; an alert without its chart is still an alert. */
+async function attachChart(hosts: string[], ts: string, deps: DeliverDeps): Promise<void> {
+  const name = hosts.length === 1 ? (hosts[0] ?? '') : `${hosts.length}-hosts`;
+  const what = hosts.length === 1 ? `host ${name}` : hosts.join(', ');
   try {
     const to = deps.now();
-    const png = await deps.chart(`host ${a.host}`, [a.host], { from: to - CHART_MS, to });
+    const png = await deps.chart(what, hosts, { from: to - CHART_MS, to });
     await deps.files.upload(deps.channel, {
-      filename: `${a.host}-offset-last-hour.png`,
-      title: `${a.host}: clock offset, last hour`,
+      filename: `${name}-offset-last-hour.png`,
+      title: `${hosts.length === 1 ? name : what}: clock offset, last hour`,
       bytes: png,
       threadTs: ts,
-      altText: `Clock offset of ${a.host} over the last hour, with the warning and critical thresholds`,
+      altText: `Clock offset of ${hosts.join(', ')} over the last hour, with the warning and critical thresholds`,
     });
   } catch (err) {
-    deps.log.warn({ host: a.host, msg: (err as Error).message }, 'could not attach the offset chart');
+    deps.log.warn({ hosts, msg: (err as Error).message }, 'could not attach the offset chart');
   }
 }

@@ -66,6 +66,22 @@ export function renderAnnouncement(a: Announcement, rules: Rules): ChatMessage {
   };
 }
 
+/**
+ * One message for hosts whose incidents began in the same check: a shared cause is likely (a time server down, the
+ * network), and one message says so better than one alert per host. Each host's alert follows in its thread.
+ */
+export function renderGroupAlert(alerts: readonly Announcement[]): ChatMessage {
+  const head = `🚨 ${alerts.length} hosts left a good state in the same check: a shared cause is likely (a time server, the network)`;
+  const foot = "Each host's alert, changes and recovery are posted in this thread.";
+  return {
+    text: [head, ...alerts.map((a) => stateHeadline(a.host, a.state, 'plain')), foot].join('\n'),
+    blocks: [
+      section(`*${head}*\n${alerts.map((a) => stateHeadline(a.host, a.state, 'mrkdwn')).join('\n')}`),
+      context(foot),
+    ],
+  };
+}
+
 /** The alert's first line, kept to show the alert again once it is resolved. */
 export function alertHeadline(a: Announcement, rules: Rules): string {
   return lines(a, rules, 'mrkdwn').head;

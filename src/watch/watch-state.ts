@@ -78,8 +78,11 @@ export interface HostRecord {
   flapping?: { since: number; announced: WatchState; state: WatchState; stable: number };
   /** Announcements decided but not yet posted, oldest first. */
   outbox: Announcement[];
-  /** Alert messages already posted, by incident id: where replies go. */
-  threads: Record<string, { ts: string; headline: string }>;
+  /**
+   * Alert messages already posted, by incident id: where replies go. grouped: the alert is a reply in the thread of
+   * a message about several hosts at once, which one host's recovery does not cross out.
+   */
+  threads: Record<string, { ts: string; headline: string; grouped?: boolean }>;
 }
 
 export function newRecord(host: string, at: number): HostRecord {
