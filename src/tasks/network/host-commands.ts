@@ -1,5 +1,6 @@
 import { HostError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
+import { firstLine } from '../remote/first-line.js';
 import { type IpInterface, parseIpAddrJson, parseIpAddrOneline } from './parse-ip-addr.js';
 import { type OvsShow, parseOvsShow } from './parse-ovs-show.js';
 import type { Ssh } from './run-openstack.js';
@@ -8,15 +9,6 @@ import type { Ssh } from './run-openstack.js';
 export const IP_ADDR_COMMAND = 'ip -j addr show';
 export const IP_ADDR_ONELINE_COMMAND = 'ip -o addr show';
 export const OVS_SHOW_COMMAND = 'ovs-vsctl show';
-
-function firstLine(text: string): string {
-  const line =
-    text
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim() ?? '';
-  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
-}
 
 async function execOrThrow(ssh: Ssh, host: InventoryHost, command: string, signal?: AbortSignal) {
   const r = await ssh.exec(host, command, { signal });
@@ -34,13 +26,13 @@ async function execOrThrow(ssh: Ssh, host: InventoryHost, command: string, signa
     throw new HostError(
       host.name,
       'daemon-down',
-      `Open vSwitch does not answer on ${host.name} (${firstLine(output)})`,
+      `Open vSwitch does not answer on ${host.name} (${firstLine(output, 160)})`,
       `Start it: systemctl start openvswitch on ${host.name}.`,
     );
   throw new HostError(
     host.name,
     'command-failed',
-    `${command} failed on ${host.name} (exit ${r.code ?? 'signal'}): ${firstLine(output) || 'no output'}`,
+    `${command} failed on ${host.name} (exit ${r.code ?? 'signal'}): ${firstLine(output, 160) || 'no output'}`,
     `Run "${command}" on ${host.name} to see the whole error.`,
   );
 }

@@ -3,15 +3,7 @@ import type { InventoryHost } from '../../inventory/index.js';
 import type { ExecOptions, ExecResult, SshPool } from '../../ssh/ssh-pool.js';
 import { asRoot, sudoRefusal } from './become.js';
 import { sudoBlocker } from './failure.js';
-
-function firstLine(text: string): string {
-  const line =
-    text
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim() ?? '';
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-}
+import { firstLine } from './first-line.js';
 
 /**
  * Runs one changing command as root (sudo -n where the inventory says so). A non-zero exit becomes a HostError
