@@ -8,13 +8,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { SLACK_IDS } from '../support/slack-request.js';
 import { ADMIN, type DeployLab, deployChannel, startDeployLab, textOf } from './deploy-fixture.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
-const SECRET = 'test-signing-secret-deploy-cancel';
 const PASSWORD = 'Deploy-Cancel-Pw-4b81e2';
 
 let d: DeployLab;
-let labops: TestLabops;
+let labops: SlackLabops;
 let queue: Queue;
 let channel: ReturnType<typeof deployChannel>;
 
@@ -24,11 +23,10 @@ beforeAll(async () => {
     name: 'deploy-cancel',
     net: '127.0.14',
     password: PASSWORD,
-    signingSecret: SECRET,
     stepDelay: 0.25,
   });
-  labops = await startTestLabops(d.env);
-  channel = deployChannel(d.slack, `http://127.0.0.1:${labops.httpPort}/slack/events`, SECRET);
+  labops = await startSlackLabops(d.env);
+  channel = deployChannel(labops);
   queue = new Queue(JOBS_QUEUE, { connection: { url: inject('redisUrl') }, prefix: labops.prefix });
 }, 90_000);
 
@@ -44,12 +42,12 @@ let afterCancel: string[] = [];
 
 describe('/lab deploy openstack, cancelled mid-install, then run again', () => {
   it('/lab cancel <job> kills packstack on the host, fails the job "cancelled by", releases the locks', async () => {
-    d.slack.reset();
+    labops.slack.reset();
     const planned = await channel.plan();
     await channel.confirm(planned);
 
     // the checklist shows the install running and packstack reporting steps
-    const progress = await d.slack.waitFor(
+    const progress = await labops.slack.waitFor(
       (c) => c.method === 'chat.update' && /⏳ 4\. Install: [1-9]\d* steps done/.test(textOf(c)),
       60_000,
     );
@@ -72,7 +70,7 @@ describe('/lab deploy openstack, cancelled mid-install, then run again', () => {
     );
 
     // the channel message says so
-    const update = await d.slack.waitFor(
+    const update = await labops.slack.waitFor(
       (c) => c.method === 'chat.update' && c.args.ts === ts && /cancelled by/.test(textOf(c)),
       15_000,
     );
@@ -99,7 +97,7 @@ describe('/lab deploy openstack, cancelled mid-install, then run again', () => {
 
     // nothing overwrote the cancelled message afterwards (a late checklist update, a "failed" outcome)
     await sleep(2000);
-    expect(d.slack.message(SLACK_IDS.channelId, ts)?.text).toMatch(/cancelled by/);
+    expect(labops.slack.message(SLACK_IDS.channelId, ts)?.text).toMatch(/cancelled by/);
 
     // the locks are released: a new deploy plans again instead of "already running"
     const again = await channel.plan();
@@ -112,7 +110,7 @@ describe('/lab deploy openstack, cancelled mid-install, then run again', () => {
 
   it('run again, it reuses the answer file (same passwords) and finishes: all done, Horizon posted', async () => {
     expect(afterCancel.length).toBeGreaterThan(0);
-    d.slack.reset();
+    labops.slack.reset();
     const planned = await channel.plan();
     expect(textOf(planned)).not.toMatch(/already running/);
     await channel.confirm(planned);
@@ -136,6 +134,6 @@ describe('/lab deploy openstack, cancelled mid-install, then run again', () => {
     const calls = readFileSync(d.standIns.callsPath, 'utf8');
     expect(calls.match(/^packstack --gen-answer-file=/gm)).toHaveLength(1);
     expect(calls.match(/^packstack --answer-file=/gm)).toHaveLength(2);
-    expect(d.everything()).not.toContain(PASSWORD);
+    expect(d.everything(labops.slack)).not.toContain(PASSWORD);
   }, 150_000);
 });

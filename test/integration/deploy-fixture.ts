@@ -1,6 +1,6 @@
 // What the /lab deploy openstack tests share: a lab of their own with the controller and its deploy stand-ins
-// (test/lab/deploy-stand-ins.ts), the fake Keystone/Neutron the real openstack CLI talks to, the fake Slack, and the
-// Slack side of a deploy (slash command, plan, Confirm, what the channel was told).
+// (test/lab/deploy-stand-ins.ts), the fake Keystone/Neutron the real openstack CLI talks to, and the Slack side of a
+// deploy (slash command, plan, Confirm, what the channel was told) on labops started with startSlackLabops.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,22 +13,22 @@ import {
 } from '../lab/deploy-stand-ins.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { type FakeOpenstack, startFakeOpenstack } from '../support/fake-openstack.js';
-import { type FakeSlack, type RecordedCall, startFakeSlack } from '../support/fake-slack.js';
+import type { FakeSlack, RecordedCall } from '../support/fake-slack.js';
 import { postInteraction, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
+import type { SlackLabops } from './start-labops.js';
 
 export const ADMIN: string = SLACK_IDS.userId;
 
 export interface DeployLab {
   lab: Lab;
   openstack: FakeOpenstack;
-  slack: FakeSlack;
   standIns: DeployStandIns;
   /** The controller's host dir (its bin/, home/, logs). */
   hostDir: string;
-  /** What labops needs besides Redis and the queue prefix: Slack, the deploy inventory, the admin password. */
+  /** What labops needs besides Slack, Redis and the queue prefix: the deploy inventory, admins, the admin password. */
   env: Record<string, string>;
   /** Every recorded Slack call and shared file, every command the controller ran and each stand-in's arguments. */
-  everything(): string;
+  everything(slack: FakeSlack): string;
   /** Pids of this lab's packstack stand-in running an install. */
   packstackPids(): string[];
   /** The answer file's password lines. */
@@ -41,7 +41,6 @@ export async function startDeployLab(o: {
   name: string;
   net: string;
   password: string;
-  signingSecret: string;
   /** Seconds between packstack's console lines (70 of them); default 0.06. */
   stepDelay?: number;
 }): Promise<DeployLab> {
@@ -51,24 +50,19 @@ export async function startDeployLab(o: {
   const hostDir = dirname(lab.commandLogPath('controller'));
   const standIns = setUpDeployStandIns(hostDir, { authUrl: openstack.authUrl, stepDelay: o.stepDelay });
   rmSync(join(hostDir, 'home', 'keystonerc_admin')); // packstack writes it
-  const slack = await startFakeSlack();
   const packstackPath = join(hostDir, 'bin', 'packstack');
   return {
     lab,
     openstack,
-    slack,
     standIns,
     hostDir,
     env: {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: o.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
       LAB_INVENTORY: inventoryWithControllerVars(lab.inventoryPath, standIns.vars),
       LAB_KNOWN_HOSTS: lab.knownHostsPath,
       LAB_ADMINS: ADMIN,
       LAB_OPENSTACK_ADMIN_PASSWORD: o.password,
     },
-    everything: () =>
+    everything: (slack) =>
       [
         JSON.stringify(slack.calls),
         ...slack.files().map((f) => `${f.filename} ${f.title ?? ''}\n${f.content?.toString('utf8') ?? ''}`),
@@ -90,7 +84,6 @@ export async function startDeployLab(o: {
         .split('\n')
         .filter((l) => /^CONFIG_[A-Z0-9_]*(_PW|_PASSWORD)=/.test(l)),
     async stop() {
-      await slack.close();
       await lab.stop();
       await openstack.close();
       rmSync(dir, { recursive: true, force: true });
@@ -100,8 +93,9 @@ export async function startDeployLab(o: {
 
 export const textOf = (c: RecordedCall) => String(c.args.text ?? '');
 
-/** The Slack side of a deploy, as the admin, against labops' events URL. */
-export function deployChannel(slack: FakeSlack, events: string, signingSecret: string) {
+/** The Slack side of a deploy, as the admin (LAB_ADMINS in the lab's env), on labops answering the fake Slack. */
+export function deployChannel(labops: Pick<SlackLabops, 'slack' | 'events' | 'secret' | 'ask'>) {
+  const { slack, events, secret: signingSecret } = labops;
   const seen = (pattern: RegExp, timeoutMs = 30_000, since = 0): Promise<RecordedCall> =>
     slack.waitFor(
       (c) =>
@@ -117,12 +111,7 @@ export function deployChannel(slack: FakeSlack, events: string, signingSecret: s
       slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.thread_ts).map(textOf),
 
     /** A slash command; its ephemeral answer (the response_url POST). */
-    async slash(text: string): Promise<RecordedCall> {
-      const url = slack.responseUrl({ channel: SLACK_IDS.channelId, user: ADMIN });
-      const res = await postSlashCommand(events, signingSecret, { text, user_id: ADMIN, response_url: url });
-      expect(res.status).toBe(200);
-      return slack.waitFor((c) => c.method === 'response_url' && c.path === new URL(url).pathname, 10_000);
-    },
+    slash: (text: string): Promise<RecordedCall> => labops.ask(text, ADMIN),
 
     /** /lab deploy openstack up to its plan: the plan message (a ready one, or one that says why not). */
     async plan(): Promise<RecordedCall> {

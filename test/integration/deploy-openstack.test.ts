@@ -8,23 +8,22 @@ import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { setUpDeployStandIns } from '../lab/deploy-stand-ins.js';
 import { waitUntil } from '../lab/wait.js';
 import { type DeployLab, deployChannel, startDeployLab, textOf } from './deploy-fixture.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
-const SECRET = 'test-signing-secret-deploy';
 const PASSWORD = 'Deploy-Pw-7f3a9c';
 
 let d: DeployLab;
-let labops: TestLabops;
+let labops: SlackLabops;
 let channel: ReturnType<typeof deployChannel>;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  d = await startDeployLab({ name: 'deploy', net: '127.0.11', password: PASSWORD, signingSecret: SECRET });
+  d = await startDeployLab({ name: 'deploy', net: '127.0.11', password: PASSWORD });
   // every log line at debug level, to look for passwords in
-  labops = await startTestLabops({ ...d.env, LOG_LEVEL: 'debug' }, 'all', {
+  labops = await startSlackLabops({ ...d.env, LOG_LEVEL: 'debug' }, 'all', {
     log: { write: (line: string) => logLines.push(line) },
   });
-  channel = deployChannel(d.slack, `http://127.0.0.1:${labops.httpPort}/slack/events`, SECRET);
+  channel = deployChannel(labops);
 }, 90_000);
 
 afterAll(async () => {
@@ -49,7 +48,7 @@ async function deploy(): Promise<{ plan: string; result: string }> {
 
 describe('/lab deploy openstack', () => {
   it('plans, then on Confirm prepares, edits the answer file, installs with live progress and verifies', async () => {
-    d.slack.reset();
+    labops.slack.reset();
     const { plan, result } = await deploy();
     expect(plan).toContain('✅ OS: CentOS Stream 9');
     expect(plan).toContain('✅ clock: in sync');
@@ -121,7 +120,7 @@ describe('/lab deploy openstack', () => {
       .split('\n')
       .flatMap((l) => /^CONFIG_[A-Z0-9_]*(?:_PW|_PASSWORD)=(.+)$/.exec(l)?.[1] ?? []);
     expect(generated.length).toBeGreaterThan(5);
-    const all = `${d.everything()}\n${logLines.join('')}`;
+    const all = `${d.everything(labops.slack)}\n${logLines.join('')}`;
     expect(logLines.some((l) => /"level":20/.test(l))).toBe(true); // debug lines were captured
     await logged('deploy done');
     for (const secret of [PASSWORD, ...generated]) expect(all).not.toContain(secret);
@@ -129,7 +128,7 @@ describe('/lab deploy openstack', () => {
 
   it('a failed packstack: the failing step, the ERROR lines, the log paths and its tail; the job fails', async () => {
     d.standIns.setOutcome('fail');
-    d.slack.reset();
+    labops.slack.reset();
     const { result } = await deploy();
     if (process.env.DEPLOY_DEBUG)
       console.log([...channel.updates(), ...channel.threadReplies()].join('\n=====\n'));
@@ -147,18 +146,18 @@ describe('/lab deploy openstack', () => {
     expect(report).toMatch(/manifest log: \/.*\/manifests\/192\.168\.1\.123_controller\.pp\.log/);
     expect(report).toContain('then run /lab deploy openstack again: it reuses the answer file');
     // the setup log's tail is a file in the checklist's thread
-    const shared = await d.slack.waitFor('files.completeUploadExternal', 10_000);
-    const file = d.slack.files().find((f) => f.filename === 'packstack-controller-tail.log');
+    const shared = await labops.slack.waitFor('files.completeUploadExternal', 10_000);
+    const file = labops.slack.files().find((f) => f.filename === 'packstack-controller-tail.log');
     expect(file?.title).toMatch(
       /^Last lines of \/.*var-tmp-packstack\/20170621-144129-mO5ppO\/openstack-setup\.log on controller$/,
     );
     expect(file?.thread_ts).toBe(String(shared.args.thread_ts));
-    expect(d.slack.message(String(file?.channel), String(file?.thread_ts))?.text).toMatch(
+    expect(labops.slack.message(String(file?.channel), String(file?.thread_ts))?.text).toMatch(
       /^Deploy OpenStack on controller: failed/,
     );
     expect(file?.content?.toString('utf8')).toContain('Please check log file');
     await logged('deploy failed');
-    expect(`${d.everything()}\n${logLines.join('')}`).not.toContain(PASSWORD);
+    expect(`${d.everything(labops.slack)}\n${logLines.join('')}`).not.toContain(PASSWORD);
     // the job itself ends failed, without a retry
     const queue = new Queue(JOBS_QUEUE, { connection: { url: inject('redisUrl') }, prefix: labops.prefix });
     const failed = await queue.getFailed();
@@ -173,7 +172,7 @@ describe('/lab deploy openstack', () => {
   it('a RHEL 8 family controller: PowerTools, network-scripts, and the network service once NetworkManager is off', async () => {
     // the same controller, freshly installed as Rocky Linux 8
     const standIns = setUpDeployStandIns(d.hostDir, { authUrl: d.openstack.authUrl, os: 'rocky-8' });
-    d.slack.reset();
+    labops.slack.reset();
     const { plan, result } = await deploy();
     expect(plan).toContain('✅ OS: Rocky Linux 8.9 (Green Obsidian)');
     expect(plan).toContain('enable the powertools repository');

@@ -9,14 +9,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { SLACK_IDS } from '../support/slack-request.js';
 import { type DeployLab, deployChannel, startDeployLab, textOf } from './deploy-fixture.js';
-import { startTestLabops, type TestLabops } from './start-labops.js';
+import { type SlackLabops, startSlackLabops, startTestLabops, type TestLabops } from './start-labops.js';
 
-const SECRET = 'test-signing-secret-deploy-killed';
 const PASSWORD = 'Deploy-Killed-Pw-93c1d0';
 const LOCK_MS = '1000';
 
 let d: DeployLab;
-let bot: TestLabops;
+let bot: SlackLabops;
 let rescuer: TestLabops | undefined;
 let child: ChildProcess | undefined;
 let queue: Queue;
@@ -28,12 +27,11 @@ beforeAll(async () => {
     name: 'deploy-killed',
     net: '127.0.16',
     password: PASSWORD,
-    signingSecret: SECRET,
     stepDelay: 0.15,
   });
   d.standIns.setOutlivesSession(true);
-  bot = await startTestLabops(d.env, 'bot');
-  channel = deployChannel(d.slack, `http://127.0.0.1:${bot.httpPort}/slack/events`, SECRET);
+  bot = await startSlackLabops(d.env, 'bot');
+  channel = deployChannel(bot);
   queue = new Queue(JOBS_QUEUE, { connection: { url: inject('redisUrl') }, prefix: bot.prefix });
 }, 90_000);
 
@@ -45,7 +43,12 @@ afterAll(async () => {
   await d?.stop();
 });
 
-const workerEnv = () => ({ ...d.env, LAB_QUEUE_PREFIX: bot.prefix, LAB_JOB_LOCK_MS: LOCK_MS });
+const workerEnv = () => ({
+  ...d.env,
+  ...bot.slackEnv,
+  LAB_QUEUE_PREFIX: bot.prefix,
+  LAB_JOB_LOCK_MS: LOCK_MS,
+});
 
 /** `labops worker` as a process of its own (node with tsx's loader: SIGKILL hits the worker itself). */
 function startChildWorker(): ChildProcess {
@@ -73,7 +76,7 @@ describe('/lab deploy openstack when the worker dies mid-install', () => {
     const planned = await channel.plan();
     expect(textOf(planned)).toMatch(/^Deploy OpenStack on controller: packstack all-in-one/);
     await channel.confirm(planned);
-    const progress = await d.slack.waitFor(
+    const progress = await bot.slack.waitFor(
       (c) => c.method === 'chat.update' && /⏳ 4\. Install: [1-9]\d* steps done/.test(textOf(c)),
       60_000,
     );
@@ -90,7 +93,7 @@ describe('/lab deploy openstack when the worker dies mid-install', () => {
     expect(d.packstackPids().length).toBeGreaterThan(0); // packstack goes on without its session
 
     rescuer = await startTestLabops(workerEnv(), 'worker');
-    const told = await d.slack.waitFor(
+    const told = await bot.slack.waitFor(
       (c) => c.method === 'chat.update' && c.args.ts === ts && /was interrupted/.test(textOf(c)),
       30_000,
     );
@@ -114,7 +117,7 @@ describe('/lab deploy openstack when the worker dies mid-install', () => {
     expect(textOf(refused)).toMatch(
       /Nothing was changed\. Fix what the preflight found, then run \/lab deploy openstack again\.$/,
     );
-    expect(d.slack.message(SLACK_IDS.channelId, ts)?.text).toMatch(/was interrupted/);
+    expect(bot.slack.message(SLACK_IDS.channelId, ts)?.text).toMatch(/was interrupted/);
   }, 150_000);
 
   it('once that packstack has ended, the deploy resumes from the same answer file and finishes', async () => {
@@ -137,6 +140,6 @@ describe('/lab deploy openstack when the worker dies mid-install', () => {
     const calls = readFileSync(d.standIns.callsPath, 'utf8');
     expect(calls.match(/^packstack --gen-answer-file=/gm)).toHaveLength(1);
     expect(calls.match(/^packstack --answer-file=/gm)).toHaveLength(2);
-    expect(d.everything()).not.toContain(PASSWORD);
+    expect(d.everything(bot.slack)).not.toContain(PASSWORD);
   }, 150_000);
 });

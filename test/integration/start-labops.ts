@@ -100,6 +100,7 @@ export interface SlackLabops extends TestLabops {
 export async function startSlackLabops(
   env: Record<string, string> = {},
   role: Role = 'all',
+  io: Pick<LabopsIo, 'log'> = {},
 ): Promise<SlackLabops> {
   const slack = await startFakeSlack();
   const secret = 'labops-test-signing-secret';
@@ -110,7 +111,7 @@ export async function startSlackLabops(
   };
   let labops: TestLabops;
   try {
-    labops = await startTestLabops({ ...slackEnv, ...env }, role);
+    labops = await startTestLabops({ ...slackEnv, ...env }, role, io);
   } catch (err) {
     await slack.close();
     throw err;
