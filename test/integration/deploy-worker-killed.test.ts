@@ -2,14 +2,20 @@
 // controller as a Puppet run may: the next worker tells the channel the install was interrupted (and does not run it
 // again by itself); a new /lab deploy openstack is refused while that packstack still runs, and once it has ended,
 // resumes from the same answer file (same passwords) and finishes.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { SLACK_IDS } from '../support/slack-request.js';
 import { type DeployLab, deployChannel, startDeployLab, textOf } from './deploy-fixture.js';
-import { type SlackLabops, startSlackLabops, startTestLabops, type TestLabops } from './start-labops.js';
+import {
+  type SlackLabops,
+  spawnWorker,
+  startSlackLabops,
+  startTestLabops,
+  type TestLabops,
+} from './start-labops.js';
 
 const PASSWORD = 'Deploy-Killed-Pw-93c1d0';
 const LOCK_MS = '1000';
@@ -50,18 +56,8 @@ const workerEnv = () => ({
   LAB_JOB_LOCK_MS: LOCK_MS,
 });
 
-/** `labops worker` as a process of its own (node with tsx's loader: SIGKILL hits the worker itself). */
 function startChildWorker(): ChildProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      REDIS_URL: inject('redisUrl'),
-      LOG_LEVEL: 'warn',
-      ...workerEnv(),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const { proc } = spawnWorker({ LOG_LEVEL: 'warn', ...workerEnv() });
   child = proc;
   return proc;
 }

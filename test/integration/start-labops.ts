@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { Queue } from 'bullmq';
@@ -140,4 +141,28 @@ export async function startSlackLabops(
       await slack.close();
     },
   };
+}
+
+/**
+ * `labops worker` as a process of its own (node with tsx's loader: one process, so a SIGKILL hits the worker itself),
+ * on the shared lab and Redis unless env says otherwise; its stdout and stderr are kept.
+ */
+export function spawnWorker(env: Record<string, string>): { proc: ChildProcess; output(): string } {
+  const lab = inject('lab');
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      REDIS_URL: inject('redisUrl'),
+      LAB_INVENTORY: lab.inventoryPath,
+      LAB_KNOWN_HOSTS: lab.knownHostsPath,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout?.on('data', (d) => (output += d));
+  proc.stderr?.on('data', (d) => (output += d));
+  return { proc, output: () => output };
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { type Job, Queue } from 'bullmq';
@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HostLocks } from '../../src/queue/host-locks.js';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { SLACK_IDS } from '../support/slack-request.js';
-import { type SlackLabops, startSlackLabops, startTestLabops, type TestLabops } from './start-labops.js';
+import {
+  type SlackLabops,
+  spawnWorker,
+  startSlackLabops,
+  startTestLabops,
+  type TestLabops,
+} from './start-labops.js';
 
 const LOCK_MS = '1000';
 const CHANNEL = SLACK_IDS.channelId;
@@ -54,26 +60,10 @@ describe('a worker killed mid-job', () => {
     await bot?.close();
   });
 
-  /** `npm run worker` as its own process (node with tsx's loader: one process, so SIGKILL hits the worker itself). */
   const startChildWorker = () => {
-    const lab = inject('lab');
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        REDIS_URL: inject('redisUrl'),
-        LAB_INVENTORY: lab.inventoryPath,
-        LAB_KNOWN_HOSTS: lab.knownHostsPath,
-        LOG_LEVEL: 'info',
-        ...env(),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    proc.stdout?.on('data', (d) => (output += d));
-    proc.stderr?.on('data', (d) => (output += d));
-    child = proc;
-    return { proc, output: () => output };
+    const worker = spawnWorker(env());
+    child = worker.proc;
+    return worker;
   };
   const activeJob = async (match: (job: Job) => boolean): Promise<Job> => {
     for (let i = 0; i < 200; i++) {
