@@ -4,9 +4,11 @@ import type { Logger } from '../log/logger.js';
 import type { OffsetChartOf } from './offset-chart-of.js';
 import {
   alertHeadline,
+  groupHeadline,
   renderAnnouncement,
   renderGroupAlert,
   renderResolvedAlert,
+  renderResolvedGroup,
 } from './render-announcement.js';
 import type { Announcement, HostRecord, WatchRules } from './watch-state.js';
 import type { WatchStore } from './watch-store.js';
@@ -36,6 +38,7 @@ export const GROUP_MIN = 3;
 /** The message that stands for the hosts whose incidents began together, and their opening alerts. */
 interface Group {
   ts: string;
+  headline: string;
   alerts: Announcement[];
 }
 
@@ -52,11 +55,16 @@ const same = (a: Announcement, b: Announcement) =>
 export async function deliver(records: readonly HostRecord[], deps: DeliverDeps): Promise<Delivery> {
   const result: Delivery = { posted: [], failed: [] };
   const group = await postGroup(records, deps);
+  // every host's open threads as they are now: a group's message is resolved when the last of its hosts recovers
+  const open = new Map(records.map((r) => [r.host, r.threads]));
   for (const record of records) {
     let threads = record.threads;
     for (const a of record.outbox) {
       try {
+        const before = threads[a.incident];
         threads = await post(a, threads, deps, group);
+        open.set(a.host, threads);
+        if (a.closes && before?.grouped) await resolveGroupIfDone(before, a, open, deps);
       } catch (err) {
         deps.log.warn(
           { host: a.host, kind: a.kind, msg: (err as Error).message },
@@ -89,7 +97,7 @@ async function postGroup(records: readonly HostRecord[], deps: DeliverDeps): Pro
       ts,
       deps,
     );
-    return { ts, alerts };
+    return { ts, headline: groupHeadline(alerts), alerts };
   } catch (err) {
     // each host's alert is then posted on its own
     deps.log.warn({ hosts: alerts.length, msg: (err as Error).message }, 'group alert not posted');
@@ -121,7 +129,7 @@ async function post(
     await deps.chat.reply(deps.channel, group.ts, message);
     return {
       ...threads,
-      [a.incident]: { ts: group.ts, headline: alertHeadline(a, deps.rules), grouped: true },
+      [a.incident]: { ts: group.ts, headline: group.headline, grouped: true },
     };
   }
   // no thread yet (a new incident, or its alert was never posted): a message of its own
@@ -129,6 +137,22 @@ async function post(
   if (a.closes) return threads;
   await attachChart([a.host], ts, deps);
   return { ...threads, [a.incident]: { ts, headline: alertHeadline(a, deps.rules) } };
+}
+
+/** Once no host has an open incident in a group's thread any more, its message is crossed out as resolved. */
+async function resolveGroupIfDone(
+  thread: HostRecord['threads'][string],
+  last: Announcement,
+  open: ReadonlyMap<string, HostRecord['threads']>,
+  deps: DeliverDeps,
+): Promise<void> {
+  const stillOpen = [...open.values()].some((threads) =>
+    Object.values(threads).some((t) => t.ts === thread.ts),
+  );
+  if (stillOpen) return;
+  await deps.chat
+    .update(deps.channel, thread.ts, renderResolvedGroup(thread.headline, last))
+    .catch((err: Error) => deps.log.warn({ msg: err.message }, 'could not mark the group alert resolved'));
 }
 
 /** The last hour of the hosts' offsets, in the alert's thread; an alert without its chart is still an alert. */

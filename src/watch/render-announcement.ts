@@ -71,13 +71,32 @@ export function renderAnnouncement(a: Announcement, rules: Rules): ChatMessage {
  * network), and one message says so better than one alert per host. Each host's alert follows in its thread.
  */
 export function renderGroupAlert(alerts: readonly Announcement[]): ChatMessage {
-  const head = `🚨 ${alerts.length} hosts left a good state in the same check: a shared cause is likely (a time server, the network)`;
+  const head = groupHeadline(alerts);
   const foot = "Each host's alert, changes and recovery are posted in this thread.";
   return {
     text: [head, ...alerts.map((a) => stateHeadline(a.host, a.state, 'plain')), foot].join('\n'),
     blocks: [
       section(`*${head}*\n${alerts.map((a) => stateHeadline(a.host, a.state, 'mrkdwn')).join('\n')}`),
       context(foot),
+    ],
+  };
+}
+
+/** The group message's first line, kept to show it again once every host in it is back in sync. */
+export function groupHeadline(alerts: readonly Announcement[]): string {
+  return `🚨 ${alerts.length} hosts left a good state in the same check: a shared cause is likely (a time server, the network)`;
+}
+
+/** The group message once the last of its hosts is back in sync: crossed out, with when. */
+export function renderResolvedGroup(headline: string, last: Announcement): ChatMessage {
+  const text = `✅ Resolved ${when(last.since, 'plain')}: every host is back in sync (${last.host} last).`;
+  return {
+    text,
+    blocks: [
+      section(`~${headline.replace(/~/g, '')}~`),
+      context(
+        `✅ Resolved ${when(last.since, 'mrkdwn')}: every host is back in sync. Details in the thread.`,
+      ),
     ],
   };
 }

@@ -111,12 +111,23 @@ describe('delivering drift announcements', () => {
 
     // one host recovers: its recovery goes into the shared thread, and the message about all three stays as it is
     calls.length = 0;
-    const b = record('b');
-    await deliver([{ ...b, outbox: [recovery('b')] }], deps);
+    await deliver([{ ...record('b'), outbox: [recovery('b')] }, record('a'), record('c')], deps);
     expect(calls).toEqual([
       'reply 1 ✅ b is back in sync since 2026-12-07 08:01:00 UTC after 1 min (was not synchronised)',
     ]);
     expect(record('b').threads).toEqual({});
+
+    // the last two recover: the message about the three is crossed out, once
+    calls.length = 0;
+    await deliver(
+      [record('b'), { ...record('a'), outbox: [recovery('a')] }, { ...record('c'), outbox: [recovery('c')] }],
+      deps,
+    );
+    expect(calls).toEqual([
+      'reply 1 ✅ a is back in sync since 2026-12-07 08:01:00 UTC after 1 min (was not synchronised)',
+      'reply 1 ✅ c is back in sync since 2026-12-07 08:01:00 UTC after 1 min (was not synchronised)',
+      'update 1 ✅ Resolved 2026-12-07 08:01:00 UTC: every host is back in sync (c last).',
+    ]);
   });
 
   it("a host's own alert, once recovered, is crossed out as before", async () => {
