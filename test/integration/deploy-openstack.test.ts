@@ -84,6 +84,9 @@ describe('/lab deploy openstack', () => {
     expect(verify).toMatch(/Horizon: http:\/\/127\.0\.11\.\d+\/dashboard/);
     expect(verify).toContain('✅ compute services: all 3 up');
     expect(verify).toContain('✅ Neutron agents: all 4 alive (on controller)');
+    expect(verify).toContain(
+      'Next, as in the runbook: /lab network setup creates the external and internal networks',
+    );
 
     // the host: edited by key, the password really written, the prepare commands run
     const answers = readFileSync(d.standIns.answerFile, 'utf8');

@@ -187,15 +187,20 @@ export const deployOpenstackTask = defineTask({
       await c.begin(4);
       const checks = await verifyDeploy(ctx.ssh, h, s.extIface, ctx.signal);
       const horizon = `http://${h.address}/dashboard`;
+      const bad = checks.filter((x) => x.level === 'block');
       await c.thread(
         [
           `Verify on ${h.name}:`,
           ...checks.map(checkLine),
           `Horizon: ${horizon}`,
           `Credentials: ~/keystonerc_admin on ${h.name} (user admin; the password is the one labops was configured with)`,
+          ...(bad.length
+            ? []
+            : [
+                'Next, as in the runbook: /lab network setup creates the external and internal networks and the router',
+              ]),
         ].join('\n'),
       );
-      const bad = checks.filter((x) => x.level === 'block');
       if (bad.length) {
         c.end('failed', summary(checks));
         throw new StageFailed(`verify found ${bad.length} problems`);
