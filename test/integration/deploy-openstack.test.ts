@@ -172,6 +172,20 @@ describe('/lab deploy openstack', () => {
     d.standIns.setOutcome('success');
   }, 150_000);
 
+  it('packstack failing at a chosen step: that step is named, with the ERROR line and the log; the job fails', async () => {
+    d.standIns.setOutcome('fail-at:4');
+    labops.slack.reset();
+    const { result } = await deploy();
+    const lines = result.split('\n');
+    expect(lines[0]).toMatch(/^Deploy OpenStack on controller: failed \(\d+s\)$/);
+    expect(lines[4]).toBe('❌ 4. Install: failed at Preparing servers after 3 steps (details in thread)');
+    const report = channel.threadReplies().find((t) => t.startsWith('packstack failed on controller'));
+    expect(report).toContain('(exit 1) at: Preparing servers');
+    expect(report).toContain('ERROR : lab stand-in: packstack made step 4 fail on purpose');
+    expect(report).toMatch(/setup log: \/.*var-tmp-packstack\/20200108-140542-U13YS1\/openstack-setup\.log/);
+    d.standIns.setOutcome('success');
+  }, 150_000);
+
   it('a RHEL 8 family controller: PowerTools, network-scripts, and the network service once NetworkManager is off', async () => {
     // the same controller, freshly installed as Rocky Linux 8
     const standIns = setUpDeployStandIns(d.hostDir, { authUrl: d.openstack.authUrl, os: 'rocky-8' });

@@ -12,8 +12,11 @@ export interface DeployStandIns {
   answerFile: string;
   /** Each stand-in appends "tool args" here. */
   callsPath: string;
-  /** Whether the next `packstack --answer-file` succeeds or replays the captured failure. */
-  setOutcome(outcome: 'success' | 'fail'): void;
+  /**
+   * Whether the next `packstack --answer-file` succeeds, replays the captured Puppet failure, or fails at a chosen
+   * step (fail-at:N: the Nth step of the successful run shows [ ERROR ], packstack's ERROR lines follow).
+   */
+  setOutcome(outcome: 'success' | 'fail' | `fail-at:${number}`): void;
   /**
    * Whether the next install outlives its SSH session (SIGPIPE and SIGHUP ignored, as a Puppet run may), so that
    * a worker killed mid-install leaves it running on the host.
@@ -157,9 +160,20 @@ esc=$'\\e'
 mkdir -p '${logs}/20200108-140542-U13YS1/manifests' '${logs}/20170621-144129-mO5ppO/manifests'
 if [ "$outcome" = fail ]; then capture='${join(FIXTURES, 'install-failure.txt')}'; run=20170621-144129-mO5ppO; else capture='${join(FIXTURES, 'install-success.txt')}'; run=20200108-140542-U13YS1; fi
 printf '%s\\n' "2024-01-01 00:00:00::INFO::run_setup.py::packstack started" "Puppet run on the controller" "$(tail -n 3 "$capture")" > '${logs}'/$run/openstack-setup.log
+n=0
 while IFS= read -r line; do
   case "$line" in '# '*) continue ;; esac
   line=\${line//\\/var\\/tmp\\/packstack/${logs}}
+  case "$outcome:$line" in fail-at:*'[ DONE ]'*)
+    # the chosen step fails: it shows [ ERROR ] and packstack ends as it does on any failed step
+    n=$((n + 1))
+    if [ "$n" = "\${outcome#fail-at:}" ]; then
+      printf '%s\\n' "\${line//\\[ DONE \\]/[ \${esc}[31mERROR\${esc}[0m ]}" '' \\
+        "ERROR : lab stand-in: packstack made step $n fail on purpose" \\
+        "Please check log file ${logs}/$run/openstack-setup.log for more information"
+      exit 1
+    fi ;;
+  esac
   line=\${line//\\[ DONE \\]/[ \${esc}[32mDONE\${esc}[0m ]}
   line=\${line//\\[ ERROR \\]/[ \${esc}[31mERROR\${esc}[0m ]}
   printf '%s\\n' "$line"
