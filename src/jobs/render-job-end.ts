@@ -1,3 +1,4 @@
+import { context } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
 
 const section = (text: string): ChatMessage => ({
@@ -23,11 +24,24 @@ export function renderCancelledBeforeStart(command: string, reason: string): Cha
 export const INTERRUPTED =
   'interrupted: the worker stopped mid-change; check the hosts and run the command again';
 
-/** A confirmed change whose worker died mid-way: it is not run a second time. */
-export function renderInterrupted(command: string): ChatMessage {
-  return section(
+/**
+ * A confirmed change whose worker died mid-way: it is not run a second time. `last` is the job's message as the
+ * task last showed it (a deploy's checklist), kept below so the channel sees where it stopped.
+ */
+export function renderInterrupted(command: string, last?: ChatMessage): ChatMessage {
+  const head = section(
     `⚠️ \`${command}\` was ${INTERRUPTED}. It was not restarted, because running a change twice is not safe; the hosts' locks are released.`,
   );
+  if (!last) return head;
+  const where = 'Where it was when the worker stopped:';
+  return {
+    text: `${head.text}\n${where}\n${last.text}`,
+    blocks: [
+      ...(head.blocks ?? []),
+      context(where),
+      ...(last.blocks ?? section(last.text).blocks ?? []),
+    ].slice(0, 50),
+  };
 }
 
 /** A job that stopped on an unexpected error: what, and what to do next. */

@@ -27,6 +27,11 @@ export interface TaskContext<P> {
   execStream?: ExecStream;
   /** Files into a channel or thread (a failed install's log); absent where the worker has none. */
   files?: FileSink;
+  /**
+   * Keeps what the task's message shows now with the job in Redis, so that if the worker dies, the next one can
+   * show where it stopped. Best effort; absent where the worker has no job to keep it with.
+   */
+  remember?(message: ChatMessage): void;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Job, UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
 import type { ChatMessage } from '../chat/message.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { CancelRequests } from '../jobs/cancel-requests.js';
@@ -49,8 +50,15 @@ export async function refuseToStart(job: Job, envelope: JobEnvelope, deps: JobGu
     throw new UnrecoverableError(cancelled);
   }
   deps.log.warn({ jobId: job.id, attemptsStarted: job.attemptsStarted }, 'stalled change not run again');
-  await tell(envelope, renderInterrupted(command), deps);
+  await tell(envelope, renderInterrupted(command, lastShown(job)), deps);
   throw new UnrecoverableError(INTERRUPTED);
+}
+
+/** What a task last showed in its message, kept in the job's progress (TaskContext.remember); undefined if none. */
+const Shown = z.object({ lastMessage: z.object({ text: z.string(), blocks: z.array(z.any()).optional() }) });
+function lastShown(job: Job): ChatMessage | undefined {
+  const parsed = Shown.safeParse(job.progress);
+  return parsed.success ? (parsed.data.lastMessage as ChatMessage) : undefined;
 }
 
 /** After a cancel stopped a running job: its message says so, once the task's last chat calls have landed. */

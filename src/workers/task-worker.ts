@@ -76,6 +76,11 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       settings: deps.settings,
       ...(deps.execStream && { execStream: deps.execStream }),
       ...(deps.files && { files: deps.files }),
+      remember: (lastMessage) => {
+        job
+          .updateProgress({ lastMessage })
+          .catch((err: Error) => log.debug({ msg: err.message }, 'progress not kept'));
+      },
     };
     log.info('job started');
     const cancelled = async (err: unknown) => {

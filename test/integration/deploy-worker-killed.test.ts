@@ -96,6 +96,11 @@ describe('/lab deploy openstack when the worker dies mid-install', () => {
     expect(textOf(told)).toMatch(
       /`\/lab deploy openstack` was interrupted: the worker stopped mid-change; check the hosts and run the command again/,
     );
+    // and where it was: the checklist as the dead worker last showed it
+    expect(textOf(told)).toMatch(
+      /Where it was when the worker stopped:\nDeploy OpenStack on controller: running[^\n]*\n(.*\n)*⏳ 4\. Install: \d+ steps done/,
+    );
+    expect(textOf(told)).toContain('✅ 3. Answer file:');
     for (let i = 0; i < 50 && (await queue.getJobState(String(job?.id))) !== 'failed'; i++) await sleep(100);
     expect((await queue.getJob(String(job?.id)))?.failedReason).toMatch(/^interrupted: the worker stopped/);
     // it was not run again by the new worker: one install only, still the orphan's

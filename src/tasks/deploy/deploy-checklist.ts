@@ -1,4 +1,5 @@
 import { section } from '../../chat/blocks.js';
+import type { ChatMessage } from '../../chat/message.js';
 import type { ChatSink } from '../../chat/sink.js';
 import { createThrottle } from '../../chat/throttle.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
@@ -28,18 +29,23 @@ export interface DeployChecklist {
   close(): void;
 }
 
-/** Posts the checklist (or takes the message the bot posted) and returns what moves it. */
+/** Posts the checklist (or takes the message the bot posted) and returns what moves it; remember keeps each update. */
 export async function openChecklist(
   chat: ChatSink,
   channel: string,
   messageTs: string | undefined,
   hostName: () => string,
+  remember: (message: ChatMessage) => void = () => {},
 ): Promise<{ ts: string; checklist: DeployChecklist }> {
   const started = Date.now();
   const stages: Stage[] = STAGE_TITLES.map((title) => ({ title, state: 'pending' }));
   const render = (outcome?: string) => renderChecklist(hostName(), stages, Date.now() - started, outcome);
   const ts = messageTs ?? (await chat.post(channel, render())).ts;
-  const updates = createThrottle((outcome?: string) => chat.update(channel, ts, render(outcome)), UPDATE_MS);
+  const updates = createThrottle(async (outcome?: string) => {
+    const message = render(outcome);
+    await chat.update(channel, ts, message);
+    remember(message);
+  }, UPDATE_MS);
   const show = async (outcome?: string) => {
     updates.push(outcome);
     await updates.flush();

@@ -118,6 +118,7 @@ export const deployOpenstackTask = defineTask({
       channel,
       payload.reply.messageTs,
       () => host?.name ?? 'the controller',
+      ctx.remember,
     );
     try {
       host = resolveController(ctx.inventory, payload.target);
