@@ -114,6 +114,10 @@ export async function connectHost(host: InventoryHost, opts: ConnectOptions): Pr
     sock.destroy();
     throw mapConnectError(host, err as Error & { level?: string }, verdict, opts);
   }
+  // once connected, node-ssh no longer listens for errors: a keepalive timeout or a reset later would throw in
+  // the process. The 'close' that follows drops the connection (see SshPool), and commands on it end without
+  // an exit status, which the callers report as a lost connection.
+  ssh.connection?.on('error', () => undefined);
   return ssh;
 }
 

@@ -4,7 +4,7 @@ import { HostError } from '../errors.js';
 import type { InventoryHost } from '../inventory/index.js';
 import { connectHost } from './connect.js';
 import { parseKnownHosts } from './known-hosts.js';
-import type { ExecResult } from './ssh-pool.js';
+import { connectionLost, type ExecResult } from './ssh-pool.js';
 
 export interface ExecStreamOptions {
   /** Output as it arrives, decoded as UTF-8 (a character split across chunks is kept whole). */
@@ -119,7 +119,8 @@ function run(
           cleanup();
           const tail = out.decode();
           if (tail) opts.onStdout(tail);
-          resolve({ stdout: stdout + tail, stderr: stderr + err.decode(), code: r.code });
+          if (r.code === null && r.signal === null) reject(connectionLost(host));
+          else resolve({ stdout: stdout + tail, stderr: stderr + err.decode(), code: r.code });
         },
         (e: Error) => {
           if (settled) return;

@@ -164,6 +164,15 @@ export class SshPool {
 
 class StaleConnection extends Error {}
 
+/** A command that ended with neither an exit status nor a signal: the connection under it went away. */
+export const connectionLost = (host: InventoryHost) =>
+  new HostError(
+    host.name,
+    'unreachable',
+    'the SSH connection dropped while the command ran; it may still be running on the host',
+    `Check that ${host.name} is up and reachable, then look at what the command left before running it again.`,
+  );
+
 const cancelled = (host: InventoryHost) =>
   new HostError(host.name, 'command-failed', 'cancelled', 'The job was cancelled; nothing else to do.');
 
@@ -271,7 +280,8 @@ function runCommand(
         (r) => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
-          resolve({ stdout: r.stdout, stderr: r.stderr, code: r.code });
+          if (r.code === null && r.signal === null) reject(connectionLost(host));
+          else resolve({ stdout: r.stdout, stderr: r.stderr, code: r.code });
         },
         (err) => {
           clearTimeout(timer);

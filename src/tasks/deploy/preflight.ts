@@ -88,6 +88,9 @@ export interface PreflightInput {
   settings: DeploySettings;
   /** The controller's address from the inventory, for its /etc/hosts entry. */
   address: string;
+  /** The login user, and whether changes go through sudo -n (ansible_become). */
+  user: string;
+  sudo: boolean;
   hasPassword: boolean;
 }
 
@@ -210,14 +213,24 @@ export function judgePreflight(i: PreflightInput): Preflight {
       .find((x) => x.name === s.extIface)
       ?.ipv4.filter((a) => a.dynamic)
       .map((a) => `${a.address}/${a.prefixlen}`);
-    if (leased?.length)
+    const [first] = leased ?? [];
+    if (first) {
+      // on 9 nothing renews the lease once NetworkManager is off (no network service): the address goes
+      const el9 = os.major === '9';
       checks.push({
-        level: 'warn',
-        text: `${s.extIface} has a DHCP address (${leased.join(', ')}); RDO wants a static one`,
-        hint: `br-ex takes the address over and a lease renewal breaks it: make it static first (BOOTPROTO=none in ifcfg-${s.extIface}, or nmcli con mod ${s.extIface} ipv4.method manual)`,
+        level: el9 ? 'block' : 'warn',
+        text: `${s.extIface} has a DHCP address (${leased?.join(', ')}); RDO needs a static one${el9 ? ': with NetworkManager off nothing would renew the lease' : ''}`,
+        hint: `Make it static first: nmcli con mod <the connection of ${s.extIface}> ipv4.method manual ipv4.addresses ${first} ipv4.gateway <gateway> ipv4.dns <dns>, then nmcli con up <that connection> (or BOOTPROTO=none with IPADDR/PREFIX/GATEWAY in ifcfg-${s.extIface})`,
       });
+    }
   }
 
+  if (i.user !== 'root' && !i.sudo)
+    checks.push({
+      level: 'block',
+      text: `labops logs in to the controller as ${i.user}, without sudo: packstack and the prepare steps need root`,
+      hint: 'Log in as root (ansible_user: root), or give the user passwordless sudo and set ansible_become: true',
+    });
   const answers = sec('answers');
   if (answers.exitCode !== 0 || !['present', 'absent'].includes(answers.output.trim()))
     checks.push({

@@ -13,6 +13,21 @@ export interface PrepareInput {
   major: '8' | '9';
 }
 
+/**
+ * What `systemctl is-enabled` said: its last line. For a SysV unit such as EL8's `network`, systemctl first says
+ * "network.service is not a native service, redirecting to systemd-sysv-install." and "Executing: …" (on stderr,
+ * which the preflight keeps), then "enabled".
+ */
+export function unitState(output: string): string {
+  return (
+    output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? ''
+  );
+}
+
 /** Whether `rpm -q` output lists the package as installed ("name-1.2-3.el9.noarch"). */
 export function rpmInstalled(output: string, name: string): boolean {
   return new RegExp(`^${regexQuote(name)}-\\d`, 'm').test(output);
@@ -37,7 +52,7 @@ export function prepareActions(i: PrepareInput): { actions: PrepareAction[]; che
 
   if (sec('selinux').output.trim().toLowerCase() === 'enforcing')
     actions.push({
-      what: `SELinux to permissive (setenforce 0, SELINUX=permissive in ${s.selinux_config_path})`,
+      what: `set SELinux to permissive (setenforce 0, SELINUX=permissive in ${s.selinux_config_path})`,
       command: `setenforce 0 && sed -i 's/^SELINUX=.*/SELINUX=permissive/' ${shellQuote(s.selinux_config_path)}`,
     });
 
@@ -87,10 +102,10 @@ export function prepareActions(i: PrepareInput): { actions: PrepareAction[]; che
     ['firewalld', 'firewalld'],
     ['networkmanager', 'NetworkManager'],
   ] as const) {
-    if (sec(name).output.trim() === 'enabled')
+    if (unitState(sec(name).output) === 'enabled')
       actions.push({ what: `disable and stop ${unit}`, command: `systemctl disable --now ${unit}` });
   }
-  if (i.major === '8' && sec('network').output.trim() !== 'enabled')
+  if (i.major === '8' && unitState(sec('network').output) !== 'enabled')
     actions.push({ what: 'enable and start the network service', command: 'systemctl enable --now network' });
   if (!packstackInstalled)
     actions.push({ what: 'install openstack-packstack', command: 'dnf install -y openstack-packstack' });

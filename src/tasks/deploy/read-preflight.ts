@@ -5,6 +5,7 @@ import { readInterfaces } from '../network/host-commands.js';
 import type { NtpThresholds } from '../ntp-status/classify.js';
 import { ntpStatusFromOutput } from '../ntp-status/host-status.js';
 import { NTP_STATUS_COMMAND } from '../ntp-status/remote-command.js';
+import { usesSudo } from '../remote/become.js';
 import { sectionedCommand, splitSections } from '../remote/sections.js';
 import type { DeploySettings } from './deploy-vars.js';
 import { judgePreflight, PREFLIGHT_NAMES, type Preflight, preflightSteps } from './preflight.js';
@@ -30,6 +31,8 @@ export async function readPreflight(
     interfaces,
     settings,
     address: host.address,
+    user: host.user,
+    sudo: usesSudo(host),
     hasPassword: o.hasPassword,
   });
 }

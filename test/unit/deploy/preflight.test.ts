@@ -52,6 +52,8 @@ const judge = (o: Partial<Parameters<typeof judgePreflight>[0]> = {}) =>
     settings,
     address: '10.0.0.100',
     hasPassword: true,
+    user: 'root',
+    sudo: false,
     ...o,
   });
 
@@ -198,22 +200,59 @@ describe('judgePreflight', () => {
     );
   });
 
-  it('warns when the external interface has a DHCP address (br-ex takes it over)', () => {
-    const pf = judge({
-      interfaces: [
-        { name: 'ens33', ipv4: [{ address: '10.0.0.100', prefixlen: 24, dynamic: true }], ipv6: [] },
-      ],
-    });
-    expect(pf.blocked).toBe(false);
-    expect(pf.checks).toContainEqual(
+  it('a DHCP address on the external interface: refused on 9 (nothing renews it without NetworkManager), a warning on 8', () => {
+    const dhcp = [
+      { name: 'ens33', ipv4: [{ address: '10.0.0.100', prefixlen: 24, dynamic: true }], ipv6: [] },
+    ];
+    const on9 = judge({ interfaces: dhcp });
+    expect(on9.blocked).toBe(true);
+    expect(on9.checks).toContainEqual(
+      expect.objectContaining({
+        level: 'block',
+        text: 'ens33 has a DHCP address (10.0.0.100/24); RDO needs a static one: with NetworkManager off nothing would renew the lease',
+        hint: expect.stringContaining(
+          'ipv4.method manual ipv4.addresses 10.0.0.100/24 ipv4.gateway <gateway>',
+        ),
+      }),
+    );
+    const on8 = judge({ interfaces: dhcp, sections: sections({ os: ROCKY8, network: 'enabled\n' }) });
+    expect(on8.blocked).toBe(false);
+    expect(on8.checks).toContainEqual(
       expect.objectContaining({
         level: 'warn',
-        text: 'ens33 has a DHCP address (10.0.0.100/24); RDO wants a static one',
+        text: 'ens33 has a DHCP address (10.0.0.100/24); RDO needs a static one',
       }),
     );
     const fixed = judge({
       interfaces: [{ name: 'ens33', ipv4: [{ address: '10.0.0.100', prefixlen: 24 }], ipv6: [] }],
     });
     expect(fixed.checks.map((c) => c.text)).not.toContainEqual(expect.stringContaining('DHCP'));
+  });
+
+  it('a non-root login without sudo is refused before anything runs', () => {
+    const pf = judge({ user: 'labops', sudo: false });
+    expect(pf.blocked).toBe(true);
+    expect(pf.checks).toContainEqual(
+      expect.objectContaining({
+        level: 'block',
+        text: 'labops logs in to the controller as labops, without sudo: packstack and the prepare steps need root',
+      }),
+    );
+    expect(judge({ user: 'labops', sudo: true }).blocked).toBe(false);
+  });
+
+  it("EL8's network service is SysV: systemctl's redirect notice before 'enabled' still reads as enabled", () => {
+    const pf = judge({
+      sections: sections({
+        os: ROCKY8,
+        network:
+          'network.service is not a native service, redirecting to systemd-sysv-install.\nExecuting: /usr/lib/systemd/systemd-sysv-install is-enabled network\nenabled\n',
+        packages:
+          'centos-release-openstack-yoga-1-4.el8.noarch\nopenstack-packstack-20.0.0-1.el8.noarch\nnetwork-scripts-10.00.18-1.el8.x86_64\n',
+        networkmanager: 'disabled\n',
+        repos: 'powertools   Rocky Linux 8 - PowerTools\n',
+      }),
+    });
+    expect(pf.prepare).toEqual([]);
   });
 });
