@@ -13,7 +13,7 @@ export function verdictNotes(r: ReportInput): string[] {
   const empty = wall(r.floor.execAll.true);
   const hostsCpu = median(r.labops.warm.map((x) => x.cpu.hostCpuMs));
   const labopsCpu = median(r.labops.warm.map((x) => x.cpu.toolCpuMs));
-  if (labops <= budget) {
+  if (labops <= budget && (r.peers.ansibleWarm ?? []).length > 0) {
     const runs = labopsSamples(r.labops.warm).map((s) => s.wallMs);
     const ansible = (r.peers.ansibleWarm ?? []).map((s) => s.wallMs);
     const over = runs.filter((w) => w > budget).length;

@@ -22,8 +22,9 @@ const DEMO_PASSWORD = 'demo-admin-pw';
 async function forgetEarlierDemos(url: string, prefix: string): Promise<void> {
   const client = new Redis(url);
   try {
-    const keys = await client.keys(`${prefix}:*`);
-    if (keys.length > 0) await client.del(...keys);
+    const keys: string[] = [];
+    for await (const batch of client.scanStream({ match: `${prefix}:*`, count: 500 })) keys.push(...batch);
+    if (keys.length > 0) await client.unlink(...keys);
   } finally {
     client.disconnect();
   }
@@ -48,11 +49,15 @@ async function demo(): Promise<void> {
 
   process.env.REDIS_URL = redis.url;
   process.env.LAB_INVENTORY = inventory;
-  process.env.LAB_OPENSTACK_ADMIN_PASSWORD ??= DEMO_PASSWORD;
+  // the fake Keystone knows the demo's password only; a real one from this shell is never used here
+  process.env.LAB_OPENSTACK_ADMIN_PASSWORD = DEMO_PASSWORD;
+  delete process.env.LAB_OPENSTACK_ADMIN_PASSWORD_FILE;
   process.env.LAB_KNOWN_HOSTS = lab.knownHostsPath;
   process.env.LAB_SSH_CONNECT_TIMEOUT_MS ??= '3000'; // the silent host would otherwise hold the demo for 10 s
   process.env.LAB_QUEUE_PREFIX ??= 'labops-demo';
-  await forgetEarlierDemos(redis.url, process.env.LAB_QUEUE_PREFIX);
+  // only ever a demo's own keys: a shell that points REDIS_URL and LAB_QUEUE_PREFIX at a real labops keeps its data
+  if (process.env.LAB_QUEUE_PREFIX.startsWith('labops-demo'))
+    await forgetEarlierDemos(redis.url, process.env.LAB_QUEUE_PREFIX);
   delete process.env.SLACK_BOT_TOKEN; // the demo is the console adapter
 
   const input = new PassThrough();

@@ -144,6 +144,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
         viewers: () => homeViewers.recent(Date.now()),
         view: home,
         publish: (user, view) => slack.views.publish({ user_id: user, view }),
+        claim: (windowMs) => homeViewers.claimRefresh(windowMs),
         debounceMs: HOME_REFRESH_MS,
         log,
       });

@@ -25,4 +25,9 @@ export class HomeViewers {
     await this.redis.zremrangebyscore(this.key, '-inf', now - HOME_VIEWER_TTL_MS);
     return this.redis.zrevrange(this.key, 0, MAX_VIEWERS - 1);
   }
+
+  /** The right to refresh the App Home for windowMs, for one process of all that share this Redis. */
+  async claimRefresh(windowMs: number): Promise<boolean> {
+    return (await this.redis.set(`${this.key}:refresh`, '1', 'PX', windowMs, 'NX')) === 'OK';
+  }
 }

@@ -48,12 +48,14 @@ export async function prepareAnswerFile(
       signal: o.signal,
       timeoutMs: 300_000,
     });
-  // <file>.old is the runbook's pristine copy: made once, from the generated file, and kept across re-runs
+  // <file>.old is the runbook's pristine copy: made from the generated file (a new generation replaces it) and
+  // kept across re-runs that reuse the file
+  const copy = `cp -p ${shellQuote(path)} ${shellQuote(`${path}.old`)}`;
   await runChange(
     ssh,
     host,
     `keep a copy of ${path} as ${path}.old`,
-    `[ -e ${shellQuote(`${path}.old`)} ] || cp -p ${shellQuote(path)} ${shellQuote(`${path}.old`)}`,
+    o.exists ? `[ -e ${shellQuote(`${path}.old`)} ] || ${copy}` : copy,
     { signal: o.signal },
   );
   const read = await ssh.exec(

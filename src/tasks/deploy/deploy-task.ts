@@ -16,7 +16,7 @@ import { deploySettings } from './deploy-vars.js';
 import { installFailure, tailFile } from './install-failure.js';
 import { type InstallResult, runPackstack } from './install-stage.js';
 import { mask } from './mask.js';
-import { maskedChat } from './masked-chat.js';
+import { maskedChat, maskMessage } from './masked-chat.js';
 import { readPreflight } from './read-preflight.js';
 import { verifyDeploy } from './verify-stage.js';
 
@@ -118,7 +118,7 @@ export const deployOpenstackTask = defineTask({
       channel,
       payload.reply.messageTs,
       () => host?.name ?? 'the controller',
-      ctx.remember,
+      (message) => ctx.remember?.(maskMessage(message, secrets)),
     );
     try {
       host = resolveController(ctx.inventory, payload.target);
@@ -133,8 +133,13 @@ export const deployOpenstackTask = defineTask({
       c.end('done', `${pf.osName ?? ''}, ${pf.fqdn ?? ''}: ${summary(pf.checks)}`);
 
       await c.begin(1, pf.prepare.length ? `${pf.prepare.length} changes` : undefined);
+      // killGroup: a cancel stops a long dnf too (under sudo a root dnf that left the session may go on)
       for (const a of pf.prepare)
-        await runChange(ctx.ssh, h, a.what, a.command, { signal: ctx.signal, timeoutMs: 1_800_000 });
+        await runChange(ctx.ssh, h, a.what, a.command, {
+          signal: ctx.signal,
+          timeoutMs: 1_800_000,
+          killGroup: true,
+        });
       if (pf.prepare.length)
         await c.thread(`Prepared ${h.name}:\n${pf.prepare.map((a) => `• ${a.what}`).join('\n')}`);
       c.end('done', pf.prepare.length ? `${pf.prepare.length} changes made` : 'nothing to change');

@@ -10,12 +10,16 @@ function maskDeep<T>(value: T, secrets: readonly string[]): T {
   return value;
 }
 
+/** The message with every secret masked in every string (text and blocks). */
+export const maskMessage = (message: ChatMessage, secrets: readonly string[]): ChatMessage =>
+  maskDeep(message, secrets);
+
 /**
  * A ChatSink that masks every secret it knows of in every string of every message (text and blocks), so no
  * renderer can leak a password by mistake. `secrets` is read at each call: the answer file adds packstack's own.
  */
 export function maskedChat(chat: ChatSink, secrets: () => readonly string[]): ChatSink {
-  const m = (message: ChatMessage) => maskDeep(message, secrets());
+  const m = (message: ChatMessage) => maskMessage(message, secrets());
   return {
     post: (channel, message) => chat.post(channel, m(message)),
     update: (channel, ts, message) => chat.update(channel, ts, m(message)),

@@ -61,4 +61,47 @@ describe('the App Home refresher', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(some.published).toHaveLength(2);
   });
+
+  it('another process holds the window: this one looks again after it, so its change is shown too', async () => {
+    const published: string[] = [];
+    const claims = [false, true];
+    const homes = createHomeRefresher({
+      viewers: async () => ['U1'],
+      view: async () => view(1),
+      publish: async (user) => void published.push(user),
+      claim: async () => claims.shift() ?? true,
+      debounceMs: 2000,
+      log: pino({ level: 'silent' }),
+    });
+    homes.request();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(published).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(published).toEqual(['U1']);
+  });
+
+  it('one refresh at a time: a change during a slow one gives one more refresh after it, not an overlap', async () => {
+    let running = 0;
+    let most = 0;
+    let publishes = 0;
+    const homes = createHomeRefresher({
+      viewers: async () => ['U1'],
+      view: async () => view(1),
+      publish: async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 5000)); // Slack slow, or retrying a 429
+        running--;
+        publishes++;
+      },
+      debounceMs: 2000,
+      log: pino({ level: 'silent' }),
+    });
+    homes.request();
+    await vi.advanceTimersByTimeAsync(2500); // the first refresh is publishing
+    homes.request();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(most).toBe(1);
+    expect(publishes).toBe(2);
+  });
 });
