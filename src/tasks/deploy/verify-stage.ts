@@ -60,9 +60,13 @@ async function checked(
   }
 }
 
+/** Root's keystonerc_admin copied to the login home as the login user (mode 600); the content stays on the host. */
+export const COPY_KEYSTONERC =
+  'umask 077 && sudo -n cat /root/keystonerc_admin > ~/.keystonerc_admin.labops.tmp && mv -f ~/.keystonerc_admin.labops.tmp ~/keystonerc_admin';
+
 /**
- * keystonerc_admin in the login home, where labops' openstack commands read it. packstack run through sudo writes
- * it to root's home: then the check says where it is and how to put it where labops (and the operator) look.
+ * keystonerc_admin in the login home, where labops' openstack commands (and the operator) read it. packstack run
+ * through sudo writes it to root's home: then it is copied over for the login user, and the check says so.
  */
 export async function keystonercCheck(
   ssh: Ssh,
@@ -73,12 +77,19 @@ export async function keystonercCheck(
   if (home.code === 0) return { level: 'ok', text: 'keystonerc_admin is in the login home' };
   if (usesSudo(host)) {
     const root = await ssh.exec(host, asRoot(host, 'test -f /root/keystonerc_admin'), { signal });
-    if (root.code === 0)
+    if (root.code === 0) {
+      const copied = await ssh.exec(host, COPY_KEYSTONERC, { signal });
+      if (copied.code === 0)
+        return {
+          level: 'ok',
+          text: `keystonerc_admin copied from /root to ${host.user}'s home (mode 600), where labops reads it`,
+        };
       return {
         level: 'block',
-        text: `keystonerc_admin is in /root, not in ${host.user}'s home, where labops reads it`,
+        text: `keystonerc_admin is in /root, and copying it to ${host.user}'s home failed (${copied.stderr.trim().split('\n')[0] || `exit ${copied.code}`})`,
         hint: `sudo install -m 600 -o ${host.user} /root/keystonerc_admin ~${host.user}/`,
       };
+    }
   }
   return {
     level: 'block',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InventoryHost } from '../../../src/inventory/index.js';
 import type { ExecResult } from '../../../src/ssh/ssh-pool.js';
-import { keystonercCheck } from '../../../src/tasks/deploy/verify-stage.js';
+import { COPY_KEYSTONERC, keystonercCheck } from '../../../src/tasks/deploy/verify-stage.js';
 
 const host = (user: string, vars: Record<string, unknown> = {}): InventoryHost => ({
   name: 'controller',
@@ -12,13 +12,21 @@ const host = (user: string, vars: Record<string, unknown> = {}): InventoryHost =
   vars,
 });
 
-/** An ssh whose `test -f` succeeds for the paths given; records every command. */
-function fakeSsh(present: string[]) {
+/** An ssh whose `test -f` succeeds for the paths given and whose copy works unless told; records every command. */
+function fakeSsh(present: string[], copyFails = false) {
   const commands: string[] = [];
   return {
     commands,
     exec: async (_h: InventoryHost, command: string): Promise<ExecResult> => {
       commands.push(command);
+      if (command === COPY_KEYSTONERC)
+        return copyFails
+          ? {
+              stdout: '',
+              stderr: 'bash: /home/labops/.keystonerc_admin.labops.tmp: Read-only file system\n',
+              code: 1,
+            }
+          : { stdout: '', stderr: '', code: 0 };
       return { stdout: '', stderr: '', code: present.some((p) => command.includes(`test -f ${p}`)) ? 0 : 1 };
     },
   };
@@ -33,14 +41,26 @@ describe('the keystonerc_admin check after packstack', () => {
     });
   });
 
-  it('a sudo login: finds it in /root (where packstack under sudo wrote it) and says how to copy it', async () => {
+  it('a sudo login: finds it in /root (where packstack under sudo wrote it) and copies it for the login user', async () => {
     const ssh = fakeSsh(['/root/keystonerc_admin']);
     expect(await keystonercCheck(ssh, host('labops', { ansible_become: true }))).toEqual({
+      level: 'ok',
+      text: "keystonerc_admin copied from /root to labops's home (mode 600), where labops reads it",
+    });
+    expect(ssh.commands).toEqual([
+      'test -f ~/keystonerc_admin',
+      "sudo -n sh -c 'test -f /root/keystonerc_admin'",
+      COPY_KEYSTONERC,
+    ]);
+  });
+
+  it('a copy that fails says so, with the command to do it by hand', async () => {
+    const ssh = fakeSsh(['/root/keystonerc_admin'], true);
+    expect(await keystonercCheck(ssh, host('labops', { ansible_become: true }))).toEqual({
       level: 'block',
-      text: "keystonerc_admin is in /root, not in labops's home, where labops reads it",
+      text: "keystonerc_admin is in /root, and copying it to labops's home failed (bash: /home/labops/.keystonerc_admin.labops.tmp: Read-only file system)",
       hint: 'sudo install -m 600 -o labops /root/keystonerc_admin ~labops/',
     });
-    expect(ssh.commands[1]).toBe("sudo -n sh -c 'test -f /root/keystonerc_admin'");
   });
 
   it('missing everywhere: packstack did not finish', async () => {
