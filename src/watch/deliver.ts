@@ -83,12 +83,15 @@ export async function deliver(records: readonly HostRecord[], deps: DeliverDeps)
   return result;
 }
 
-/** The hosts opening an incident now, when there are GROUP_MIN or more: one message for them (and one chart). */
+/** The hosts opening an incident in this check, when there are GROUP_MIN or more: one message (and one chart). */
 async function postGroup(records: readonly HostRecord[], deps: DeliverDeps): Promise<Group | undefined> {
-  const alerts = records.flatMap((r) => {
+  const opening = records.flatMap((r) => {
     const first = r.outbox[0];
     return first?.opens && !r.threads[first.incident] ? [first] : [];
   });
+  // "at once" means the same check: alerts held back while Slack did not answer came from earlier ones
+  const latest = Math.max(...opening.map((a) => a.observation.at));
+  const alerts = opening.filter((a) => a.observation.at === latest);
   if (alerts.length < GROUP_MIN) return undefined;
   try {
     const { ts } = await deps.chat.post(deps.channel, renderGroupAlert(alerts));

@@ -140,4 +140,19 @@ describe('delivering drift announcements', () => {
       'update 9 ✅ Resolved 2026-12-07 08:01:00 UTC: a is back in sync.',
     ]);
   });
+
+  it('alerts held back from an earlier check are not counted as "at once" with this one', async () => {
+    const earlier = (host: string) => ({
+      ...alert(host),
+      observation: { ...alert(host).observation, at: AT - 60_000 },
+    });
+    const { deps, calls, record } = setUp([
+      withOutbox('a', [earlier('a')]),
+      withOutbox('b', [earlier('b')]),
+      withOutbox('c', [alert('c')]),
+    ]);
+    await deliver(['a', 'b', 'c'].map(record), deps);
+    expect(calls.filter((c) => c.startsWith('post'))).toHaveLength(3);
+    expect(calls.some((c) => c.includes('🚨'))).toBe(false);
+  });
 });
