@@ -65,6 +65,11 @@ describe('/lab deploy openstack', () => {
     expect(lines.slice(1).every((l) => l.startsWith('✅'))).toBe(true);
     expect(lines[4]).toBe('✅ 4. Install: 46 steps done');
 
+    // while prepare ran, the checklist named the step under way (dnf update takes a while)
+    expect(channel.updates()).toContainEqual(
+      expect.stringMatching(/⏳ 2\. Prepare: \d+\/\d+: update the system packages/),
+    );
+
     // the checklist moved while packstack ran: several updates of stage 4 with a growing step count
     const counts = channel
       .updates()

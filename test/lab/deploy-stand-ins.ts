@@ -125,7 +125,7 @@ exit $rc`,
     'dnf',
     `case "$1 $2" in
   "install -y") shift 2; for p in "$@"; do touch "${state}/pkg-$p"; done ;;
-  "update -y") echo "Dependencies resolved." ;;
+  "update -y") sleep 1.5; echo "Dependencies resolved." ;;
   "-q repolist") [ "$3" = --enabled ] || exit 2; cat "${state}/repos" ;;
   "config-manager --set-enabled") printf '%-24s %s\\n' "$3" "${OS_NAME[o.os ?? 'centos-stream-9']} - $3" >> "${state}/repos" ;;
   *) echo "lab stand-in: dnf $* is not simulated" >&2; exit 2 ;;

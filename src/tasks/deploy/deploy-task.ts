@@ -134,12 +134,14 @@ export const deployOpenstackTask = defineTask({
 
       await c.begin(1, pf.prepare.length ? `${pf.prepare.length} changes` : undefined);
       // killGroup: a cancel stops a long dnf too (under sudo a root dnf that left the session may go on)
-      for (const a of pf.prepare)
+      for (const [k, a] of pf.prepare.entries()) {
+        c.progress(`${k + 1}/${pf.prepare.length}: ${a.what}`);
         await runChange(ctx.ssh, h, a.what, a.command, {
           signal: ctx.signal,
           timeoutMs: 1_800_000,
           killGroup: true,
         });
+      }
       if (pf.prepare.length)
         await c.thread(`Prepared ${h.name}:\n${pf.prepare.map((a) => `• ${a.what}`).join('\n')}`);
       c.end('done', pf.prepare.length ? `${pf.prepare.length} changes made` : 'nothing to change');
