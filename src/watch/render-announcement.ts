@@ -89,16 +89,12 @@ export function groupHeadline(alerts: readonly Announcement[]): string {
 
 /** The group message once the last of its hosts is back in sync: crossed out, with when. */
 export function renderResolvedGroup(headline: string, last: Announcement): ChatMessage {
-  const text = `✅ Resolved ${when(last.since, 'plain')}: every host is back in sync (${last.host} last).`;
-  return {
-    text,
-    blocks: [
-      section(`~${headline.replace(/~/g, '')}~`),
-      context(
-        `✅ Resolved ${when(last.since, 'mrkdwn')}: every host is back in sync. Details in the thread.`,
-      ),
-    ],
-  };
+  return crossedOut(
+    headline,
+    last.since,
+    `every host is back in sync (${last.host} last)`,
+    'every host is back in sync',
+  );
 }
 
 /** The alert's first line, kept to show the alert again once it is resolved. */
@@ -108,12 +104,16 @@ export function alertHeadline(a: Announcement, rules: Rules): string {
 
 /** The alert message once its incident is over: crossed out, with when and how it ended. */
 export function renderResolvedAlert(headline: string, recovery: Announcement): ChatMessage {
-  const text = `✅ Resolved ${when(recovery.since, 'plain')}: ${recovery.host} is back in sync.`;
+  return crossedOut(headline, recovery.since, `${recovery.host} is back in sync`, 'back in sync');
+}
+
+/** A resolved alert: its headline crossed out, then when it ended and how (plain text, and for the context line). */
+function crossedOut(headline: string, since: number, plainHow: string, how: string): ChatMessage {
   return {
-    text,
+    text: `✅ Resolved ${when(since, 'plain')}: ${plainHow}.`,
     blocks: [
       section(`~${headline.replace(/~/g, '')}~`),
-      context(`✅ Resolved ${when(recovery.since, 'mrkdwn')}: back in sync. Details in the thread.`),
+      context(`✅ Resolved ${when(since, 'mrkdwn')}: ${how}. Details in the thread.`),
     ],
   };
 }

@@ -14,7 +14,7 @@ import {
 import { type Lab, startLab } from '../lab/index.js';
 import { type FakeOpenstack, startFakeOpenstack } from '../support/fake-openstack.js';
 import type { FakeSlack, RecordedCall } from '../support/fake-slack.js';
-import { postInteraction, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
+import { postInteraction, SLACK_IDS } from '../support/slack-request.js';
 import type { SlackLabops } from './start-labops.js';
 
 export const ADMIN: string = SLACK_IDS.userId;
@@ -94,7 +94,7 @@ export async function startDeployLab(o: {
 export const textOf = (c: RecordedCall) => String(c.args.text ?? '');
 
 /** The Slack side of a deploy, as the admin (LAB_ADMINS in the lab's env), on labops answering the fake Slack. */
-export function deployChannel(labops: Pick<SlackLabops, 'slack' | 'events' | 'secret' | 'ask'>) {
+export function deployChannel(labops: Pick<SlackLabops, 'slack' | 'events' | 'secret' | 'ask' | 'slash'>) {
   const { slack, events, secret: signingSecret } = labops;
   const seen = (pattern: RegExp, timeoutMs = 30_000, since = 0): Promise<RecordedCall> =>
     slack.waitFor(
@@ -116,11 +116,7 @@ export function deployChannel(labops: Pick<SlackLabops, 'slack' | 'events' | 'se
     /** /lab deploy openstack up to its plan: the plan message (a ready one, or one that says why not). */
     async plan(): Promise<RecordedCall> {
       const before = slack.calls.length;
-      const res = await postSlashCommand(events, signingSecret, {
-        text: 'deploy openstack',
-        user_id: ADMIN,
-        response_url: slack.responseUrl({ channel: SLACK_IDS.channelId, user: ADMIN }),
-      });
+      const res = await labops.slash('deploy openstack', { user: ADMIN });
       expect(res.status).toBe(200);
       return seen(/^Deploy OpenStack on controller: /, 30_000, before);
     },

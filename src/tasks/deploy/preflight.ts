@@ -3,6 +3,7 @@ import type { IpInterface } from '../network/parse-ip-addr.js';
 import { osFamily, parseOsRelease } from '../ntp-setup/os-release.js';
 import type { NtpHostStatus } from '../ntp-status/classify.js';
 import { asRoot } from '../remote/become.js';
+import { firstLine } from '../remote/first-line.js';
 import { type Section, type Step, sectionOf } from '../remote/sections.js';
 import { shellQuote } from '../remote/shell-quote.js';
 import type { DeploySettings } from './deploy-vars.js';
@@ -235,7 +236,7 @@ export function judgePreflight(i: PreflightInput): Preflight {
   if (answers.exitCode !== 0 || !['present', 'absent'].includes(answers.output.trim()))
     checks.push({
       level: 'block',
-      text: `cannot tell as root whether ${s.packstack_answer_file} exists (${answers.output.trim().split('\n')[0]?.slice(0, 120) || `exit ${answers.exitCode}`})`,
+      text: `cannot tell as root whether ${s.packstack_answer_file} exists (${firstLine(answers.output, 120) || `exit ${answers.exitCode}`})`,
       hint: 'packstack needs root: log in as root, or give the inventory user sudo without a password (ansible_become)',
     });
 
@@ -243,7 +244,7 @@ export function judgePreflight(i: PreflightInput): Preflight {
   if (running.exitCode === 0 && running.output.trim())
     checks.push({
       level: 'block',
-      text: `packstack is already running on the controller (${running.output.trim().split('\n')[0]?.slice(0, 160)})`,
+      text: `packstack is already running on the controller (${firstLine(running.output, 160)})`,
       hint: 'Perhaps a deploy whose worker stopped: let it finish (tail -f /var/tmp/packstack/latest/openstack-setup.log) or kill that pid, then run /lab deploy openstack again',
     });
 

@@ -8,6 +8,7 @@ import { addressChecks, agentChecks } from '../network/network-checks.js';
 import type { OvsShow } from '../network/parse-ovs-show.js';
 import { openstackJson } from '../network/run-openstack.js';
 import { asRoot, usesSudo } from '../remote/become.js';
+import { firstLine } from '../remote/first-line.js';
 import type { PreflightCheck } from './preflight.js';
 
 type Ssh = Pick<SshPool, 'exec'>;
@@ -86,7 +87,7 @@ export async function keystonercCheck(
         };
       return {
         level: 'block',
-        text: `keystonerc_admin is in /root, and copying it to ${host.user}'s home failed (${copied.stderr.trim().split('\n')[0] || `exit ${copied.code}`})`,
+        text: `keystonerc_admin is in /root, and copying it to ${host.user}'s home failed (${firstLine(copied.stderr) || `exit ${copied.code}`})`,
         hint: `sudo install -m 600 -o ${host.user} /root/keystonerc_admin ~${host.user}/`,
       };
     }
