@@ -68,6 +68,7 @@ stop() {
 }
 
 verb=$1; shift
+[ "\${1:-}" = -- ] && shift # labops ends the options before the unit name
 unit=\${1%.service}
 case "$verb" in
   is-active)

@@ -138,9 +138,10 @@ export function desiredNetworks(vars: Readonly<Record<string, unknown>>, host: s
 /** The inventory var that names the external interface of the controller (the one br-ex took over). */
 export const EXT_IFACE_VAR = 'openstack_ext_iface';
 
+/** A letter or digit first, so that it can never read as an option where it reaches a command line. */
 export const InterfaceName = z
   .string()
-  .regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'must be an interface name such as ens33');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$/, 'must be an interface name such as ens33');
 
 export function externalInterface(vars: Readonly<Record<string, unknown>>, host: string): string {
   const parsed = InterfaceName.default('ens33').safeParse(vars[EXT_IFACE_VAR]);

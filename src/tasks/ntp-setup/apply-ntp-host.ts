@@ -7,7 +7,10 @@ import { runChange } from '../remote/run-change.js';
 import { shellQuote } from '../remote/shell-quote.js';
 import { describeAction, type NtpAction } from './plan-ntp-host.js';
 
-/** The fixed command of one action; only validated values (paths, unit names) and base64 go into it. */
+/**
+ * The fixed command of one action; only validated values (paths, unit names) and base64 go into it, and a unit
+ * name only after `--`, so that even a value that slipped past validation is never read as an option.
+ */
 function commandOf(a: NtpAction): string {
   switch (a.kind) {
     case 'write-conf':
@@ -15,9 +18,9 @@ function commandOf(a: NtpAction): string {
     case 'open-firewall':
       return 'firewall-cmd --permanent --add-service=ntp && firewall-cmd --reload';
     case 'enable':
-      return `systemctl enable ${shellQuote(a.service)}`;
+      return `systemctl enable -- ${shellQuote(a.service)}`;
     case 'restart':
-      return `systemctl restart ${shellQuote(a.service)}`;
+      return `systemctl restart -- ${shellQuote(a.service)}`;
   }
 }
 

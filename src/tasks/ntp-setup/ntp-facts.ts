@@ -54,8 +54,8 @@ function stateSteps(host: InventoryHost, role: NtpRole, confPath: string, servic
   const unit = shellQuote(service);
   const steps: Step[] = [
     ['conf', readFileStep(confPath)],
-    ['active', `systemctl is-active ${unit}`],
-    ['enabled', `systemctl is-enabled ${unit}`],
+    ['active', `systemctl is-active -- ${unit}`],
+    ['enabled', `systemctl is-enabled -- ${unit}`],
   ];
   if (role === 'server') {
     steps.push(

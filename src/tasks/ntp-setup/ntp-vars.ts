@@ -46,9 +46,10 @@ export const NtpVars = z.object({
   /** Seconds to wait for the host to select a source after a change. */
   ntp_verify_timeout_s: z.coerce.number().min(0).max(600).default(60),
   chrony_conf_path: RemotePath.optional(),
+  /** A letter or digit first: the unit reaches systemctl's command line and must never read as an option. */
   chrony_service: z
     .string()
-    .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be a systemd unit name')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'must be a systemd unit name (a letter or digit first)')
     .optional(),
 });
 export type NtpVars = z.infer<typeof NtpVars>;
