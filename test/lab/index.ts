@@ -5,7 +5,7 @@ import { type ControllerOptions, type LabController, setUpController } from './c
 import { writeLabFiles } from './files.js';
 import { planHosts, UNSERVED_HOST } from './hosts.js';
 import { checkAdminRoom, type LabNtpAdmin, startNtpAdmin } from './ntp-admin.js';
-import { type LabProcess, stopLeftovers, stopProcesses } from './processes.js';
+import { killSessionsUnder, type LabProcess, stopLeftovers, stopProcesses } from './processes.js';
 import { checkRequirements } from './requirements.js';
 import { commandLogPath } from './sshd.js';
 import { assertAddressesFree, startDaemons, waitForSteadyState } from './start.js';
@@ -149,7 +149,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     controller,
     ntpAdmin,
     stop() {
-      stopping ??= Promise.all([stopProcesses(procs), ntpAdmin?.stop()]).then(() => {
+      stopping ??= Promise.all([stopProcesses(procs), ntpAdmin?.stop()]).then(async () => {
+        const left = await killSessionsUnder(dir);
+        if (left.length) log(`lab: stopped what SSH sessions left running: ${left.join('; ')}`);
         rmSync(registryPath, { force: true });
         log('lab: stopped');
       });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 /** A daemon the lab started, detached, with stdout and stderr in its own log file. */
 export interface LabProcess {
@@ -104,6 +104,21 @@ export async function stopLeftovers(registryPath: string, dir: string): Promise<
   await stopProcesses(leftovers);
   rmSync(registryPath, { force: true });
   return leftovers.length;
+}
+
+/**
+ * Kills what the lab's SSH sessions left running under `dir` (a remote command whose session ended without it):
+ * sshd's session children are in process groups of their own, so stopping sshd does not stop them.
+ * Returns their command lines, for the lab's log.
+ */
+export async function killSessionsUnder(dir: string): Promise<string[]> {
+  const left = readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
+    .map(Number)
+    .filter((pid) => cmdline(pid).includes(`${dir}/`) && pidAlive(pid))
+    .map((pid) => ({ pid, name: cmdline(pid).replace(/\0/g, ' ').trim(), alive: () => pidAlive(pid) }));
+  if (left.length) await stopProcesses(left, 500);
+  return left.map((p) => p.name);
 }
 
 function cmdline(pid: number): string {
