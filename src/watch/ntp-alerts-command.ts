@@ -1,7 +1,7 @@
 import type { DispatchResult } from '../bot/dispatch.js';
 import { ntpHosts } from './ntp-hosts.js';
 import { renderAlerts } from './render-alerts.js';
-import type { WatchCommandDeps } from './watch-commands.js';
+import type { WatchCommandDeps } from './watch-command-deps.js';
 import type { HostRecord } from './watch-state.js';
 
 const OFF =

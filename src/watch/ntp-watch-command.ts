@@ -1,7 +1,7 @@
 import type { DispatchResult, Requester } from '../bot/dispatch.js';
 import { refusal } from '../bot/permissions.js';
 import { when } from './render-time.js';
-import type { WatchCommandDeps } from './watch-commands.js';
+import type { WatchCommandDeps } from './watch-command-deps.js';
 
 const reply = (text: string): DispatchResult => ({ kind: 'reply', message: { text } });
 

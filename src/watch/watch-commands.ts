@@ -1,30 +1,8 @@
 import type { QuickHandler } from '../bot/quick-commands.js';
-import type { FileSink } from '../chat/file-sink.js';
-import type { ChatSink } from '../chat/sink.js';
-import type { Inventory } from '../inventory/index.js';
-import type { Logger } from '../log/logger.js';
 import { ntpAlerts } from './ntp-alerts-command.js';
 import { ntpGraph } from './ntp-graph-command.js';
 import { ntpWatch } from './ntp-watch-command.js';
-import type { OffsetChartOf } from './offset-chart-of.js';
-import type { WatchStore } from './watch-store.js';
-
-/** What the quick ntp commands use; the bot answers them at once, from Redis, without SSH. */
-export interface WatchCommandDeps {
-  store: Pick<WatchStore, 'load' | 'lastCheck' | 'paused' | 'pause' | 'resume'>;
-  chart: OffsetChartOf;
-  inventory: Inventory;
-  chat: Pick<ChatSink, 'post'>;
-  files: FileSink;
-  /** Where the watch posts; unset = the watch is off. */
-  alertChannel?: string;
-  intervalSeconds: number;
-  confirmChecks: number;
-  isAdmin(user: string): boolean;
-  mention(user: string): string;
-  now(): number;
-  log: Logger;
-}
+import type { WatchCommandDeps } from './watch-command-deps.js';
 
 /** The grammar's quick ntp commands, by handler name. */
 export function watchCommandHandlers(deps: WatchCommandDeps): Record<string, QuickHandler> {

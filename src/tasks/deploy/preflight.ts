@@ -6,22 +6,10 @@ import { asRoot } from '../remote/become.js';
 import { firstLine } from '../remote/first-line.js';
 import { type Section, type Step, sectionOf } from '../remote/sections.js';
 import { shellQuote } from '../remote/shell-quote.js';
+import type { PreflightCheck, PrepareAction } from './deploy-check.js';
 import type { DeploySettings } from './deploy-vars.js';
 import { findPackstack } from './packstack-process.js';
 import { prepareActions } from './prepare-actions.js';
-
-/** One line of the preflight: ok, a warning that does not stop the deploy, or a blocker that does. */
-export interface PreflightCheck {
-  level: 'ok' | 'warn' | 'block';
-  text: string;
-  hint?: string;
-}
-
-/** A change the prepare stage makes; `command` is a fixed template with validated values. */
-export interface PrepareAction {
-  what: string;
-  command: string;
-}
 
 /**
  * The read-only steps of the preflight, in one SSH round trip. Whether the answer file exists is asked as root (it

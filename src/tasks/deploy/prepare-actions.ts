@@ -1,8 +1,8 @@
 import { regexQuote } from '../remote/regex-quote.js';
 import { type Section, sectionOf } from '../remote/sections.js';
 import { shellQuote } from '../remote/shell-quote.js';
+import type { PreflightCheck, PrepareAction } from './deploy-check.js';
 import type { DeploySettings } from './deploy-vars.js';
-import type { PreflightCheck, PrepareAction } from './preflight.js';
 
 /** What RDO asks of a RHEL-family 8/9 host before packstack (../shared/samples/packstack/ANSWERFILE.md). */
 export interface PrepareInput {

@@ -9,7 +9,7 @@ import type { OvsShow } from '../network/parse-ovs-show.js';
 import { openstackJson } from '../network/run-openstack.js';
 import { asRoot, usesSudo } from '../remote/become.js';
 import { firstLine } from '../remote/first-line.js';
-import type { PreflightCheck } from './preflight.js';
+import type { PreflightCheck } from './deploy-check.js';
 
 type Ssh = Pick<SshPool, 'exec'>;
 
