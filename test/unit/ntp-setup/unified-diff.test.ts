@@ -53,6 +53,11 @@ describe('unifiedDiff', () => {
       [lines(5), lines(3)],
       [lines(3), lines(6)],
       [lines(3), ''],
+      ['', lines(3)],
+      [lines(10), lines(10, (i) => `line ${i}`).replace('line 5\nline 6\n', '')],
+      [lines(10), lines(10).replace('line 5\n', 'line 5\nnew a\nnew b\n')],
+      // a long file with scattered changes: Myers' algorithm where the old LCS table gave up (4 million cells)
+      [lines(3000), lines(3000, (i) => (i % 500 === 0 ? `changed ${i}` : `line ${i}`))],
       ['a\nb\nc', 'a\nb\nc\n'],
       ['a\nb\nc\n', 'a\nB\nc'],
       [runbook, client],
