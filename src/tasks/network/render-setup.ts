@@ -2,8 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import { context, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
+import { shellWord } from '../remote/shell-quote.js';
 import { sentence } from './failure.js';
-import { shellQuote } from './openstack-command.js';
 import type { ActionKind, NetworkAction } from './plan-networks.js';
 import { stepArgs } from './setup-commands.js';
 
@@ -82,7 +82,7 @@ export function renderSetupPlan(host: string, actions: readonly NetworkAction[])
     creates.length > 0
       ? `Network setup on ${host}: ${countActions(actions)}`
       : `Network setup on ${host}: nothing to create (${countActions(actions)})`;
-  const commands = creates.map((a) => ['openstack', ...stepArgs(a.step).map(shellQuote)].join(' '));
+  const commands = creates.map((a) => ['openstack', ...stepArgs(a.step).map(shellWord)].join(' '));
   const extra: KnownBlock[] = commands.length
     ? [
         section(

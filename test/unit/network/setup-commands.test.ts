@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { desiredNetworks } from '../../../src/tasks/network/desired-networks.js';
-import { openstackCommand, shellQuote } from '../../../src/tasks/network/openstack-command.js';
+import { openstackCommand } from '../../../src/tasks/network/openstack-command.js';
 import { planNetworks } from '../../../src/tasks/network/plan-networks.js';
 import { stepArgs } from '../../../src/tasks/network/setup-commands.js';
+import { shellWord as shellQuote } from '../../../src/tasks/remote/shell-quote.js';
 
 describe('setup commands', () => {
   it('are exactly the CLI lines of the shared CLI facts, from an empty Neutron with the default layout', () => {
