@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { HostError } from '../../../src/errors.js';
+import { ntpStatusTask } from '../../../src/tasks/ntp-status/index.js';
+import { NTP_STATUS_COMMAND } from '../../../src/tasks/ntp-status/remote-command.js';
+import { captureSections } from '../../support/capture-sections.js';
+import { inventoryOf, runTask, scripted } from '../../support/run-task.js';
+
+const capture = captureSections(new URL('../../fixtures/chrony/status-command.txt', import.meta.url));
+const output = (scenario: string) => capture.get(`NTP_STATUS_COMMAND: ${scenario}`) ?? '';
+
+// the task harness: a command's behaviour in a few lines, with no Redis, lab or Slack
+describe('/lab ntp status, run by the task harness on captured chronyc output', () => {
+  it('one message, worst host first, each host ran the one fixed command', async () => {
+    const inventory = inventoryOf(
+      'all:\n  hosts:\n    ntp1: {ansible_host: 10.0.0.1}\n    web1: {ansible_host: 10.0.0.2}\n    db1: {ansible_host: 10.0.0.3}\n',
+    );
+    const { ssh, commands } = scripted([
+      ['chronyc', output('time server (local stratum 3)'), 'ntp1'],
+      ['chronyc', output('client whose only server runs 3 s fast (drift)'), 'web1'],
+      [
+        'chronyc',
+        new HostError('db1', 'unreachable', 'connect ECONNREFUSED 10.0.0.3:22', 'Check sshd.'),
+        'db1',
+      ],
+    ]);
+    const { final, result } = await runTask(ntpStatusTask, {
+      payload: { reply: { channel: 'C1', messageTs: '1.0' } },
+      inventory,
+      ssh,
+    });
+    expect(commands.sort()).toEqual(['db1', 'ntp1', 'web1'].map((h) => `${h}: ${NTP_STATUS_COMMAND}`));
+    const text = JSON.stringify(final?.blocks);
+    expect(text.indexOf('db1')).toBeLessThan(text.indexOf('web1'));
+    expect(text.indexOf('web1')).toBeLessThan(text.indexOf('ntp1'));
+    expect(result).toMatchObject({
+      hosts: expect.arrayContaining([expect.objectContaining({ host: 'db1', errorCode: 'unreachable' })]),
+    });
+  });
+});
