@@ -1,6 +1,6 @@
 import { context, section } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
-import { escapeMrkdwn, type TextStyle } from '../tasks/ntp-status/render-host-line.js';
+import { escapeMrkdwn, type TextStyle } from '../chat/mrkdwn.js';
 import { describeObservation, STATE_WORDS, stateHeadline } from './render-state.js';
 import { elapsed, when } from './render-time.js';
 import type { Announcement, WatchRules } from './watch-state.js';

@@ -1,4 +1,4 @@
-import type { TextStyle } from '../tasks/ntp-status/render-host-line.js';
+import type { TextStyle } from '../chat/mrkdwn.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

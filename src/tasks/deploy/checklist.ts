@@ -1,6 +1,6 @@
 import { section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
+import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 import type { PreflightCheck } from './deploy-check.js';
 
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';

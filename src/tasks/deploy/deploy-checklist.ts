@@ -1,8 +1,8 @@
 import { section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
+import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 import type { ChatSink } from '../../chat/sink.js';
 import { createThrottle } from '../../chat/throttle.js';
-import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 import { renderChecklist, STAGE_TITLES, type Stage } from './checklist.js';
 
 /** Slack's chat.update tier: about one update a second per message. */

@@ -1,10 +1,10 @@
 import { UnrecoverableError } from 'bullmq';
+import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import { resolveController } from '../network/controller.js';
 import { toFailure } from '../network/failure.js';
 import { planOnController } from '../network/on-controller.js';
 import { NetworkPayload } from '../network/payload.js';
-import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 import { runChange } from '../remote/run-change.js';
 import { codeBlock } from '../report/code-block.js';
 import { defineTask, type TaskContext } from '../task.js';

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { context, cut, header, LIMITS, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { escapeMrkdwn, type TextStyle } from '../ntp-status/render-host-line.js';
+import { escapeMrkdwn, type TextStyle } from '../../chat/mrkdwn.js';
 import { failureText } from '../remote/failure.js';
 import { codeBlock } from '../report/code-block.js';
 import { packIntoMessages, type Rendered, takeWithinLimits } from '../report/rendered-parts.js';

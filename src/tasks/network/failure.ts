@@ -1,7 +1,7 @@
 import { section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
+import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 import { HostError, ParseError, UserInputError } from '../../errors.js';
-import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
 
 /** What a network command tells the user when it could not do its job. */
 export interface Failure {

@@ -1,6 +1,6 @@
 import { context, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
+import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 import type { NeutronState, SubnetInfo } from './neutron-state.js';
 import { cell, codeSections, textTable } from './text-table.js';
 

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { context, LIMITS, section } from '../../chat/blocks.js';
-import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
+import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 
 const CELL_CHARS = 40;
 

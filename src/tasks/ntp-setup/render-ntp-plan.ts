@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { context, cut, LIMITS, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
-import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
+import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 import { failureText } from '../remote/failure.js';
 import { codeBlock } from '../report/code-block.js';
 import { type Rendered, takeWithinLimits } from '../report/rendered-parts.js';

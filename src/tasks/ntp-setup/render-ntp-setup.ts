@@ -1,8 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import { context, cut, header, LIMITS, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
+import { escapeMrkdwn, type TextStyle } from '../../chat/mrkdwn.js';
 import { formatDuration } from '../ntp-status/format-offset.js';
-import { escapeMrkdwn, hostLine, type TextStyle } from '../ntp-status/render-host-line.js';
+import { hostLine } from '../ntp-status/render-host-line.js';
 import { failureText } from '../remote/failure.js';
 import { codeBlock } from '../report/code-block.js';
 import { packIntoMessages, type Rendered, takeWithinLimits } from '../report/rendered-parts.js';

@@ -1,9 +1,7 @@
+import { escapeMrkdwn, type TextStyle } from '../../chat/mrkdwn.js';
 import type { HostErrorCode } from '../../errors.js';
 import type { NtpHostStatus, NtpState } from './classify.js';
 import { formatOffset } from './format-offset.js';
-
-/** Plain text for the console and Slack's fallback, or Slack mrkdwn. */
-export type TextStyle = 'plain' | 'mrkdwn';
 
 export const STATE_EMOJI: Readonly<Record<NtpState, string>> = {
   ok: '✅',
@@ -23,11 +21,6 @@ const ERROR_LABEL: Readonly<Record<HostErrorCode, string>> = {
   'daemon-down': 'chronyd down',
   'command-failed': 'chronyc failed',
 };
-
-/** Slack mrkdwn treats &, < and > as control characters: escape anything that came from a host. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;

@@ -1,4 +1,4 @@
-import { escapeMrkdwn } from '../ntp-status/render-host-line.js';
+import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 
 const FENCE = '```';
 
