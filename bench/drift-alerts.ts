@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { type InventoryHost, loadInventory } from '../src/inventory/index.js';
 import { startLabops } from '../src/main.js';
 import { SshPool } from '../src/ssh/ssh-pool.js';
-import { checkHost } from '../src/tasks/ntp-status/check-host.js';
+import { checkHost } from '../src/tasks/chrony/check-host.js';
 import { decodePoint } from '../src/watch/offset-history.js';
 import { type Lab, startLab } from '../test/lab/index.js';
 import { ensureRedis } from '../test/lab/redis.js';

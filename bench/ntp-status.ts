@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { NTP_STATUS_COMMAND } from '../src/tasks/ntp-status/remote-command.js';
+import { NTP_STATUS_COMMAND } from '../src/tasks/chrony/remote-command.js';
 import { startLab } from '../test/lab/index.js';
 import { ensureRedis } from '../test/lab/redis.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';

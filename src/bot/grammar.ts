@@ -1,5 +1,5 @@
 import { UserInputError } from '../errors.js';
-import { TargetName } from '../tasks/reply-target.js';
+import { TargetName } from '../tasks/target-payload.js';
 
 /** A /lab command the bot knows: the words that name it and the job it starts. */
 export interface CommandSpec {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReplyTarget } from '../tasks/reply-target.js';
+import { ReplyTarget } from '../chat/reply-target.js';
 
 /**
  * The part of every job's data the worker reads before the task does.

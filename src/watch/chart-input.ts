@@ -1,5 +1,5 @@
 import type { OffsetChartInput } from '../chart/offset-chart.js';
-import type { NtpThresholds } from '../tasks/ntp-status/classify.js';
+import type { NtpThresholds } from '../tasks/chrony/classify.js';
 import type { OffsetPoint } from './offset-history.js';
 
 /** The chart of some hosts' history over [from, to]: pure, from what the history returned. */

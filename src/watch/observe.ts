@@ -1,4 +1,4 @@
-import type { NtpHostStatus } from '../tasks/ntp-status/classify.js';
+import type { NtpHostStatus } from '../tasks/chrony/classify.js';
 import type { Observation, WatchState } from './watch-state.js';
 
 /** One ntp status check as the watch sees it: an 'error' (SSH failed, chronyd down...) is 'unreachable'. */

@@ -1,5 +1,5 @@
 import { renderOffsetChart } from '../chart/offset-chart.js';
-import type { NtpThresholds } from '../tasks/ntp-status/classify.js';
+import type { NtpThresholds } from '../tasks/chrony/classify.js';
 import { chartInput } from './chart-input.js';
 import type { OffsetHistory } from './offset-history.js';
 

@@ -1,7 +1,7 @@
 import { context, LIMITS, packLines, section } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
 import type { TextStyle } from '../chat/mrkdwn.js';
-import { formatDuration } from '../tasks/ntp-status/format-offset.js';
+import { formatDuration } from '../tasks/chrony/format-offset.js';
 import { describeObservation, STATE_WORDS, stateHeadline } from './render-state.js';
 import { elapsed, when } from './render-time.js';
 import type { HostRecord } from './watch-state.js';

@@ -1,6 +1,6 @@
 import { escapeMrkdwn, type TextStyle } from '../chat/mrkdwn.js';
 import type { HostErrorCode } from '../errors.js';
-import { formatOffsetLong } from '../tasks/ntp-status/format-offset.js';
+import { formatOffsetLong } from '../tasks/chrony/format-offset.js';
 import type { Observation, WatchState } from './watch-state.js';
 
 export const WATCH_EMOJI: Readonly<Record<WatchState, string>> = {

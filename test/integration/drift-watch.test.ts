@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { type Labops, type Role, startLabops } from '../../src/main.js';
 import { SshPool } from '../../src/ssh/ssh-pool.js';
-import { checkHost } from '../../src/tasks/ntp-status/check-host.js';
+import { checkHost } from '../../src/tasks/chrony/check-host.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { postSlashCommand, SLACK_IDS } from '../support/slack-request.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { NTP_STATUS_COMMAND } from '../../src/tasks/ntp-status/remote-command.js';
+import { NTP_STATUS_COMMAND } from '../../src/tasks/chrony/remote-command.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 const CASES = 1500;

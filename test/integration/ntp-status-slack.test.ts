@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { NTP_STATUS_COMMAND } from '../../src/tasks/ntp-status/remote-command.js';
+import { NTP_STATUS_COMMAND } from '../../src/tasks/chrony/remote-command.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
 import { startTestLabops, type TestLabops } from './start-labops.js';

@@ -4,9 +4,9 @@ import type { InventoryHost } from '../../inventory/index.js';
 import { resolveController } from '../network/controller.js';
 import { toFailure } from '../network/failure.js';
 import { planOnController } from '../network/on-controller.js';
-import { NetworkPayload } from '../network/payload.js';
 import { runChange } from '../remote/run-change.js';
 import { codeBlock } from '../report/code-block.js';
+import { TargetPayload } from '../target-payload.js';
 import { defineTask, type TaskContext } from '../task.js';
 import { bridgeIfacesKey, runbookAnswers } from './answer-file.js';
 import { prepareAnswerFile } from './answer-stage.js';
@@ -20,7 +20,7 @@ import { maskedChat, maskMessage } from './masked-chat.js';
 import { readPreflight } from './read-preflight.js';
 import { verifyDeploy } from './verify-stage.js';
 
-type Ctx = TaskContext<NetworkPayload>;
+type Ctx = TaskContext<TargetPayload>;
 
 /** A stage that did not succeed: the checklist says so and the job ends failed. */
 class StageFailed extends Error {}
@@ -75,7 +75,7 @@ async function attachTail(
  */
 export const deployOpenstackTask = defineTask({
   name: 'deploy.openstack',
-  payload: NetworkPayload,
+  payload: TargetPayload,
   plan: (ctx) =>
     planOnController(ctx, 'Deploy OpenStack', async (host) => {
       const { s, pf } = await preflightOf(ctx, host);

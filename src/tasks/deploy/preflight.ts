@@ -1,7 +1,7 @@
 import type { InventoryHost } from '../../inventory/index.js';
+import type { NtpHostStatus } from '../chrony/classify.js';
 import type { IpInterface } from '../network/parse-ip-addr.js';
 import { osFamily, parseOsRelease } from '../ntp-setup/os-release.js';
-import type { NtpHostStatus } from '../ntp-status/classify.js';
 import { asRoot } from '../remote/become.js';
 import { firstLine } from '../remote/first-line.js';
 import { type Section, type Step, sectionOf } from '../remote/sections.js';

@@ -1,10 +1,10 @@
 import { HostError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
+import type { NtpThresholds } from '../chrony/classify.js';
+import { ntpStatusFromOutput } from '../chrony/host-status.js';
+import { NTP_STATUS_COMMAND } from '../chrony/remote-command.js';
 import { readInterfaces } from '../network/host-commands.js';
-import type { NtpThresholds } from '../ntp-status/classify.js';
-import { ntpStatusFromOutput } from '../ntp-status/host-status.js';
-import { NTP_STATUS_COMMAND } from '../ntp-status/remote-command.js';
 import { usesSudo } from '../remote/become.js';
 import { sectionedCommand, splitSections } from '../remote/sections.js';
 import type { DeploySettings } from './deploy-vars.js';

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { resolveTargets } from '../../inventory/index.js';
-import { ReplyTarget, TargetName } from '../reply-target.js';
 import { reportHostByHost } from '../report/host-by-host.js';
+import { TargetPayload } from '../target-payload.js';
 import { defineTask } from '../task.js';
 import { inspectPrepHost, prepHost } from './prep-host.js';
 import {
@@ -12,19 +11,13 @@ import {
   renderPrepThread,
 } from './render-host-prep.js';
 
-export const HostPrepPayload = z.object({
-  target: TargetName.optional(),
-  reply: ReplyTarget,
-});
-export type HostPrepPayload = z.infer<typeof HostPrepPayload>;
-
 /**
  * `/lab host prep <target>`: SELinux to permissive now (setenforce 0) and after a reboot (SELINUX=permissive in
  * /etc/selinux/config, edited by key), as OpenStack lab installers expect; getenforce before and after.
  */
 export const hostPrepTask = defineTask({
   name: 'host.prep',
-  payload: HostPrepPayload,
+  payload: TargetPayload,
   async plan({ payload, inventory, ssh, signal }) {
     const targets = resolveTargets(inventory, payload.target);
     const inspections = await Promise.all(targets.hosts.map((h) => inspectPrepHost(ssh, h, signal)));

@@ -1,3 +1,4 @@
+import { TargetPayload } from '../target-payload.js';
 import { defineTask } from '../task.js';
 import { agentsFromList } from './cli-json.js';
 import { externalInterface } from './desired-networks.js';
@@ -5,7 +6,6 @@ import { toFailure } from './failure.js';
 import { readInterfaces, readOvs } from './host-commands.js';
 import { addressChecks, agentChecks, type CheckLine, ovsChecks } from './network-checks.js';
 import { onController } from './on-controller.js';
-import { NetworkPayload } from './payload.js';
 import { renderNetworkCheck } from './render-network-check.js';
 import { openstackJson } from './run-openstack.js';
 
@@ -22,7 +22,7 @@ async function checked(what: string, host: string, work: () => Promise<CheckLine
 /** `/lab network check [controller]`: the runbook's host-side checks of br-ex, OVS and the Neutron agents. */
 export const networkCheckTask = defineTask({
   name: 'network.check',
-  payload: NetworkPayload,
+  payload: TargetPayload,
   run: (ctx) =>
     onController(ctx, '⏳ Checking the controller network…', 'Network check', async (host, ts) => {
       const { inventory, ssh, signal } = ctx;

@@ -1,13 +1,13 @@
+import { TargetPayload } from '../target-payload.js';
 import { defineTask } from '../task.js';
 import { onController } from './on-controller.js';
-import { NetworkPayload } from './payload.js';
 import { readNeutronState } from './read-state.js';
 import { renderNetworkList } from './render-network-list.js';
 
 /** `/lab network list [controller]`: networks, subnets and routers on the controller, as tables. Read-only. */
 export const networkListTask = defineTask({
   name: 'network.list',
-  payload: NetworkPayload,
+  payload: TargetPayload,
   run: (ctx) =>
     onController(ctx, '⏳ Reading networks on the controller…', 'Networks', async (host, ts) => {
       const state = await readNeutronState(ctx.ssh, host, { signal: ctx.signal });

@@ -1,9 +1,9 @@
 import { section } from '../../chat/blocks.js';
 import type { Inventory, InventoryHost } from '../../inventory/index.js';
+import type { TargetPayload } from '../target-payload.js';
 import type { Plan, TaskContext } from '../task.js';
 import { resolveController } from './controller.js';
 import { type Failure, renderFailure, toFailure } from './failure.js';
-import type { NetworkPayload } from './payload.js';
 
 /** What a controller command returns when it could not do its job. */
 export interface ControllerFailed {
@@ -37,7 +37,7 @@ async function withController<T>(
  * message with "<what> on <controller>: failed" and the reason.
  */
 export async function onController<T>(
-  ctx: Pick<TaskContext<NetworkPayload>, 'inventory' | 'payload' | 'chat' | 'log'>,
+  ctx: Pick<TaskContext<TargetPayload>, 'inventory' | 'payload' | 'chat' | 'log'>,
   pending: string,
   what: string,
   work: (host: InventoryHost, ts: string) => Promise<T>,
@@ -60,7 +60,7 @@ export async function onController<T>(
 
 /** The plan of a changing controller command; a failure the user can act on is an empty plan that says why. */
 export function planOnController(
-  ctx: Pick<TaskContext<NetworkPayload>, 'inventory' | 'payload'>,
+  ctx: Pick<TaskContext<TargetPayload>, 'inventory' | 'payload'>,
   what: string,
   work: (host: InventoryHost) => Promise<Plan>,
 ): Promise<Plan> {

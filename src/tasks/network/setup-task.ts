@@ -1,16 +1,16 @@
 import type { InventoryHost } from '../../inventory/index.js';
+import { TargetPayload } from '../target-payload.js';
 import { defineTask, type TaskContext } from '../task.js';
 import { type DesiredNetworks, desiredNetworks } from './desired-networks.js';
 import { sentence, toFailure } from './failure.js';
 import { onController, planOnController } from './on-controller.js';
-import { NetworkPayload } from './payload.js';
 import { type NetworkAction, planNetworks } from './plan-networks.js';
 import { readNeutronState } from './read-state.js';
 import { renderSetupPlan, renderSetupProgress, type SetupEntry } from './render-setup.js';
 import { openstackAction, openstackJson } from './run-openstack.js';
 import { stepArgs, stepPrintsJson } from './setup-commands.js';
 
-type Ctx = TaskContext<NetworkPayload>;
+type Ctx = TaskContext<TargetPayload>;
 
 /** The layout the controller's inventory vars ask for, against what Neutron has now: the actions. */
 async function currentPlan(ctx: Ctx, host: InventoryHost): Promise<NetworkAction[]> {
@@ -77,7 +77,7 @@ async function createMissing(ctx: Ctx, host: InventoryHost, ts: string) {
  */
 export const networkSetupTask = defineTask({
   name: 'network.setup',
-  payload: NetworkPayload,
+  payload: TargetPayload,
   plan: (ctx) =>
     planOnController(ctx, 'Network setup', async (host) => {
       const actions = await currentPlan(ctx, host);

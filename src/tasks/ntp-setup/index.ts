@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { UserInputError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
-import { ReplyTarget, TargetName } from '../reply-target.js';
 import { reportHostByHost } from '../report/host-by-host.js';
+import { TargetPayload } from '../target-payload.js';
 import { defineTask, type TaskContext } from '../task.js';
 import { inspectNtpHost } from './inspect-ntp-host.js';
 import { ntpRole, ntpTargets } from './ntp-targets.js';
@@ -10,13 +9,7 @@ import { renderNtpPlan, willChange } from './render-ntp-plan.js';
 import { renderSetupProgress, renderSetupSummary, renderSetupThread } from './render-ntp-setup.js';
 import { type NtpHostResult, setupNtpHost } from './setup-ntp-host.js';
 
-export const NtpSetupPayload = z.object({
-  target: TargetName.optional(),
-  reply: ReplyTarget,
-});
-export type NtpSetupPayload = z.infer<typeof NtpSetupPayload>;
-
-type Ctx = TaskContext<NtpSetupPayload>;
+type Ctx = TaskContext<TargetPayload>;
 
 /** One host, never throwing: an unexpected error is that host's failure (and logged). */
 async function setupOne(ctx: Ctx, host: InventoryHost): Promise<NtpHostResult> {
@@ -48,7 +41,7 @@ async function setupOne(ctx: Ctx, host: InventoryHost): Promise<NtpHostResult> {
  */
 export const ntpSetupTask = defineTask({
   name: 'ntp.setup',
-  payload: NtpSetupPayload,
+  payload: TargetPayload,
   async plan({ payload, inventory, ssh, signal }) {
     let targets: ReturnType<typeof ntpTargets>;
     try {

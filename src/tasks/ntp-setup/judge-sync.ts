@@ -1,8 +1,8 @@
 import { ParseError } from '../../errors.js';
-import type { NtpHostStatus, NtpThresholds } from '../ntp-status/classify.js';
-import { ntpStatusFromOutput } from '../ntp-status/host-status.js';
-import { parseTrackingText } from '../ntp-status/parse-tracking.js';
-import { splitStatusOutput } from '../ntp-status/remote-command.js';
+import type { NtpHostStatus, NtpThresholds } from '../chrony/classify.js';
+import { ntpStatusFromOutput } from '../chrony/host-status.js';
+import { parseTrackingText } from '../chrony/parse-tracking.js';
+import { splitStatusOutput } from '../chrony/remote-command.js';
 import type { NtpRole } from './ntp-targets.js';
 
 // chronyd's reference ID while it serves its own clock (`local stratum N`)

@@ -1,7 +1,7 @@
 import type { Inventory, InventoryHost } from '../../inventory/index.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
-import type { NtpHostStatus, NtpThresholds } from '../ntp-status/classify.js';
-import { formatDuration } from '../ntp-status/format-offset.js';
+import type { NtpHostStatus, NtpThresholds } from '../chrony/classify.js';
+import { formatDuration } from '../chrony/format-offset.js';
 import type { Failure } from '../remote/failure.js';
 import { applyNtpActions } from './apply-ntp-host.js';
 import { inspectNtpHost } from './inspect-ntp-host.js';

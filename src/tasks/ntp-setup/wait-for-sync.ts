@@ -1,8 +1,8 @@
 import { HostError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
-import { errorStatus, type NtpHostStatus, type NtpThresholds } from '../ntp-status/classify.js';
-import { NTP_STATUS_COMMAND } from '../ntp-status/remote-command.js';
+import { errorStatus, type NtpHostStatus, type NtpThresholds } from '../chrony/classify.js';
+import { NTP_STATUS_COMMAND } from '../chrony/remote-command.js';
 import { judgeSync } from './judge-sync.js';
 import type { NtpRole } from './ntp-targets.js';
 

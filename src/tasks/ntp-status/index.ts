@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { resolveTargets } from '../../inventory/index.js';
-import { ReplyTarget, TargetName } from '../reply-target.js';
+import { checkHost } from '../chrony/check-host.js';
 import { reportHostByHost } from '../report/host-by-host.js';
+import { TargetPayload } from '../target-payload.js';
 import { defineTask } from '../task.js';
-import { checkHost } from './check-host.js';
 import {
   countStates,
   renderNtpProgress,
@@ -11,16 +10,10 @@ import {
   renderSourcesThread,
 } from './render-ntp-status.js';
 
-export const NtpStatusPayload = z.object({
-  target: TargetName.optional(),
-  reply: ReplyTarget,
-});
-export type NtpStatusPayload = z.infer<typeof NtpStatusPayload>;
-
 /** `/lab ntp status`: chronyc on every target host in parallel; one message filled in host by host. */
 export const ntpStatusTask = defineTask({
   name: 'ntp.status',
-  payload: NtpStatusPayload,
+  payload: TargetPayload,
   async run({ payload, inventory, ssh, chat, signal, settings, log }) {
     const started = Date.now();
     const targets = resolveTargets(inventory, payload.target);

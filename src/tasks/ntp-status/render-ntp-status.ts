@@ -2,9 +2,9 @@ import type { KnownBlock } from '@slack/types';
 import { context, cut, LIMITS, packLines, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
-import { type NtpHostStatus, sortWorstFirst } from './classify.js';
-import { formatDuration } from './format-offset.js';
-import { hostLine } from './render-host-line.js';
+import { type NtpHostStatus, sortWorstFirst } from '../chrony/classify.js';
+import { formatDuration } from '../chrony/format-offset.js';
+import { hostLine } from '../chrony/render-host-line.js';
 
 export { renderSourcesThread } from './render-sources-thread.js';
 

@@ -2,8 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import { cut, header, LIMITS, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
-import { type NtpHostStatus, sortWorstFirst } from './classify.js';
-import { hostLine } from './render-host-line.js';
+import { type NtpHostStatus, sortWorstFirst } from '../chrony/classify.js';
+import { hostLine } from '../chrony/render-host-line.js';
 
 /** One block of the thread and its plain-text twin; `chars` is what Slack counts. */
 interface Item {

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../chat/message.js';
-import type { ChatSink, ReplyTarget } from '../../chat/sink.js';
+import type { ReplyTarget } from '../../chat/reply-target.js';
+import type { ChatSink } from '../../chat/sink.js';
 import { createThrottle } from '../../chat/throttle.js';
 
 /** Slack's chat.update tier allows about one update a second per message. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { InventoryHost } from '../../../src/inventory/index.js';
+import type { NtpHostStatus } from '../../../src/tasks/chrony/classify.js';
 import { DeployVars } from '../../../src/tasks/deploy/deploy-vars.js';
 import { judgePreflight, PREFLIGHT_NAMES, preflightSteps } from '../../../src/tasks/deploy/preflight.js';
-import type { NtpHostStatus } from '../../../src/tasks/ntp-status/classify.js';
 
 const settings = { ...DeployVars.parse({}), extIface: 'ens33' };
 const sections = (o: Record<string, string> = {}) =>

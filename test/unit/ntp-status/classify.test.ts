@@ -6,10 +6,10 @@ import {
   type NtpHostStatus,
   STATE_ORDER,
   sortWorstFirst,
-} from '../../../src/tasks/ntp-status/classify.js';
-import { parseSources } from '../../../src/tasks/ntp-status/parse-sources.js';
-import { parseTracking, type Tracking } from '../../../src/tasks/ntp-status/parse-tracking.js';
-import type { Source } from '../../../src/tasks/ntp-status/source.js';
+} from '../../../src/tasks/chrony/classify.js';
+import { parseSources } from '../../../src/tasks/chrony/parse-sources.js';
+import { parseTracking, type Tracking } from '../../../src/tasks/chrony/parse-tracking.js';
+import type { Source } from '../../../src/tasks/chrony/source.js';
 import { FIXTURE_FILES, sections } from './fixtures.js';
 
 const CHECKMK = { warnMs: 200, critMs: 500 };

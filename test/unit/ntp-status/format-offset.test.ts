@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatDuration,
-  formatOffset,
-  formatOffsetLong,
-} from '../../../src/tasks/ntp-status/format-offset.js';
+import { formatDuration, formatOffset, formatOffsetLong } from '../../../src/tasks/chrony/format-offset.js';
 
 describe('formatOffset (positive = local clock slow of NTP time)', () => {
   it.each([

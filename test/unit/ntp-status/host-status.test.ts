@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ntpStatusFromOutput } from '../../../src/tasks/ntp-status/host-status.js';
-import { splitStatusOutput } from '../../../src/tasks/ntp-status/remote-command.js';
-import { hostLine } from '../../../src/tasks/ntp-status/render-host-line.js';
+import { ntpStatusFromOutput } from '../../../src/tasks/chrony/host-status.js';
+import { splitStatusOutput } from '../../../src/tasks/chrony/remote-command.js';
+import { hostLine } from '../../../src/tasks/chrony/render-host-line.js';
 import { section, sections } from './fixtures.js';
 
 const T = { warnMs: 200, critMs: 500 };

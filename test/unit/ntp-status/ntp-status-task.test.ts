@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../../../src/errors.js';
+import { NTP_STATUS_COMMAND } from '../../../src/tasks/chrony/remote-command.js';
 import { ntpStatusTask } from '../../../src/tasks/ntp-status/index.js';
-import { NTP_STATUS_COMMAND } from '../../../src/tasks/ntp-status/remote-command.js';
 import { captureSections } from '../../support/capture-sections.js';
 import { inventoryOf, runTask, scripted } from '../../support/run-task.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chronycFailure } from '../../../src/tasks/ntp-status/parse-chronyc-error.js';
-import { CHRONYC_COMMAND, splitStatusOutput } from '../../../src/tasks/ntp-status/remote-command.js';
+import { chronycFailure } from '../../../src/tasks/chrony/parse-chronyc-error.js';
+import { CHRONYC_COMMAND, splitStatusOutput } from '../../../src/tasks/chrony/remote-command.js';
 import { section } from './fixtures.js';
 
 const status = (scenario: string) =>

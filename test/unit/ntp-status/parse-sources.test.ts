@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { parseSources, parseSourcesCsv } from '../../../src/tasks/ntp-status/parse-sources.js';
-import { parseSourcesTable } from '../../../src/tasks/ntp-status/parse-sources-table.js';
-import { splitStatusOutput } from '../../../src/tasks/ntp-status/remote-command.js';
-import type { Source } from '../../../src/tasks/ntp-status/source.js';
+import { parseSources, parseSourcesCsv } from '../../../src/tasks/chrony/parse-sources.js';
+import { parseSourcesTable } from '../../../src/tasks/chrony/parse-sources-table.js';
+import { splitStatusOutput } from '../../../src/tasks/chrony/remote-command.js';
+import type { Source } from '../../../src/tasks/chrony/source.js';
 import { allSections, FIXTURE_FILES, section, sections, thrown } from './fixtures.js';
 
 const HUMAN = /^chronyc (-n )?sources$/;

@@ -5,8 +5,8 @@ import {
   parseTrackingCsv,
   parseTrackingText,
   type Tracking,
-} from '../../../src/tasks/ntp-status/parse-tracking.js';
-import { splitStatusOutput } from '../../../src/tasks/ntp-status/remote-command.js';
+} from '../../../src/tasks/chrony/parse-tracking.js';
+import { splitStatusOutput } from '../../../src/tasks/chrony/remote-command.js';
 import { allSections, FIXTURE_FILES, section, sections, thrown } from './fixtures.js';
 
 const HUMAN = /^chronyc (-n )?tracking$/;

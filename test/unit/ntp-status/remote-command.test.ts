@@ -8,7 +8,7 @@ import {
   CHRONYC_COMMAND,
   NTP_STATUS_COMMAND,
   splitStatusOutput,
-} from '../../../src/tasks/ntp-status/remote-command.js';
+} from '../../../src/tasks/chrony/remote-command.js';
 import { section, thrown } from './fixtures.js';
 
 const FILE = 'status-command.txt';

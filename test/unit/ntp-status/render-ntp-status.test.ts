@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../src/chat/message.js';
-import { classifyNtp, errorStatus, type NtpHostStatus } from '../../../src/tasks/ntp-status/classify.js';
-import { parseSourcesTable } from '../../../src/tasks/ntp-status/parse-sources-table.js';
-import { parseTrackingText } from '../../../src/tasks/ntp-status/parse-tracking.js';
+import { classifyNtp, errorStatus, type NtpHostStatus } from '../../../src/tasks/chrony/classify.js';
+import { parseSourcesTable } from '../../../src/tasks/chrony/parse-sources-table.js';
+import { parseTrackingText } from '../../../src/tasks/chrony/parse-tracking.js';
 import {
   renderNtpProgress,
   renderNtpSummary,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/bot/grammar.js';
 import { UserInputError } from '../../../src/errors.js';
 import { parseInventory } from '../../../src/inventory/index.js';
-import { errorStatus } from '../../../src/tasks/ntp-status/classify.js';
+import { errorStatus } from '../../../src/tasks/chrony/classify.js';
 import { ntpHosts } from '../../../src/watch/ntp-hosts.js';
 import { observe } from '../../../src/watch/observe.js';
 import { decodePoint, encodePoint } from '../../../src/watch/offset-history.js';
