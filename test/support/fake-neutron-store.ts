@@ -4,7 +4,7 @@
  * openstack CLI (python-openstackclient 6.0.0) reads for network/subnet/router/agent commands is modelled.
  */
 import { randomUUID } from 'node:crypto';
-import { cidrRange, intToIp, ipToInt } from '../../src/tasks/network/ipv4.js';
+import { cidrRange, intToIp, ipToInt } from '../../src/net/ipv4.js';
 
 export type Resource = Record<string, unknown> & { id: string };
 

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { InventoryHost } from '../../src/inventory/index.js';
 import { parseInventory } from '../../src/inventory/load-inventory.js';
 import type { SshPool } from '../../src/ssh/ssh-pool.js';
+import { externalInterface } from '../../src/tasks/controller/external-interface.js';
 import { deploySettings } from '../../src/tasks/deploy/deploy-vars.js';
-import { desiredNetworks, externalInterface } from '../../src/tasks/network/desired-networks.js';
+import { desiredNetworks } from '../../src/tasks/network/desired-networks.js';
 import { applyNtpActions } from '../../src/tasks/ntp-setup/apply-ntp-host.js';
 import { ntpVarsOf } from '../../src/tasks/ntp-setup/ntp-vars.js';
 

@@ -1,9 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 import type { InventoryHost } from '../../inventory/index.js';
-import { resolveController } from '../network/controller.js';
-import { toFailure } from '../network/failure.js';
-import { planOnController } from '../network/on-controller.js';
+import { resolveController } from '../controller/controller.js';
+import { toFailure } from '../controller/failure.js';
+import { planOnController } from '../controller/on-controller.js';
 import { runChange } from '../remote/run-change.js';
 import { codeBlock } from '../report/code-block.js';
 import { TargetPayload } from '../target-payload.js';

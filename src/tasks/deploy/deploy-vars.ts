@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UserInputError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
-import { externalInterface } from '../network/desired-networks.js';
+import { externalInterface } from '../controller/external-interface.js';
 import { RemotePath } from '../remote/remote-path.js';
 
 const AnswerKey = z.string().regex(/^CONFIG_[A-Z0-9_]{1,80}$/, 'keys look like CONFIG_SOMETHING');

@@ -1,9 +1,9 @@
 import type { InventoryHost } from '../../inventory/index.js';
 import type { NtpHostStatus } from '../chrony/classify.js';
-import type { IpInterface } from '../network/parse-ip-addr.js';
-import { osFamily, parseOsRelease } from '../ntp-setup/os-release.js';
+import type { IpInterface } from '../controller/parse-ip-addr.js';
 import { asRoot } from '../remote/become.js';
 import { firstLine } from '../remote/first-line.js';
+import { osFamily, parseOsRelease } from '../remote/os-release.js';
 import { type Section, type Step, sectionOf } from '../remote/sections.js';
 import { shellQuote } from '../remote/shell-quote.js';
 import type { PreflightCheck, PrepareAction } from './deploy-check.js';

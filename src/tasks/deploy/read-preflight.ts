@@ -4,7 +4,7 @@ import type { SshPool } from '../../ssh/ssh-pool.js';
 import type { NtpThresholds } from '../chrony/classify.js';
 import { ntpStatusFromOutput } from '../chrony/host-status.js';
 import { NTP_STATUS_COMMAND } from '../chrony/remote-command.js';
-import { readInterfaces } from '../network/host-commands.js';
+import { readInterfaces } from '../controller/host-commands.js';
 import { usesSudo } from '../remote/become.js';
 import { sectionedCommand, splitSections } from '../remote/sections.js';
 import type { DeploySettings } from './deploy-vars.js';

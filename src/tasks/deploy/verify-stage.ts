@@ -1,12 +1,12 @@
 import { HostError, ParseError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
-import { agentsFromList } from '../network/cli-json.js';
-import { toFailure } from '../network/failure.js';
-import { readInterfaces, readOvs } from '../network/host-commands.js';
-import { addressChecks, agentChecks } from '../network/network-checks.js';
-import type { OvsShow } from '../network/parse-ovs-show.js';
-import { openstackJson } from '../network/run-openstack.js';
+import { agentsFromList } from '../controller/cli-json.js';
+import { toFailure } from '../controller/failure.js';
+import { readInterfaces, readOvs } from '../controller/host-commands.js';
+import { addressChecks, agentChecks } from '../controller/network-checks.js';
+import type { OvsShow } from '../controller/parse-ovs-show.js';
+import { openstackJson } from '../controller/run-openstack.js';
 import { asRoot, usesSudo } from '../remote/become.js';
 import { firstLine } from '../remote/first-line.js';
 import type { PreflightCheck } from './deploy-check.js';

@@ -1,13 +1,13 @@
+import { agentsFromList } from '../controller/cli-json.js';
+import { externalInterface } from '../controller/external-interface.js';
+import { toFailure } from '../controller/failure.js';
+import { readInterfaces, readOvs } from '../controller/host-commands.js';
+import { addressChecks, agentChecks, type CheckLine, ovsChecks } from '../controller/network-checks.js';
+import { onController } from '../controller/on-controller.js';
+import { openstackJson } from '../controller/run-openstack.js';
 import { TargetPayload } from '../target-payload.js';
 import { defineTask } from '../task.js';
-import { agentsFromList } from './cli-json.js';
-import { externalInterface } from './desired-networks.js';
-import { toFailure } from './failure.js';
-import { readInterfaces, readOvs } from './host-commands.js';
-import { addressChecks, agentChecks, type CheckLine, ovsChecks } from './network-checks.js';
-import { onController } from './on-controller.js';
 import { renderNetworkCheck } from './render-network-check.js';
-import { openstackJson } from './run-openstack.js';
 
 /** A read that failed becomes one "not checked" line saying why; the other checks still run. */
 async function checked(what: string, host: string, work: () => Promise<CheckLine[]>): Promise<CheckLine[]> {

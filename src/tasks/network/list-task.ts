@@ -1,6 +1,6 @@
+import { onController } from '../controller/on-controller.js';
 import { TargetPayload } from '../target-payload.js';
 import { defineTask } from '../task.js';
-import { onController } from './on-controller.js';
 import { readNeutronState } from './read-state.js';
 import { renderNetworkList } from './render-network-list.js';
 

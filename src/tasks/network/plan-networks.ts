@@ -1,5 +1,5 @@
+import type { NetworkInfo, NeutronState, RouterInfo, SubnetInfo } from '../controller/neutron-state.js';
 import type { DesiredNetworks, NetworkSpec, SubnetSpec } from './desired-networks.js';
-import type { NetworkInfo, NeutronState, RouterInfo, SubnetInfo } from './neutron-state.js';
 
 /** One change `/lab network setup` can make; each is one openstack call. */
 export type Step =

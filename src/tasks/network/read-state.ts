@@ -6,9 +6,9 @@ import {
   routerFromShow,
   routersFromList,
   subnetsFromList,
-} from './cli-json.js';
-import type { NetworkInfo, NeutronState } from './neutron-state.js';
-import { openstackJson, type Ssh } from './run-openstack.js';
+} from '../controller/cli-json.js';
+import type { NetworkInfo, NeutronState } from '../controller/neutron-state.js';
+import { openstackJson, type Ssh } from '../controller/run-openstack.js';
 
 // sshd allows 10 sessions on one connection, and each CLI run is a python start-up (~0.5 s of CPU)
 const PARALLEL = 4;

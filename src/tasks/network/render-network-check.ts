@@ -1,8 +1,8 @@
 import { context, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
-import { sentence } from './failure.js';
-import type { CheckLine, CheckState } from './network-checks.js';
+import { sentence } from '../controller/failure.js';
+import type { CheckLine, CheckState } from '../controller/network-checks.js';
 
 const ICON: Readonly<Record<CheckState, string>> = { ok: '✅', problem: '❌', unknown: '❓' };
 const ORDER: Readonly<Record<CheckState, number>> = { problem: 0, unknown: 1, ok: 2 };

@@ -1,7 +1,7 @@
 import { context, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
-import type { NeutronState, SubnetInfo } from './neutron-state.js';
+import type { NeutronState, SubnetInfo } from '../controller/neutron-state.js';
 import { cell, codeSections, textTable } from './text-table.js';
 
 // Slack refuses messages whose blocks pass ~12,000 characters (see LIMITS): networks get the most room

@@ -2,8 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import { context, section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
+import { sentence } from '../controller/failure.js';
 import { shellWord } from '../remote/shell-quote.js';
-import { sentence } from './failure.js';
 import type { ActionKind, NetworkAction } from './plan-networks.js';
 import { stepArgs } from './setup-commands.js';
 

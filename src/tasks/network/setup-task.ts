@@ -1,13 +1,13 @@
 import type { InventoryHost } from '../../inventory/index.js';
+import { sentence, toFailure } from '../controller/failure.js';
+import { onController, planOnController } from '../controller/on-controller.js';
+import { openstackAction, openstackJson } from '../controller/run-openstack.js';
 import { TargetPayload } from '../target-payload.js';
 import { defineTask, type TaskContext } from '../task.js';
 import { type DesiredNetworks, desiredNetworks } from './desired-networks.js';
-import { sentence, toFailure } from './failure.js';
-import { onController, planOnController } from './on-controller.js';
 import { type NetworkAction, planNetworks } from './plan-networks.js';
 import { readNeutronState } from './read-state.js';
 import { renderSetupPlan, renderSetupProgress, type SetupEntry } from './render-setup.js';
-import { openstackAction, openstackJson } from './run-openstack.js';
 import { stepArgs, stepPrintsJson } from './setup-commands.js';
 
 type Ctx = TaskContext<TargetPayload>;

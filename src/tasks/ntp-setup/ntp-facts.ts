@@ -2,12 +2,13 @@ import { HostError, ParseError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
 import { asRoot, sudoRefusal, usesSudo } from '../remote/become.js';
+import { type OsRelease, parseOsRelease } from '../remote/os-release.js';
 import { parseReadFile, readFileStep } from '../remote/remote-file.js';
 import { type Section, type Step, sectionedCommand, sectionOf, splitSections } from '../remote/sections.js';
 import { shellQuote } from '../remote/shell-quote.js';
+import { chronyLocation } from './chrony-location.js';
 import type { NtpRole } from './ntp-targets.js';
 import type { NtpVars } from './ntp-vars.js';
-import { chronyLocation, type OsRelease, parseOsRelease } from './os-release.js';
 
 /** firewalld as a time server's change needs to know it. */
 export interface FirewallFacts {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { InventoryHost } from '../../inventory/index.js';
-import { Ipv4Cidr } from '../network/ipv4.js';
+import { Ipv4Cidr } from '../../net/ipv4.js';
 import { RemotePath } from '../remote/remote-path.js';
 import { ServerOptions } from './server-options.js';
 

@@ -7,7 +7,7 @@ import {
   routerFromShow,
   routersFromList,
   subnetsFromList,
-} from '../../../src/tasks/network/cli-json.js';
+} from '../../../src/tasks/controller/cli-json.js';
 import { json } from './fixtures.js';
 
 describe('openstack CLI JSON', () => {

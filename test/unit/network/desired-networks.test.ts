@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../src/errors.js';
-import { desiredNetworks, externalInterface } from '../../../src/tasks/network/desired-networks.js';
+import { externalInterface } from '../../../src/tasks/controller/external-interface.js';
+import { desiredNetworks } from '../../../src/tasks/network/desired-networks.js';
 
 describe('desiredNetworks', () => {
   it("defaults to the runbook's layout", () => {

@@ -3,8 +3,8 @@ import {
   networksFromList,
   routerFromShow,
   subnetsFromList,
-} from '../../../src/tasks/network/cli-json.js';
-import type { NeutronState } from '../../../src/tasks/network/neutron-state.js';
+} from '../../../src/tasks/controller/cli-json.js';
+import type { NeutronState } from '../../../src/tasks/controller/neutron-state.js';
 import { captureSections } from '../../support/capture-sections.js';
 
 const DIR = new URL('../../fixtures/openstack/', import.meta.url);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { agentsFromList } from '../../../src/tasks/network/cli-json.js';
-import { addressChecks, agentChecks, ovsChecks } from '../../../src/tasks/network/network-checks.js';
-import { parseIpAddrJson } from '../../../src/tasks/network/parse-ip-addr.js';
-import { parseOvsShow } from '../../../src/tasks/network/parse-ovs-show.js';
+import { agentsFromList } from '../../../src/tasks/controller/cli-json.js';
+import { addressChecks, agentChecks, ovsChecks } from '../../../src/tasks/controller/network-checks.js';
+import { parseIpAddrJson } from '../../../src/tasks/controller/parse-ip-addr.js';
+import { parseOvsShow } from '../../../src/tasks/controller/parse-ovs-show.js';
 import { json, output } from './fixtures.js';
 
 const ip = (file: string) => parseIpAddrJson(output(file));

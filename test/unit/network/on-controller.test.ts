@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../../../src/errors.js';
 import { parseInventory } from '../../../src/inventory/index.js';
-import { onController, planOnController } from '../../../src/tasks/network/on-controller.js';
+import { onController, planOnController } from '../../../src/tasks/controller/on-controller.js';
 import { recordingChat } from '../recording-chat.js';
 
 const WITH_CONTROLLER = `all:

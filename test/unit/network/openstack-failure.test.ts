@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openstackFailure } from '../../../src/tasks/network/openstack-failure.js';
+import { openstackFailure } from '../../../src/tasks/controller/openstack-failure.js';
 import { failure } from './fixtures.js';
 
 const classify = (file: string, command = 'openstack network list') => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
-import { parseIpAddrJson, parseIpAddrOneline } from '../../../src/tasks/network/parse-ip-addr.js';
-import { parseOvsOptions, parseOvsShow } from '../../../src/tasks/network/parse-ovs-show.js';
+import { parseIpAddrJson, parseIpAddrOneline } from '../../../src/tasks/controller/parse-ip-addr.js';
+import { parseOvsOptions, parseOvsShow } from '../../../src/tasks/controller/parse-ovs-show.js';
 import { output } from './fixtures.js';
 
 describe('parseIpAddrJson', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { NeutronState } from '../../../src/tasks/controller/neutron-state.js';
 import { desiredNetworks } from '../../../src/tasks/network/desired-networks.js';
-import type { NeutronState } from '../../../src/tasks/network/neutron-state.js';
 import { planNetworks } from '../../../src/tasks/network/plan-networks.js';
 import { runbookState } from './fixtures.js';
 

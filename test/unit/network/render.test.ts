@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import { renderFailure } from '../../../src/tasks/controller/failure.js';
+import type { NeutronState } from '../../../src/tasks/controller/neutron-state.js';
 import { desiredNetworks } from '../../../src/tasks/network/desired-networks.js';
-import { renderFailure } from '../../../src/tasks/network/failure.js';
-import type { NeutronState } from '../../../src/tasks/network/neutron-state.js';
 import { planNetworks } from '../../../src/tasks/network/plan-networks.js';
 import { renderNetworkCheck } from '../../../src/tasks/network/render-network-check.js';
 import { renderNetworkList } from '../../../src/tasks/network/render-network-list.js';

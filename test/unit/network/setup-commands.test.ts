@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { openstackCommand } from '../../../src/tasks/controller/openstack-command.js';
 import { desiredNetworks } from '../../../src/tasks/network/desired-networks.js';
-import { openstackCommand } from '../../../src/tasks/network/openstack-command.js';
 import { planNetworks } from '../../../src/tasks/network/plan-networks.js';
 import { stepArgs } from '../../../src/tasks/network/setup-commands.js';
 import { shellWord as shellQuote } from '../../../src/tasks/remote/shell-quote.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chronyLocation, osFamily, parseOsRelease } from '../../../src/tasks/ntp-setup/os-release.js';
+import { chronyLocation } from '../../../src/tasks/ntp-setup/chrony-location.js';
+import { osFamily, parseOsRelease } from '../../../src/tasks/remote/os-release.js';
 
 // the first lines of real /etc/os-release files
 const ROCKY = `NAME="Rocky Linux"

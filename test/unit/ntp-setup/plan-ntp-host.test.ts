@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NtpFacts } from '../../../src/tasks/ntp-setup/ntp-facts.js';
-import { parseOsRelease } from '../../../src/tasks/ntp-setup/os-release.js';
 import { describeAction, planNtpHost } from '../../../src/tasks/ntp-setup/plan-ntp-host.js';
+import { parseOsRelease } from '../../../src/tasks/remote/os-release.js';
 
 const WANT = 'server 10.0.0.1 iburst\n';
 const facts = (over: Partial<NtpFacts> = {}): NtpFacts => ({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { InventoryHost } from '../../../src/inventory/index.js';
 import type { NtpInspection } from '../../../src/tasks/ntp-setup/inspect-ntp-host.js';
-import { parseOsRelease } from '../../../src/tasks/ntp-setup/os-release.js';
 import { planNtpHost } from '../../../src/tasks/ntp-setup/plan-ntp-host.js';
 import { renderNtpPlan } from '../../../src/tasks/ntp-setup/render-ntp-plan.js';
 import { renderSetupSummary, renderSetupThread } from '../../../src/tasks/ntp-setup/render-ntp-setup.js';
 import type { NtpHostResult } from '../../../src/tasks/ntp-setup/setup-ntp-host.js';
+import { parseOsRelease } from '../../../src/tasks/remote/os-release.js';
 
 const host = (name: string, groups = ['ntp_clients']): InventoryHost => ({
   name,
