@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { blockChars, LIMITS } from './blocks.js';
+import { blockChars, cut, LIMITS } from './blocks.js';
 import type { ChatMessage } from './message.js';
 
 const sectionText = (b: KnownBlock) => (b.type === 'section' ? b.text?.text : undefined);
@@ -23,8 +23,6 @@ export function fullText(m: ChatMessage): string {
   const fromBlocks = blocks.filter(Boolean).join('\n');
   return fromBlocks.length > m.text.length ? fromBlocks : m.text;
 }
-
-const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /**
  * What fits of the message (blocks in order, a long section cut), then a note that the whole of it is in the

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { LIMITS } from '../chat/blocks.js';
+import { cut, LIMITS } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
 import type { JobState, JobSummary } from './job-summary.js';
 
@@ -15,7 +15,6 @@ export function formatElapsed(ms: number): string {
 }
 
 const clean = (s: string) => s.replace(/[`<>&]/g, ' ');
-const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function line(j: JobSummary, mention: (user: string) => string, mrkdwn: boolean): string {
   const who = j.user ? (mrkdwn ? mention(j.user) : j.user) : 'someone';

@@ -4,6 +4,7 @@ import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 import { type NtpHostStatus, sortWorstFirst } from '../chrony/classify.js';
 import { hostLine } from '../chrony/render-host-line.js';
+import { packIntoMessages } from '../report/rendered-parts.js';
 
 /** One block of the thread and its plain-text twin; `chars` is what Slack counts. */
 interface Item {
@@ -61,20 +62,10 @@ export function renderSourcesThread(statuses: NtpHostStatus[]): ChatMessage[] {
   const units = sortWorstFirst(statuses).flatMap((s) =>
     s.sourcesTable === undefined ? [] : hostUnits(s, s.sourcesTable),
   );
-  const messages: Item[][] = [];
-  let current: Item[] = [];
-  let chars = 0;
-  for (const unit of units) {
-    const unitChars = unit.reduce((sum, item) => sum + item.chars, 0);
-    const full = current.length + unit.length > LIMITS.blocks || chars + unitChars > LIMITS.messageChars;
-    if (current.length > 0 && full) {
-      messages.push(current);
-      current = [];
-      chars = 0;
-    }
-    current.push(...unit);
-    chars += unitChars;
-  }
-  if (current.length > 0) messages.push(current);
+  const messages = packIntoMessages(
+    units,
+    { blocks: LIMITS.blocks, chars: LIMITS.messageChars },
+    (i) => i.chars,
+  );
   return messages.map((m) => ({ text: m.map((i) => i.plain).join('\n'), blocks: m.map((i) => i.block) }));
 }

@@ -29,17 +29,19 @@ export function takeWithinLimits(
 
 /**
  * Splits groups into as few messages as Slack's limits allow (a group never split); for thread replies.
- * A group bigger than a whole message still gets a message of its own.
+ * A group bigger than a whole message still gets a message of its own. `charsOf`: what Slack counts of a part
+ * (by default a Rendered part's mrkdwn).
  */
-export function packIntoMessages(
-  groups: readonly Rendered[][],
+export function packIntoMessages<T = Rendered>(
+  groups: readonly (readonly T[])[],
   limits: { blocks: number; chars: number },
-): Rendered[][] {
-  const messages: Rendered[][] = [];
-  let current: Rendered[] = [];
+  charsOf: (part: T) => number = (part) => (part as Rendered).mrkdwn.length,
+): T[][] {
+  const messages: T[][] = [];
+  let current: T[] = [];
   let chars = 0;
   for (const group of groups) {
-    const size = group.reduce((n, p) => n + p.mrkdwn.length, 0);
+    const size = group.reduce((n, p) => n + charsOf(p), 0);
     if (
       current.length > 0 &&
       (current.length + group.length > limits.blocks || chars + size > limits.chars)
