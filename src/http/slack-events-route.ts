@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App, HTTPReceiver, Receiver } from '@slack/bolt';
+import { MAX_BODY_BYTES, readBody } from './read-body.js';
+import { type Route, reply } from './route.js';
+
+/**
+ * Bolt's HTTPReceiver without its server: labops' server reads the body (bounded) and hands the request on.
+ * Start and stop are the server's business.
+ */
+export class MountedReceiver implements Receiver {
+  constructor(readonly inner: HTTPReceiver) {}
+  init(app: App): void {
+    this.inner.init(app);
+  }
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * POST /slack/events: a body over 1 MiB gets 413 before it is read (Slack's payloads are a few KiB); a smaller one
+ * goes to Bolt, which verifies its signature exactly as before. Bolt reads nothing itself from a request whose
+ * rawBody is already a Buffer (its bufferIncomingMessage), so the bytes it verifies are the bytes read here.
+ */
+export function slackEventsRoute(receiver: MountedReceiver, path = '/slack/events'): Route {
+  return {
+    path,
+    methods: ['POST'],
+    handle: async (req, res) => {
+      const body = await readBody(req, MAX_BODY_BYTES);
+      if (body === 'too-large') return refuseTooLarge(req, res);
+      Object.assign(req, { rawBody: body });
+      receiver.inner.requestListener(req, res);
+    },
+  };
+}
+
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  // close the connection rather than read the rest of the body to keep it alive
+  res.on('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
+  reply(res, 413, `request body over ${MAX_BODY_BYTES} bytes: refused unread\n`, { connection: 'close' });
+}
