@@ -48,7 +48,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   };
 }
 
-function serve(routes: readonly Route[], log: Logger, req: IncomingMessage, res: ServerResponse): void {
+function serve(routes: readonly Route[], log: Logger, req: IncomingMessage, res: ServerResponse) {
   res.on('error', () => undefined); // the client went away: nothing to tell it
   const path = requestPath(req.url);
   if (!path) return reply(res, 400, 'bad request: the target must be a plain /path\n');
