@@ -38,8 +38,16 @@ export function slackEventsRoute(receiver: MountedReceiver, path = '/slack/event
   };
 }
 
+/**
+ * The 413 goes out, then the connection is half-closed and, a second later, dropped. Not `connection: close`: node
+ * would close the socket at once with the client's bytes unread, and the reset can reach the client before the
+ * answer does. Meanwhile a chunked body stays unread (paused: TCP backpressure stops the client), and the rest of a
+ * declared one is discarded by node, not kept.
+ */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
-  // close the connection rather than read the rest of the body to keep it alive
-  res.on('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
-  reply(res, 413, `request body over ${MAX_BODY_BYTES} bytes: refused unread\n`, { connection: 'close' });
+  res.on('finish', () => {
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), 1000).unref();
+  });
+  reply(res, 413, `request body over ${MAX_BODY_BYTES} bytes: refused unread\n`);
 }

@@ -99,3 +99,54 @@ export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 500
 
 /** The status code of a raw HTTP response ("HTTP/1.1 400 Bad Request" → 400), or 0 when nothing came back. */
 export const statusOf = (response: string) => Number(/^HTTP\/1\.[01] (\d{3})/.exec(response)?.[1] ?? 0);
+
+/**
+ * POSTs a body of `total` bytes to /slack/events the way a flood would: written as fast as the server takes it
+ * (Content-Length declared, or chunked), while listening for an early answer. Resolves with the status (0: none
+ * came back) and how many bytes were written before the answer or the close.
+ */
+export function postHugeBody(
+  port: number,
+  total: number,
+  chunked: boolean,
+): Promise<{ status: number; written: number }> {
+  return new Promise((resolve) => {
+    let got = '';
+    let written = 0;
+    let finished = false;
+    const socket = connect(port, '127.0.0.1');
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status: statusOf(got), written });
+    };
+    const timer = setTimeout(finish, 60_000);
+    socket.on('data', (d) => {
+      got += d.toString('latin1');
+      if (statusOf(got)) finish();
+    });
+    socket.on('error', finish);
+    socket.on('close', finish);
+    const length = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${total}`;
+    socket.write(
+      `POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n${length}\r\n\r\n`,
+    );
+    const chunk = Buffer.alloc(1 << 20, 'a');
+    const piece = chunked
+      ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])
+      : chunk;
+    const pump = () => {
+      while (!finished && written < total) {
+        written += chunk.length;
+        if (!socket.write(piece)) {
+          socket.once('drain', pump);
+          return;
+        }
+      }
+      if (!finished && chunked) socket.write('0\r\n\r\n');
+    };
+    pump();
+  });
+}
