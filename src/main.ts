@@ -34,6 +34,8 @@ import { loadInventory } from './inventory/index.js';
 import { cancelJob } from './jobs/cancel-job.js';
 import { CancelRequests } from './jobs/cancel-requests.js';
 import { opsCommandHandlers } from './jobs/ops-commands.js';
+import { CommandBudget } from './limits/command-budget.js';
+import { limitCommands } from './limits/command-limits.js';
 import { createLogger } from './log/logger.js';
 import { HostLocks } from './queue/host-locks.js';
 import { createJobsEvents, createJobsQueue } from './queue/jobs-queue.js';
@@ -210,8 +212,24 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       log,
     }),
   });
+  // per-user budget and waiting-jobs cap for commands that start a job; off in console mode (one operator, at the lab)
+  const { commandsPerMinute, maxWaitingJobs } = config.limits;
+  const limits = {
+    budget:
+      consoleMode || commandsPerMinute === 0
+        ? undefined
+        : new CommandBudget(redis, config.queuePrefix, commandsPerMinute),
+    waitingJobs: () => queue.getJobCountByTypes('waiting', 'prioritized'),
+    maxWaitingJobs: consoleMode ? 0 : maxWaitingJobs,
+    available: () => redis.status === 'ready',
+    now: Date.now,
+    log,
+  };
   const handle = auditCommands(
-    async (text: string, who: Requester) => (await quick(text, who)) ?? dispatch(text, who, deps),
+    limitCommands(
+      async (text: string, who: Requester) => (await quick(text, who)) ?? dispatch(text, who, deps),
+      limits,
+    ),
     audit,
   );
   const confirmDeps: ConfirmDeps = {
