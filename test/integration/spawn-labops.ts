@@ -19,9 +19,10 @@ export async function spawnLabops(
   role: 'all' | 'bot',
   port: number,
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<SpawnedLabops> {
   const lab = inject('lab');
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', role], {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli.ts', role], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
