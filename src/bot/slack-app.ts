@@ -120,5 +120,5 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): { app: A
   app.error(async (err) => {
     deps.log.error({ code: err.code, msg: err.message }, 'Slack listener error');
   });
-  return { app, routes: receiver ? [slackEventsRoute(receiver)] : [] };
+  return { app, routes: receiver ? [slackEventsRoute(receiver, deps.log)] : [] };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, HTTPReceiver, Receiver } from '@slack/bolt';
+import type { Logger } from '../log/logger.js';
 import { MAX_BODY_BYTES, readBody } from './read-body.js';
 import { type Route, reply } from './route.js';
 
@@ -25,13 +26,21 @@ export class MountedReceiver implements Receiver {
  * goes to Bolt, which verifies its signature exactly as before. Bolt reads nothing itself from a request whose
  * rawBody is already a Buffer (its bufferIncomingMessage), so the bytes it verifies are the bytes read here.
  */
-export function slackEventsRoute(receiver: MountedReceiver, path = '/slack/events'): Route {
+export function slackEventsRoute(
+  receiver: MountedReceiver,
+  log: Pick<Logger, 'warn'>,
+  path = '/slack/events',
+): Route {
   return {
     path,
     methods: ['POST'],
     handle: async (req, res) => {
       const body = await readBody(req, MAX_BODY_BYTES);
-      if (body === 'too-large') return refuseTooLarge(req, res);
+      if (body === 'too-large') {
+        const declared = req.headers['content-length'] ?? 'chunked';
+        log.warn({ from: req.socket.remoteAddress, declared }, 'request body over 1 MiB refused (413)');
+        return refuseTooLarge(req, res);
+      }
       Object.assign(req, { rawBody: body });
       receiver.inner.requestListener(req, res);
     },

@@ -4,11 +4,17 @@ import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { rawRequest, type SpawnedLabops, spawnLabops, statusOf } from './spawn-labops.js';
 
 const HOST = 'Host: 127.0.0.1\r\nConnection: close\r\n';
+const DASHBOARD = { LAB_DASHBOARD_USER: 'ops', LAB_DASHBOARD_PASSWORD: 'correct horse battery' };
+const AUTH = `Authorization: Basic ${Buffer.from('ops:correct horse battery').toString('base64')}\r\n`;
 /** Request lines and headers a scanner or an attacker sends; none may take labops down. */
 const HOSTILE: Array<[string, string]> = [
   ['unparsable URL (the issue)', `GET //[ HTTP/1.1\r\n${HOST}\r\n`],
   ['absolute URL with a broken IPv6 host', `GET http://[::1/healthz HTTP/1.1\r\n${HOST}\r\n`],
   ['bad percent-encoding under the dashboard', `GET /admin/queues/%E0%A4%A HTTP/1.1\r\n${HOST}\r\n`],
+  [
+    'bad percent-encoding inside the dashboard, logged in',
+    `GET /admin/queues/api/%E0%A4%A HTTP/1.1\r\n${HOST}${AUTH}\r\n`,
+  ],
   ['bad percent-encoding', `GET /%ff%fe/healthz HTTP/1.1\r\n${HOST}\r\n`],
   ['asterisk form', `OPTIONS * HTTP/1.1\r\n${HOST}\r\n`],
   ['unknown method', `BREW /healthz HTTP/1.1\r\n${HOST}\r\n`],
@@ -37,6 +43,7 @@ describe.each([
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_API_URL: fake.apiUrl,
       LAB_QUEUE_PREFIX: `labops-hostile-${process.pid}`,
+      ...DASHBOARD,
       ...modeEnv(fake),
     });
   });
