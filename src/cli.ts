@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { InventoryError } from './inventory/index.js';
+import { logUnhandledRejections } from './log/log-unhandled.js';
+import { createLogger } from './log/logger.js';
 import { type Role, startLabops } from './main.js';
 
 /** Entry point of npm start / npm run bot / npm run worker. */
@@ -8,7 +10,9 @@ async function run(): Promise<void> {
   if (!['all', 'bot', 'worker'].includes(role)) {
     throw new ConfigError(`Unknown role "${role}": use bot, worker or nothing (both).`);
   }
-  const labops = await startLabops(loadConfig(), role, { stdin: process.stdin, stdout: process.stdout });
+  const config = loadConfig();
+  logUnhandledRejections(process, createLogger(config.logLevel ?? 'info'));
+  const labops = await startLabops(config, role, { stdin: process.stdin, stdout: process.stdout });
   const exit = (code: number) => labops.stop().then(() => process.exit(code));
   process.once('SIGTERM', () => exit(0));
   process.once('SIGINT', () => exit(0));

@@ -24,6 +24,13 @@ export const EnvSchema = z
     ),
     SLACK_API_URL: optional(z.string().url('must be a URL such as https://slack.com/api/')),
     PORT: intFrom(3000, 0).pipe(z.number().max(65535, 'must be at most 65535')),
+    LAB_HTTP_HOST: optional(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.:-]+$/, 'must be an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::'),
+    ),
+    LAB_RATE_PER_MIN: intFrom(20, 0),
+    LAB_MAX_WAITING_JOBS: intFrom(100, 0),
     LAB_INVENTORY: z.string().min(1).default('./inventory.yml'),
     LAB_KNOWN_HOSTS: z
       .string()
@@ -119,6 +126,10 @@ export interface Config {
     | { mode: 'http'; botToken: string; signingSecret: string; apiUrl?: string }
     | { mode: 'socket'; botToken: string; appToken: string; signingSecret?: string; apiUrl?: string };
   port: number;
+  /** Where the HTTP server listens: LAB_HTTP_HOST, else all interfaces in HTTP mode (Slack must reach it), loopback otherwise. */
+  httpHost: string;
+  /** Per-user commands that start a job, per minute, and jobs waiting in the queue; 0 = no limit. */
+  limits: { commandsPerMinute: number; maxWaitingJobs: number };
   inventoryPath: string;
   knownHostsPath: string;
   defaultKeyPath?: string;
@@ -185,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     redisUrl: e.REDIS_URL,
     slack,
     port: e.PORT,
+    httpHost: e.LAB_HTTP_HOST ?? (slack.mode === 'http' ? '0.0.0.0' : '127.0.0.1'),
+    limits: { commandsPerMinute: e.LAB_RATE_PER_MIN, maxWaitingJobs: e.LAB_MAX_WAITING_JOBS },
     inventoryPath: e.LAB_INVENTORY,
     knownHostsPath: e.LAB_KNOWN_HOSTS,
     defaultKeyPath: e.LAB_SSH_KEY,

@@ -27,10 +27,15 @@ import { createHomeRefresher, HOME_REFRESH_MS } from './home/home-refresh.js';
 import { homeView } from './home/home-view.js';
 import { HomeViewers } from './home/home-viewers.js';
 import { NtpLastStates } from './home/ntp-last-state.js';
+import { healthRoutes } from './http/health-routes.js';
+import { startHttpServer } from './http/http-server.js';
+import { redisReadiness } from './http/redis-readiness.js';
 import { loadInventory } from './inventory/index.js';
 import { cancelJob } from './jobs/cancel-job.js';
 import { CancelRequests } from './jobs/cancel-requests.js';
 import { opsCommandHandlers } from './jobs/ops-commands.js';
+import { CommandBudget } from './limits/command-budget.js';
+import { limitCommands } from './limits/command-limits.js';
 import { createLogger } from './log/logger.js';
 import { HostLocks } from './queue/host-locks.js';
 import { createJobsEvents, createJobsQueue } from './queue/jobs-queue.js';
@@ -207,8 +212,24 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       log,
     }),
   });
+  // per-user budget and waiting-jobs cap for commands that start a job; off in console mode (one operator, at the lab)
+  const { commandsPerMinute, maxWaitingJobs } = config.limits;
+  const limits = {
+    budget:
+      consoleMode || commandsPerMinute === 0
+        ? undefined
+        : new CommandBudget(redis, config.queuePrefix, commandsPerMinute),
+    waitingJobs: () => queue.getJobCountByTypes('waiting', 'prioritized'),
+    maxWaitingJobs: consoleMode ? 0 : maxWaitingJobs,
+    available: () => redis.status === 'ready',
+    now: Date.now,
+    log,
+  };
   const handle = auditCommands(
-    async (text: string, who: Requester) => (await quick(text, who)) ?? dispatch(text, who, deps),
+    limitCommands(
+      async (text: string, who: Requester) => (await quick(text, who)) ?? dispatch(text, who, deps),
+      limits,
+    ),
     audit,
   );
   const confirmDeps: ConfirmDeps = {
@@ -226,10 +247,9 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   let app: App | undefined;
   let httpPort: number | undefined;
   if (role !== 'worker' && config.slack.mode !== 'console') {
-    app = createSlackApp(config.slack, config.port, {
+    const slackApp = createSlackApp(config.slack, {
       dispatch: handle,
       decide,
-      healthy: async () => redis.status === 'ready' && (await redis.ping()) === 'PONG',
       // the button is audited like the command it stands for
       cancelJob: (jobId, who) =>
         auditCommands((_t, w) => cancelJob(jobId, w, opsDeps), audit)(`cancel ${jobId}`, who),
@@ -237,7 +257,16 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
         await homeViewers.seen(user, Date.now());
         return home();
       },
+      log,
+    });
+    app = slackApp.app;
+    // labops' own server: no request can throw out of a handler here (src/http/http-server.ts)
+    const http = await startHttpServer({
+      host: config.httpHost,
+      port: config.port,
+      log,
       routes: [
+        ...healthRoutes(redisReadiness(redis)),
         metricsRoute(
           createWatchMetrics({
             hosts: () => ntpHosts(inventory).map((h) => h.name),
@@ -247,14 +276,16 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
         ),
         // Bull Board, read-only, behind basic auth; off unless LAB_DASHBOARD_USER/PASSWORD are set
         ...(config.dashboard ? [queueDashboardRoute([queue, watchQueue], config.dashboard)] : []),
+        ...slackApp.routes,
       ],
-      log,
     });
-    const server = await app.start(config.port);
-    // HTTP mode returns its server, so PORT=0 (tests) can learn the port it got
-    httpPort = (server as { address?: () => { port: number } | null })?.address?.()?.port ?? config.port;
-    log.info({ mode: config.slack.mode, port: httpPort, role }, 'labops bot started');
-    closers.unshift(() => app?.stop() ?? Promise.resolve());
+    await app.start();
+    httpPort = http.port;
+    log.info({ mode: config.slack.mode, host: config.httpHost, port: httpPort, role }, 'labops bot started');
+    closers.unshift(
+      () => app?.stop() ?? Promise.resolve(),
+      () => http.close(),
+    );
   }
   closers.push(
     () => queue.close(),
@@ -301,7 +332,7 @@ async function runConsoleSession(
 async function connectRedis(url: string): Promise<Redis> {
   // maxRetriesPerRequest null: BullMQ's blocking commands must wait across reconnects, not fail
   const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
-  redis.on('error', () => undefined); // reconnects on its own; readiness is reported by /healthz
+  redis.on('error', () => undefined); // reconnects on its own; readiness is reported by /readyz
   try {
     await Promise.race([
       redis.connect(),

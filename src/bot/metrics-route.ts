@@ -1,22 +1,16 @@
-import type { CustomRoute } from '@slack/bolt';
 import type { Registry } from 'prom-client';
+import { type Route, reply } from '../http/route.js';
 
 /** GET /metrics: Prometheus text format, on the same port as /healthz. */
-export function metricsRoute(registry: Registry): CustomRoute {
+export function metricsRoute(registry: Registry): Route {
   return {
     path: '/metrics',
-    method: ['GET'],
-    handler: (_req, res) => {
-      registry.metrics().then(
-        (body) => {
-          res.writeHead(200, { 'content-type': registry.contentType });
-          res.end(body);
-        },
-        (err: Error) => {
-          res.writeHead(503, { 'content-type': 'text/plain' });
-          res.end(`metrics unavailable: ${err.message}\n`);
-        },
-      );
+    methods: ['GET'],
+    handle: async (_req, res) => {
+      const body = await registry.metrics().catch((err: Error) => err);
+      if (body instanceof Error) return reply(res, 503, `metrics unavailable: ${body.message}\n`);
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(body);
     },
   };
 }

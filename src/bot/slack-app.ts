@@ -1,6 +1,8 @@
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { HomeView } from '@slack/types';
 import type { Config } from '../config.js';
+import type { Route } from '../http/route.js';
+import { MountedReceiver, slackEventsRoute } from '../http/slack-events-route.js';
 import { CANCEL_JOB_ACTION } from '../jobs/render-jobs.js';
 import type { Logger } from '../log/logger.js';
 import { boltLogger } from './bolt-logger.js';
@@ -13,10 +15,6 @@ export interface SlackAppDeps {
   dispatch(text: string, who: Requester): Promise<DispatchResult>;
   /** Confirm (yes) or Cancel a plan from its buttons. */
   decide(planId: string, user: string, yes: boolean): Promise<DispatchResult>;
-  /** True once Redis and the queues answer. */
-  healthy(): Promise<boolean>;
-  /** More GET routes on the same port (e.g. /metrics). */
-  routes?: CustomRoute[];
   /** The Cancel button of a running job in `/lab jobs`. */
   cancelJob?(jobId: string, who: Requester): Promise<DispatchResult>;
   /** The App Home tab for a user who opened it (published with views.publish). */
@@ -24,34 +22,24 @@ export interface SlackAppDeps {
   log: Logger;
 }
 
-/** The Bolt app: HTTP (Events API style, /slack/events) or Socket Mode, plus GET /healthz on the same port. */
-export function createSlackApp(slack: SlackConfig, port: number, deps: SlackAppDeps): App {
-  const healthz: CustomRoute = {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      deps.healthy().then(
-        (ok) => {
-          res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
-          res.end(ok ? 'ok\n' : 'not ready: Redis or the queue does not answer\n');
-        },
-        () => {
-          res.writeHead(503);
-          res.end('not ready\n');
-        },
-      );
-    },
-  };
+/**
+ * The Bolt app, Socket Mode or HTTP (Events API style). Bolt runs no HTTP server of its own: in HTTP mode its receiver
+ * is mounted on labops' server as the POST /slack/events route returned here (src/http).
+ */
+export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): { app: App; routes: Route[] } {
   const common = {
     token: slack.botToken,
     logger: boltLogger(deps.log),
-    customRoutes: [healthz, ...(deps.routes ?? [])],
     clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl } : undefined,
   };
+  const receiver =
+    slack.mode === 'http'
+      ? new MountedReceiver(new HTTPReceiver({ signingSecret: slack.signingSecret, logger: common.logger }))
+      : undefined;
   const app =
     slack.mode === 'socket'
-      ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port } })
-      : new App({ ...common, signingSecret: slack.signingSecret, port });
+      ? new App({ ...common, socketMode: true, appToken: slack.appToken })
+      : new App({ ...common, receiver });
 
   app.command('/lab', async ({ ack, command, respond }) => {
     await ack(); // Slack allows 3 s; everything after this may take longer
@@ -132,5 +120,5 @@ export function createSlackApp(slack: SlackConfig, port: number, deps: SlackAppD
   app.error(async (err) => {
     deps.log.error({ code: err.code, msg: err.message }, 'Slack listener error');
   });
-  return app;
+  return { app, routes: receiver ? [slackEventsRoute(receiver, deps.log)] : [] };
 }

@@ -2,19 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { CustomRoute } from '@slack/bolt';
 import type { Queue } from 'bullmq';
 import express from 'express';
+import type { Route } from '../http/route.js';
 import { basicAuthOk } from './basic-auth.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
 /**
- * Bull Board at /admin/queues on the bot's own port (a Bolt custom route), behind HTTP Basic auth. Read-only:
+ * Bull Board at /admin/queues on the bot's own port (a route of labops' HTTP server), behind HTTP Basic auth. Read-only:
  * retrying or removing jobs from a web page would bypass the admin check, the host locks and the "never run a
  * change twice" rule, so those stay with /lab commands.
  */
-export function queueDashboardRoute(queues: Queue[], creds: { user: string; password: string }): CustomRoute {
+export function queueDashboardRoute(queues: Queue[], creds: { user: string; password: string }): Route {
   const board = new ExpressAdapter();
   board.setBasePath(DASHBOARD_PATH);
   createBullBoard({
@@ -26,9 +26,10 @@ export function queueDashboardRoute(queues: Queue[], creds: { user: string; pass
   app.disable('x-powered-by');
   app.use(DASHBOARD_PATH, board.getRouter());
   return {
-    path: `${DASHBOARD_PATH}{/*rest}`,
-    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
-    handler: (req: IncomingMessage, res: ServerResponse) => {
+    path: DASHBOARD_PATH,
+    prefix: true,
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+    handle: (req: IncomingMessage, res: ServerResponse) => {
       if (!basicAuthOk(req.headers.authorization, creds)) {
         res.writeHead(401, {
           'www-authenticate': 'Basic realm="labops queues", charset="UTF-8"',

@@ -27,7 +27,8 @@ describe('Redis restarted while labops runs', () => {
       20_000,
     );
   };
-  const health = async () => (await fetch(`http://127.0.0.1:${labops.httpPort}/healthz`)).status;
+  // readiness, not liveness: /healthz stays 200 while Redis is down (restarting labops would not bring it back)
+  const health = async () => (await fetch(`http://127.0.0.1:${labops.httpPort}/readyz`)).status;
 
   it('reports not ready while Redis is down, reconnects, and later commands work', async () => {
     expect((await statusOfServers()).args.text).toMatch(/3 in sync/);
