@@ -11,7 +11,7 @@ import { type ConfirmDeps, cancelPlan, confirmPlan } from './bot/confirm.js';
 import { dispatch, type Requester } from './bot/dispatch.js';
 import { metricsRoute } from './bot/metrics-route.js';
 import { isAdmin } from './bot/permissions.js';
-import { quickCommands } from './bot/quick-commands.js';
+import { type QuickHandler, quickCommands } from './bot/quick-commands.js';
 import { createSlackApp } from './bot/slack-app.js';
 import { createConsoleFileSink } from './chat/console-file-sink.js';
 import { createConsoleSink } from './chat/console-sink.js';
@@ -20,6 +20,7 @@ import { withLongOutput } from './chat/long-output-sink.js';
 import type { ChatSink } from './chat/sink.js';
 import { createSlackFileSink } from './chat/slack-file-sink.js';
 import { createSlackSink } from './chat/slack-sink.js';
+import { ALL_TASKS, type QuickName } from './commands/index.js';
 import { type Config, ConfigError } from './config.js';
 import { runConsole } from './console/console-adapter.js';
 import { queueDashboardRoute } from './dashboard/queue-dashboard.js';
@@ -42,7 +43,6 @@ import { createJobsEvents, createJobsQueue } from './queue/jobs-queue.js';
 import { PlanStore } from './queue/plan-store.js';
 import { createExecStream } from './ssh/exec-stream.js';
 import { SshPool } from './ssh/ssh-pool.js';
-import { ALL_TASKS } from './tasks/index.js';
 import { deliver } from './watch/deliver.js';
 import { ntpHosts } from './watch/ntp-hosts.js';
 import { offsetChartOf } from './watch/offset-chart-of.js';
@@ -211,7 +211,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       now: Date.now,
       log,
     }),
-  });
+  } satisfies Record<QuickName, QuickHandler>); // every quick command of the registry has its handler
   // per-user budget and waiting-jobs cap for commands that start a job; off in console mode (one operator, at the lab)
   const { commandsPerMinute, maxWaitingJobs } = config.limits;
   const limits = {

@@ -1,3 +1,4 @@
+import type { QuickName } from '../commands/index.js';
 import { UserInputError } from '../errors.js';
 import type { DispatchResult, Requester } from './dispatch.js';
 import { parseCommand } from './grammar.js';
@@ -9,7 +10,7 @@ export type QuickHandler = (args: readonly string[], who: Requester) => Promise<
  * Answers the grammar's quick commands (those marked `quick`) in the bot, at once; anything else is
  * undefined, for dispatch to take (including its error messages for bad text).
  */
-export function quickCommands(handlers: Readonly<Record<string, QuickHandler>>) {
+export function quickCommands(handlers: Readonly<Partial<Record<QuickName, QuickHandler>>>) {
   return async (text: string, who: Requester): Promise<DispatchResult | undefined> => {
     let parsed: ReturnType<typeof parseCommand>;
     try {
@@ -18,7 +19,7 @@ export function quickCommands(handlers: Readonly<Record<string, QuickHandler>>) 
       return undefined;
     }
     if (parsed.kind !== 'task' || !parsed.spec.quick) return undefined;
-    const handler = handlers[parsed.spec.task];
+    const handler = handlers[parsed.spec.task as QuickName];
     if (!handler)
       return {
         kind: 'reply',

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../chat/message.js';
-import { COMMANDS } from './grammar.js';
+import { COMMANDS } from '../commands/index.js';
 
 export function renderHelp(): ChatMessage {
   const lines = [

@@ -13,7 +13,9 @@ export interface OpsCommandDeps extends CancelJobDeps {
 }
 
 /** The bot's own commands about labops itself: `/lab jobs`, `/lab cancel <job>`, `/lab history [n]`. */
-export function opsCommandHandlers(deps: OpsCommandDeps): Record<string, QuickHandler> {
+export function opsCommandHandlers(
+  deps: OpsCommandDeps,
+): Record<'lab.jobs' | 'lab.cancel' | 'lab.history', QuickHandler> {
   return {
     'lab.jobs': async (_args, who) => {
       const jobs = await listJobs(deps.queue, deps.now());

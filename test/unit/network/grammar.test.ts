@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/bot/grammar.js';
 import { renderHelp } from '../../../src/bot/render-help.js';
+import { ALL_TASKS } from '../../../src/commands/index.js';
 import { UserInputError } from '../../../src/errors.js';
-import { ALL_TASKS } from '../../../src/tasks/index.js';
 
 describe('network commands in the grammar', () => {
   it('parses list, setup and check, with and without a controller; only setup changes the lab', () => {
