@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postSlackRequest, SLACK_IDS } from '../support/slack-request.js';
 import { type SlackLabops, startSlackLabops, startTestLabops } from './start-labops.js';
 
@@ -59,7 +60,16 @@ describe('queue dashboard and App Home', () => {
       (c) => c.method === 'chat.update' && /^NTP status of group ntp_servers/.test(String(c.args.text)),
       20_000,
     );
-    await new Promise((r) => setTimeout(r, 300)); // the worker stores the result as the job completes
+    // the worker stores the hosts' states as the job completes, just after its last message
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      for (const end = Date.now() + 10_000; !(await redis.hexists(`${labops.prefix}:ntp:last`, 'ntp1')); ) {
+        if (Date.now() > end) throw new Error('the ntp status result was never stored');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await redis.quit();
+    }
 
     const event = {
       token: SLACK_IDS.verificationToken,

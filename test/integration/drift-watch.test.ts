@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { loadInventory } from '../../src/inventory/index.js';
@@ -138,13 +138,8 @@ describe('clock-drift watch on the simulated lab', () => {
     return String(calls[before]?.args.text ?? '');
   };
 
-  beforeAll(async () => {
-    lab = await startLab({ dir: join(tmpdir(), 'labops-drift-lab'), net: NET });
-    await lab.setFastServerOffset(0);
-    inventoryPath = writeInventory(lab);
-    fake = await startFakeSlack();
-    redis = new Redis(inject('redisUrl'));
-    // client-drift follows ntp-fast alone: wait until it has caught up with offset 0 before watching
+  /** client-drift follows ntp-fast alone: wait until it has caught up with offset 0 before watching. */
+  const untilInSync = async () => {
     const inventory = await loadInventory(inventoryPath, { user: 'root' });
     const host = inventory.hosts.get('client-drift');
     if (!host) throw new Error('no client-drift in the inventory');
@@ -155,11 +150,31 @@ describe('clock-drift watch on the simulated lab', () => {
       idleMs: 5000,
       concurrency: 4,
     });
-    await until('client-drift in sync', async () => {
-      const status = await checkHost(ssh, host, { warnMs: 50, critMs: 500 });
-      return status.state === 'ok';
-    });
-    await ssh.close();
+    try {
+      await until('client-drift in sync', async () => {
+        const status = await checkHost(ssh, host, { warnMs: 50, critMs: 500 });
+        return status.state === 'ok';
+      });
+    } finally {
+      await ssh.close();
+    }
+  };
+
+  beforeAll(async () => {
+    lab = await startLab({ dir: join(tmpdir(), 'labops-drift-lab'), net: NET });
+    await lab.setFastServerOffset(0);
+    inventoryPath = writeInventory(lab);
+    fake = await startFakeSlack();
+    redis = new Redis(inject('redisUrl'));
+    await untilInSync();
+  }, 90_000);
+
+  // every test starts as the first did: no labops running, ntp-fast at offset 0 and followed, an empty fake Slack
+  afterEach(async () => {
+    for (const labops of running.splice(0)) await labops.stop().catch(() => undefined);
+    fake.reset();
+    await lab.setFastServerOffset(0);
+    await untilInSync();
   }, 90_000);
 
   afterAll(async () => {

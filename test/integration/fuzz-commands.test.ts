@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NTP_STATUS_COMMAND } from '../../src/tasks/chrony/remote-command.js';
+import { logSince } from '../support/log-since.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 const CASES = 1500;
@@ -67,8 +68,15 @@ function hostile(i: number): string {
 
 describe('fuzzing the command text over signed HTTP', () => {
   let labops: SlackLabops;
+  // what this file's commands ran on each host of the shared lab (other files run commands there too)
+  let ran: Array<{ host: string; log: ReturnType<typeof logSince> }>;
 
   beforeAll(async () => {
+    const hostsDir = join(inject('lab').dir, 'hosts');
+    ran = readdirSync(hostsDir).map((host) => ({
+      host,
+      log: logSince(join(hostsDir, host, 'commands.log')),
+    }));
     // no rate limit or queue cap (they have their own test): every command reaches the grammar, and hosts
     labops = await startSlackLabops({ LAB_RATE_PER_MIN: '0', LAB_MAX_WAITING_JOBS: '0' });
   });
@@ -100,15 +108,8 @@ describe('fuzzing the command text over signed HTTP', () => {
 
     // what the simulated hosts ran: only the fixed status command, whatever was typed
     const fixed = NTP_STATUS_COMMAND.replace(/\n/g, '\\n');
-    const hostsDir = join(inject('lab').dir, 'hosts');
-    for (const host of readdirSync(hostsDir)) {
-      let log = '';
-      try {
-        log = readFileSync(join(hostsDir, host, 'commands.log'), 'utf8');
-      } catch {
-        continue; // hosts that were never reached
-      }
-      for (const line of log.trim().split('\n').filter(Boolean)) {
+    for (const { host, log } of ran) {
+      for (const line of log.read()) {
         expect(line.endsWith(fixed), `${host} ran: ${line.slice(0, 120)}`).toBe(true);
       }
     }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NTP_STATUS_COMMAND } from '../../src/tasks/chrony/remote-command.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { logSince } from '../support/log-since.js';
 import { postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
 import { startTestLabops, type TestLabops } from './start-labops.js';
 
@@ -14,8 +14,11 @@ describe('/lab ntp status over signed HTTP requests, against the simulated lab',
   let fake: FakeSlack;
   let labops: TestLabops;
   let events: string;
+  // what this file's commands ran on client-sync (other files run commands on the shared lab too)
+  let ran: ReturnType<typeof logSince>;
 
   beforeAll(async () => {
+    ran = logSince(`${inject('lab').dir}/hosts/client-sync/commands.log`);
     fake = await startFakeSlack();
     labops = await startTestLabops({
       SLACK_BOT_TOKEN: fake.botToken,
@@ -153,8 +156,7 @@ describe('/lab ntp status over signed HTTP requests, against the simulated lab',
   });
 
   it('never sent anything but the fixed status command to a host', () => {
-    const lab = inject('lab');
-    const log = readFileSync(`${lab.dir}/hosts/client-sync/commands.log`, 'utf8').trim().split('\n');
+    const log = ran.read();
     expect(log.length).toBeGreaterThan(0);
     const fixed = NTP_STATUS_COMMAND.replace(/\n/g, '\\n');
     for (const line of log) expect(line.endsWith(fixed)).toBe(true);
