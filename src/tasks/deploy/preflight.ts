@@ -125,129 +125,172 @@ function hostsEntry(hostsText: string, fqdn: string, address: string): 'present'
 
 const NTP_BLOCKS = new Set(['unsynchronised', 'critical', 'error']);
 
+/** The checks one fact gave, and the prepare steps it asks for. */
+interface Found {
+  checks: PreflightCheck[];
+  prepare?: PrepareAction[];
+}
+
+function passwordCheck(hasPassword: boolean): PreflightCheck[] {
+  if (hasPassword) return [];
+  return [
+    {
+      level: 'block',
+      text: 'no admin password configured for labops',
+      hint: 'Set LAB_OPENSTACK_ADMIN_PASSWORD or LAB_OPENSTACK_ADMIN_PASSWORD_FILE where the worker runs (never in chat)',
+    },
+  ];
+}
+
+/** `hostname -f` must be a fully qualified name; its FQDN, when it is one. */
+function hostnameCheck(sec: Section): { check: PreflightCheck; fqdn?: string } {
+  const fqdn = sec.output.trim();
+  if (sec.exitCode !== 0 || !FQDN.test(fqdn))
+    return {
+      check: {
+        level: 'block',
+        text: `hostname -f gives "${fqdn.slice(0, 80)}", not a fully qualified name`,
+        hint: 'Set one: hostnamectl set-hostname controller.example.lab, and add it to /etc/hosts',
+      },
+    };
+  return { check: { level: 'ok', text: `hostname: ${fqdn}` }, fqdn };
+}
+
+/** /etc/hosts maps the FQDN to the controller's address; a missing line is added by prepare when it can be. */
+function hostsFileCheck(hostsText: string, fqdn: string, address: string, hostsPath: string): Found {
+  const entry = hostsEntry(hostsText, fqdn, address);
+  if (entry === 'present')
+    return { checks: [{ level: 'ok', text: `${hostsPath} maps ${fqdn} to ${address}` }] };
+  if (entry !== 'absent')
+    return {
+      checks: [
+        {
+          level: 'block',
+          text: `${hostsPath} maps ${fqdn} to ${entry}, not the controller's ${address}`,
+          hint: `Fix the line in ${hostsPath}`,
+        },
+      ],
+    };
+  if (!IPV4.test(address))
+    return {
+      checks: [{ level: 'block', text: `${hostsPath} has no entry for ${fqdn}`, hint: 'Add one by hand' }],
+    };
+  const line = `${address} ${fqdn} ${fqdn.split('.')[0]}`;
+  const command = `printf '%s\\n' ${shellQuote(line)} >> ${shellQuote(hostsPath)}`;
+  return { checks: [], prepare: [{ what: `add "${line}" to ${hostsPath}`, command }] };
+}
+
+/** The controller's clock, as /lab ntp status sees it: unsynchronised or far off refuses the deploy. */
+function clockCheck(ntp: NtpHostStatus): PreflightCheck {
+  if (NTP_BLOCKS.has(ntp.state))
+    return {
+      level: 'block',
+      text: `clock: ${ntp.state === 'error' ? 'not checked' : ntp.state}${ntp.reason ? `, ${ntp.reason}` : ''}`,
+      hint: ntp.hint ?? 'Fix the clock first: /lab ntp status',
+    };
+  return {
+    level: ntp.state === 'warning' ? 'warn' : 'ok',
+    text: `clock: ${ntp.state === 'ok' ? 'in sync' : 'drifting'}${ntp.reason ? ` (${ntp.reason})` : ''}`,
+  };
+}
+
+/** The external interface exists, with a static address (on 9 nothing renews a lease once NetworkManager is off). */
+function interfaceChecks(
+  interfaces: PreflightInput['interfaces'],
+  extIface: string,
+  major?: string,
+): PreflightCheck[] {
+  if ('error' in interfaces) return [{ level: 'block', text: `interfaces: ${interfaces.error}` }];
+  const ext = interfaces.find((x) => x.name === extIface);
+  if (!ext)
+    return [
+      {
+        level: 'block',
+        text: `external interface ${extIface} does not exist (${interfaces.map((x) => x.name).join(', ')})`,
+        hint: 'Set openstack_ext_iface in the inventory to the interface br-ex should take over',
+      },
+    ];
+  const checks: PreflightCheck[] = [{ level: 'ok', text: `external interface ${extIface} exists` }];
+  const leased = ext.ipv4.filter((a) => a.dynamic).map((a) => `${a.address}/${a.prefixlen}`);
+  const [first] = leased;
+  if (first) {
+    const el9 = major === '9';
+    checks.push({
+      level: el9 ? 'block' : 'warn',
+      text: `${extIface} has a DHCP address (${leased.join(', ')}); RDO needs a static one${el9 ? ': with NetworkManager off nothing would renew the lease' : ''}`,
+      hint: `Make it static first: nmcli con mod <the connection of ${extIface}> ipv4.method manual ipv4.addresses ${first} ipv4.gateway <gateway> ipv4.dns <dns>, then nmcli con up <that connection> (or BOOTPROTO=none with IPADDR/PREFIX/GATEWAY in ifcfg-${extIface})`,
+    });
+  }
+  return checks;
+}
+
+function loginCheck(user: string, sudo: boolean): PreflightCheck[] {
+  if (user === 'root' || sudo) return [];
+  return [
+    {
+      level: 'block',
+      text: `labops logs in to the controller as ${user}, without sudo: packstack and the prepare steps need root`,
+      hint: 'Log in as root (ansible_user: root), or give the user passwordless sudo and set ansible_become: true',
+    },
+  ];
+}
+
+/** Whether the answer file exists must be known for sure: a wrong "absent" would generate new passwords. */
+function answerFileCheck(sec: Section, answerFile: string): PreflightCheck[] {
+  if (sec.exitCode === 0 && ['present', 'absent'].includes(sec.output.trim())) return [];
+  return [
+    {
+      level: 'block',
+      text: `cannot tell as root whether ${answerFile} exists (${firstLine(sec.output, 120) || `exit ${sec.exitCode}`})`,
+      hint: 'packstack needs root: log in as root, or give the inventory user sudo without a password (ansible_become)',
+    },
+  ];
+}
+
+function packstackRunningCheck(sec: Section): PreflightCheck[] {
+  if (sec.exitCode !== 0 || !sec.output.trim()) return [];
+  return [
+    {
+      level: 'block',
+      text: `packstack is already running on the controller (${firstLine(sec.output, 160)})`,
+      hint: 'Perhaps a deploy whose worker stopped: let it finish (tail -f /var/tmp/packstack/latest/openstack-setup.log) or kill that pid, then run /lab deploy openstack again',
+    },
+  ];
+}
+
 /** Judges the facts (pure): what is fine, what only warns, what refuses the deploy, and what prepare changes. */
 export function judgePreflight(i: PreflightInput): Preflight {
   const s = i.settings;
   const sec = (name: string) => sectionOf(i.sections, name);
-  const checks: PreflightCheck[] = [{ level: 'ok', text: 'SSH works' }];
-  const prepare: PrepareAction[] = [];
-  if (!i.hasPassword)
-    checks.push({
-      level: 'block',
-      text: 'no admin password configured for labops',
-      hint: 'Set LAB_OPENSTACK_ADMIN_PASSWORD or LAB_OPENSTACK_ADMIN_PASSWORD_FILE where the worker runs (never in chat)',
-    });
   const os = osCheck(sec('os'));
-  checks.push(os.check, memCheck(sec('mem')));
-
-  const fqdn = sec('fqdn').output.trim();
-  let fqdnOk = false;
-  if (sec('fqdn').exitCode !== 0 || !FQDN.test(fqdn)) {
-    checks.push({
-      level: 'block',
-      text: `hostname -f gives "${fqdn.slice(0, 80)}", not a fully qualified name`,
-      hint: 'Set one: hostnamectl set-hostname controller.example.lab, and add it to /etc/hosts',
-    });
-  } else {
-    fqdnOk = true;
-    checks.push({ level: 'ok', text: `hostname: ${fqdn}` });
-  }
-  if (fqdnOk) {
-    const entry = hostsEntry(sec('hosts').output, fqdn, i.address);
-    if (entry === 'present')
-      checks.push({ level: 'ok', text: `${s.hosts_path} maps ${fqdn} to ${i.address}` });
-    else if (entry !== 'absent')
-      checks.push({
-        level: 'block',
-        text: `${s.hosts_path} maps ${fqdn} to ${entry}, not the controller's ${i.address}`,
-        hint: `Fix the line in ${s.hosts_path}`,
-      });
-    else if (!IPV4.test(i.address))
-      checks.push({
-        level: 'block',
-        text: `${s.hosts_path} has no entry for ${fqdn}`,
-        hint: 'Add one by hand',
-      });
-    else {
-      const line = `${i.address} ${fqdn} ${fqdn.split('.')[0]}`;
-      prepare.push({
-        what: `add "${line}" to ${s.hosts_path}`,
-        command: `printf '%s\\n' ${shellQuote(line)} >> ${shellQuote(s.hosts_path)}`,
-      });
-    }
-  }
-
-  if (NTP_BLOCKS.has(i.ntp.state))
-    checks.push({
-      level: 'block',
-      text: `clock: ${i.ntp.state === 'error' ? 'not checked' : i.ntp.state}${i.ntp.reason ? `, ${i.ntp.reason}` : ''}`,
-      hint: i.ntp.hint ?? 'Fix the clock first: /lab ntp status',
-    });
-  else
-    checks.push({
-      level: i.ntp.state === 'warning' ? 'warn' : 'ok',
-      text: `clock: ${i.ntp.state === 'ok' ? 'in sync' : 'drifting'}${i.ntp.reason ? ` (${i.ntp.reason})` : ''}`,
-    });
-
-  if ('error' in i.interfaces) checks.push({ level: 'block', text: `interfaces: ${i.interfaces.error}` });
-  else if (!i.interfaces.some((x) => x.name === s.extIface))
-    checks.push({
-      level: 'block',
-      text: `external interface ${s.extIface} does not exist (${i.interfaces.map((x) => x.name).join(', ')})`,
-      hint: 'Set openstack_ext_iface in the inventory to the interface br-ex should take over',
-    });
-  else {
-    checks.push({ level: 'ok', text: `external interface ${s.extIface} exists` });
-    const leased = i.interfaces
-      .find((x) => x.name === s.extIface)
-      ?.ipv4.filter((a) => a.dynamic)
-      .map((a) => `${a.address}/${a.prefixlen}`);
-    const [first] = leased ?? [];
-    if (first) {
-      // on 9 nothing renews the lease once NetworkManager is off (no network service): the address goes
-      const el9 = os.major === '9';
-      checks.push({
-        level: el9 ? 'block' : 'warn',
-        text: `${s.extIface} has a DHCP address (${leased?.join(', ')}); RDO needs a static one${el9 ? ': with NetworkManager off nothing would renew the lease' : ''}`,
-        hint: `Make it static first: nmcli con mod <the connection of ${s.extIface}> ipv4.method manual ipv4.addresses ${first} ipv4.gateway <gateway> ipv4.dns <dns>, then nmcli con up <that connection> (or BOOTPROTO=none with IPADDR/PREFIX/GATEWAY in ifcfg-${s.extIface})`,
-      });
-    }
-  }
-
-  if (i.user !== 'root' && !i.sudo)
-    checks.push({
-      level: 'block',
-      text: `labops logs in to the controller as ${i.user}, without sudo: packstack and the prepare steps need root`,
-      hint: 'Log in as root (ansible_user: root), or give the user passwordless sudo and set ansible_become: true',
-    });
-  const answers = sec('answers');
-  if (answers.exitCode !== 0 || !['present', 'absent'].includes(answers.output.trim()))
-    checks.push({
-      level: 'block',
-      text: `cannot tell as root whether ${s.packstack_answer_file} exists (${firstLine(answers.output, 120) || `exit ${answers.exitCode}`})`,
-      hint: 'packstack needs root: log in as root, or give the inventory user sudo without a password (ansible_become)',
-    });
-
-  const running = sec('running');
-  if (running.exitCode === 0 && running.output.trim())
-    checks.push({
-      level: 'block',
-      text: `packstack is already running on the controller (${firstLine(running.output, 160)})`,
-      hint: 'Perhaps a deploy whose worker stopped: let it finish (tail -f /var/tmp/packstack/latest/openstack-setup.log) or kill that pid, then run /lab deploy openstack again',
-    });
-
-  if (os.id && os.major) {
-    const more = prepareActions({ sections: i.sections, settings: s, osId: os.id, major: os.major });
-    prepare.push(...more.actions);
-    checks.push(...more.checks);
-  }
-
+  const host = hostnameCheck(sec('fqdn'));
+  const hosts: Found = host.fqdn
+    ? hostsFileCheck(sec('hosts').output, host.fqdn, i.address, s.hosts_path)
+    : { checks: [] };
+  const prepare =
+    os.id && os.major
+      ? prepareActions({ sections: i.sections, settings: s, osId: os.id, major: os.major })
+      : undefined;
+  const checks: PreflightCheck[] = [
+    { level: 'ok', text: 'SSH works' },
+    ...passwordCheck(i.hasPassword),
+    os.check,
+    memCheck(sec('mem')),
+    host.check,
+    ...hosts.checks,
+    clockCheck(i.ntp),
+    ...interfaceChecks(i.interfaces, s.extIface, os.major),
+    ...loginCheck(i.user, i.sudo),
+    ...answerFileCheck(sec('answers'), s.packstack_answer_file),
+    ...packstackRunningCheck(sec('running')),
+    ...(prepare?.checks ?? []),
+  ];
   return {
     checks,
-    prepare,
+    prepare: [...(hosts.prepare ?? []), ...(prepare?.actions ?? [])],
     answerFileExists: sec('answers').output.trim() === 'present',
     blocked: checks.some((c) => c.level === 'block'),
     osName: os.name,
-    fqdn: fqdnOk ? fqdn : undefined,
+    fqdn: host.fqdn,
   };
 }
