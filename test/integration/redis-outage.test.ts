@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
@@ -80,4 +81,21 @@ describe('commands while Redis is down', () => {
       `[reliability] Redis down: ephemeral "cannot reach its queue" answer ${answeredMs} ms after the stop`,
     );
   }, 60_000);
+
+  it('a stalled Redis (SIGSTOP): the answer still comes within 5 s, and does not promise that nothing started', async () => {
+    const pid = execFileSync('pgrep', ['-f', `redis-server 127.0.0.1:${port}`], { encoding: 'utf8' }).trim();
+    expect(pid).toMatch(/^\d+$/);
+    process.kill(Number(pid), 'SIGSTOP');
+    try {
+      const stoppedAt = Date.now();
+      const status = await labops.ask('ntp status ntp_servers');
+      const answeredMs = Date.now() - stoppedAt;
+      expect(status.args.text).toMatch(
+        /^labops' queue did not answer within 3 s|^labops is taking longer than usual|^labops cannot reach its queue/,
+      );
+      console.log(`[reliability] Redis stalled (SIGSTOP): ephemeral answer ${answeredMs} ms after the stop`);
+    } finally {
+      process.kill(Number(pid), 'SIGCONT');
+    }
+  }, 30_000);
 });
