@@ -15,11 +15,12 @@ export const QUEUE_UNREACHABLE =
 export const QUEUE_SLOW =
   "labops' queue did not answer within 3 s, so the command was not confirmed as started. If Redis was only slow it may still start in a moment (its message in the channel will then show it); otherwise try again in a minute, and if it persists ask a lab admin to check Redis.";
 
-/** Slack Web API errors carry a code such as slack_webapi_platform_error, and Slack's own in data.error. */
-function slackCode(err: unknown): string | undefined {
-  const e = err as { code?: unknown; data?: { error?: unknown } };
+/** Slack's own error code (data.error), else the message of an error @slack/web-api threw (code slack_…). */
+function slackCode(err: unknown, fromSlack: boolean): string | undefined {
+  const e = err as { code?: unknown; data?: { error?: unknown }; message?: unknown };
   if (typeof e?.data?.error === 'string') return e.data.error;
-  return typeof e?.code === 'string' && e.code.startsWith('slack_') ? e.code : undefined;
+  const isSlack = fromSlack || (typeof e?.code === 'string' && e.code.startsWith('slack_'));
+  return isSlack ? String(e?.message ?? e) : undefined;
 }
 
 /**
@@ -27,10 +28,7 @@ function slackCode(err: unknown): string | undefined {
  * failed when the caller knows; otherwise Slack's errors are told apart by their code.
  */
 export function notStarted(err: unknown, again: string, from?: 'slack' | 'queue'): NotStarted {
-  const code =
-    from === 'queue'
-      ? undefined
-      : (slackCode(err) ?? (from === 'slack' ? (err as Error)?.message : undefined));
+  const code = from === 'queue' ? undefined : slackCode(err, from === 'slack');
   if (code === 'not_in_channel' || code === 'channel_not_found')
     return {
       text: `I cannot post in this channel (${code}). Invite me with \`/invite @labops\` and try again.`,
