@@ -66,6 +66,8 @@ export const EnvSchema = z
     LAB_WORKER_CONCURRENCY: intFrom(8, 1),
     LAB_SHUTDOWN_GRACE_MS: intFrom(20_000, 0),
     LAB_JOB_LOCK_MS: intFrom(30_000, 500),
+    LAB_HOST_LOCK_MS: intFrom(60_000, 300),
+    LAB_JOB_MAX_WAIT_MS: intFrom(600_000, 1000),
     LAB_AUDIT_MAXLEN: intFrom(10_000, 100),
     LAB_DASHBOARD_USER: optional(z.string()),
     LAB_DASHBOARD_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
@@ -153,6 +155,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** BullMQ lock of a running job: a worker that dies is noticed after about twice this, and its job handed on. */
   jobLockMs: number;
+  /** A change's host locks live this long unless its job renews them: a dead worker's hosts free after this. */
+  hostLockMs: number;
+  /** A job not started within this of being queued is dropped with a message, never run by surprise later. */
+  jobMaxWaitMs: number;
   /** Entries the audit stream keeps (XADD MAXLEN ~). */
   auditMaxLen: number;
   /** Bull Board at /admin/queues behind basic auth; unset = no dashboard. */
@@ -221,6 +227,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     workerConcurrency: e.LAB_WORKER_CONCURRENCY,
     shutdownGraceMs: e.LAB_SHUTDOWN_GRACE_MS,
     jobLockMs: e.LAB_JOB_LOCK_MS,
+    hostLockMs: e.LAB_HOST_LOCK_MS,
+    jobMaxWaitMs: e.LAB_JOB_MAX_WAIT_MS,
     auditMaxLen: e.LAB_AUDIT_MAXLEN,
     dashboard:
       e.LAB_DASHBOARD_USER && e.LAB_DASHBOARD_PASSWORD

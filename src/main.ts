@@ -10,6 +10,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { type ConfirmDeps, cancelPlan, confirmPlan } from './bot/confirm.js';
 import { dispatch, type Requester } from './bot/dispatch.js';
 import { metricsRoute } from './bot/metrics-route.js';
+import { answerWhenQueueDown } from './bot/not-started.js';
 import { isAdmin } from './bot/permissions.js';
 import { type QuickHandler, quickCommands } from './bot/quick-commands.js';
 import { createSlackApp } from './bot/slack-app.js';
@@ -84,12 +85,14 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     user: userInfo().username,
     keyPath: config.defaultKeyPath,
   });
-  const redis = await connectRedis(config.redisUrl);
+  const redis = await connectRedis(config.redisUrl, 'fail-fast');
+  // BullMQ's workers block on Redis and must wait across reconnects; everything else fails fast (issue 11)
+  const workerRedis = role === 'bot' ? undefined : await connectRedis(config.redisUrl, 'wait');
   const queue = createJobsQueue(redis, config.queuePrefix);
   await queue.waitUntilReady();
 
   const plans = new PlanStore(redis, config.queuePrefix);
-  const locks = new HostLocks(redis, config.queuePrefix);
+  const locks = new HostLocks(redis, config.queuePrefix, config.hostLockMs);
   const audit = new AuditLog(redis, config.queuePrefix, log, config.auditMaxLen);
   const cancels = new CancelRequests(redis, config.queuePrefix);
   const lastNtp = new NtpLastStates(redis, config.queuePrefix);
@@ -118,10 +121,10 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const watchRules = { confirmChecks, flapChanges, flapWindowMs, flapStableChecks };
 
   let worker: Worker | undefined;
-  if (role !== 'bot') {
+  if (workerRedis) {
     const ssh = new SshPool({ knownHostsPath: config.knownHostsPath, ...config.ssh });
     worker = createTaskWorker({
-      connection: redis,
+      connection: workerRedis,
       prefix: config.queuePrefix,
       concurrency: config.workerConcurrency,
       tasks: ALL_TASKS,
@@ -157,7 +160,9 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       closers.push(async () => homes.stop());
     }
     // a cancel reaches every worker; the one running the job aborts its signal
-    const stopCancels = await cancels.listen((jobId, reason) => worker?.cancelJob(jobId, reason));
+    const stopCancels = await new CancelRequests(workerRedis, config.queuePrefix).listen((jobId, reason) =>
+      worker?.cancelJob(jobId, reason),
+    );
     closers.push(
       () => closeWorker(worker, config.shutdownGraceMs),
       () => ssh.close(),
@@ -167,7 +172,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     if (alertChannel) {
       const deliverDeps = { store: watchStore, chat, files, channel: alertChannel, chart, rules: watchRules };
       const watchWorker = createWatchWorker({
-        connection: redis,
+        connection: workerRedis,
         prefix: config.queuePrefix,
         log,
         tick: (signal) =>
@@ -194,8 +199,21 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   }
   closers.push(() => watchQueue.close());
 
-  const deps = { inventory, queue, chat, locks, isAdmin: admin, log };
-  const opsDeps = { queue, cancels, chat, locks, isAdmin: admin, mention, audit, now: Date.now, log };
+  const startWithinMs = config.jobMaxWaitMs;
+  const deps = { inventory, queue, chat, locks, isAdmin: admin, startWithinMs, log };
+  const taskNames = new Set(ALL_TASKS.map((t) => t.name));
+  const opsDeps = {
+    queue,
+    cancels,
+    chat,
+    locks,
+    isAdmin: admin,
+    mention,
+    audit,
+    taskNames,
+    now: Date.now,
+    log,
+  };
   const quick = quickCommands({
     ...opsCommandHandlers(opsDeps),
     ...watchCommandHandlers({
@@ -212,6 +230,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       log,
     }),
   } satisfies Record<QuickName, QuickHandler>); // every quick command of the registry has its handler
+  const queueReady = () => redis.status === 'ready';
   // per-user budget and waiting-jobs cap for commands that start a job; off in console mode (one operator, at the lab)
   const { commandsPerMinute, maxWaitingJobs } = config.limits;
   const limits = {
@@ -221,16 +240,19 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
         : new CommandBudget(redis, config.queuePrefix, commandsPerMinute),
     waitingJobs: () => queue.getJobCountByTypes('waiting', 'prioritized'),
     maxWaitingJobs: consoleMode ? 0 : maxWaitingJobs,
-    available: () => redis.status === 'ready',
+    available: () => queueReady(),
     now: Date.now,
     log,
   };
-  const handle = auditCommands(
-    limitCommands(
-      async (text: string, who: Requester) => (await quick(text, who)) ?? dispatch(text, who, deps),
-      limits,
+  const handle = answerWhenQueueDown(
+    auditCommands(
+      limitCommands(
+        async (text: string, who: Requester) => (await quick(text, who)) ?? dispatch(text, who, deps),
+        limits,
+      ),
+      audit,
     ),
-    audit,
+    queueReady,
   );
   const confirmDeps: ConfirmDeps = {
     plans,
@@ -240,10 +262,14 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     isAdmin: admin,
     mention,
     audit,
+    startWithinMs,
     log,
   };
-  const decide = (planId: string, user: string, yes: boolean) =>
-    (yes ? confirmPlan : cancelPlan)(planId, user, confirmDeps);
+  const decide = answerWhenQueueDown(
+    (planId: string, user: string, yes: boolean) =>
+      (yes ? confirmPlan : cancelPlan)(planId, user, confirmDeps),
+    queueReady,
+  );
   let app: App | undefined;
   let httpPort: number | undefined;
   if (role !== 'worker' && config.slack.mode !== 'console') {
@@ -290,6 +316,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   closers.push(
     () => queue.close(),
     () => redis.quit(),
+    async () => workerRedis?.quit(),
   );
   const stop = once(async () => {
     log.info('shutting down');
@@ -309,7 +336,7 @@ async function runConsoleSession(
   decide: (planId: string, user: string, yes: boolean) => ReturnType<typeof dispatch>,
   io: LabopsIo,
 ) {
-  const events = createJobsEvents(redis.duplicate(), config.queuePrefix);
+  const events = createJobsEvents(redis.duplicate(WAIT), config.queuePrefix);
   await events.waitUntilReady();
   await runConsole({
     input: io.stdin,
@@ -329,9 +356,13 @@ async function runConsoleSession(
   await events.close();
 }
 
-async function connectRedis(url: string): Promise<Redis> {
-  // maxRetriesPerRequest null: BullMQ's blocking commands must wait across reconnects, not fail
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+// maxRetriesPerRequest null: BullMQ's blocking commands must wait across reconnects, not fail
+const WAIT = { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined };
+// the bot's commands: an answer within seconds while Redis is down, and nothing buffered to run when it returns
+const FAIL_FAST = { maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 3000 };
+
+async function connectRedis(url: string, mode: 'wait' | 'fail-fast'): Promise<Redis> {
+  const redis = new Redis(url, { ...(mode === 'wait' ? WAIT : FAIL_FAST), lazyConnect: true });
   redis.on('error', () => undefined); // reconnects on its own; readiness is reported by /readyz
   try {
     await Promise.race([

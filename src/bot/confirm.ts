@@ -3,9 +3,10 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Logger } from '../log/logger.js';
 import type { HostLocks } from '../queue/host-locks.js';
-import { applyJobId } from '../queue/job-envelope.js';
-import type { PlanStore } from '../queue/plan-store.js';
+import { applyJobId, JOB_START_WITHIN_MS } from '../queue/job-envelope.js';
+import type { PendingPlan, PlanStore } from '../queue/plan-store.js';
 import type { DispatchResult } from './dispatch.js';
+import { notStarted } from './not-started.js';
 import { refusal } from './permissions.js';
 import { renderRunning, withOutcome } from './render-plan.js';
 
@@ -18,6 +19,8 @@ export interface ConfirmDeps {
   /** How a user is named in messages: <@U123> in Slack. */
   mention(user: string): string;
   audit: Pick<AuditLog, 'record'>;
+  /** How long a confirmed run may wait in the queue before a worker must start it (default 10 minutes). */
+  startWithinMs?: number;
   log: Logger;
 }
 
@@ -31,7 +34,10 @@ function gone(result: { reason: 'expired' } | { reason: 'handled'; outcome: stri
   );
 }
 
-/** An admin's Confirm: takes the hosts' locks, claims the plan once, queues its run. Shared by Slack and console. */
+/**
+ * An admin's Confirm: claims the plan once (of two clicks, or a Confirm and a Cancel, one wins), then takes the
+ * hosts' locks and queues the run. Every way out that queues nothing releases the locks. Shared by Slack and console.
+ */
 export async function confirmPlan(planId: string, user: string, deps: ConfirmDeps): Promise<DispatchResult> {
   const plan = await deps.plans.get(planId);
   const audit = (kind: 'confirm' | 'refusal', outcome: string, job?: string) =>
@@ -54,34 +60,81 @@ export async function confirmPlan(planId: string, user: string, deps: ConfirmDep
     return reply(refusal(plan.command.replace(/^\/lab /, '')));
   }
   const owner = applyJobId(planId);
-  const holder = await deps.locks.acquire(plan.hosts, owner);
-  if (holder) {
-    await audit('confirm', `not run: busy, job ${holder} holds the hosts`);
-    return reply(
-      `Another change is running on these hosts (job ${holder}). Confirm again when it has finished.`,
-    );
-  }
   const by = deps.mention(user);
-  const claim = await deps.plans.claim(planId, `confirmed by ${by}`);
+  const confirmed = `confirmed by ${by}`;
+  const claim = await deps.plans.claim(planId, confirmed, { job: owner, hosts: plan.hosts });
   if (!claim.ok) {
-    if (claim.reason === 'expired') await deps.locks.release(plan.hosts, owner);
     await audit('confirm', `not run: plan ${claim.reason}`);
-    return gone(claim); // a second click: the first one runs it
+    return gone(claim); // a second click, or a Cancel that came first: no lock was taken
   }
-  await deps.chat.update(plan.channel, plan.messageTs, withOutcome(plan.message, `✅ Confirmed by ${by}.`));
-  const { ts } = await deps.chat.post(plan.channel, renderRunning(plan.command, by));
-  const reply_ = { channel: plan.channel, messageTs: ts, user };
-  await deps.queue.add(
-    plan.task,
-    { ...plan.data, reply: reply_, phase: 'apply', planId, hosts: plan.hosts, command: plan.command },
-    { jobId: owner },
-  );
-  deps.log.info({ user, planId, task: plan.task, hosts: plan.hosts }, 'plan confirmed');
-  await audit('confirm', 'confirmed, queued', owner);
-  return { kind: 'job', jobId: owner, messageTs: ts };
+  const { hosts } = claim.plan;
+  let queued = false;
+  try {
+    // the run may wait in the queue: its locks last until a worker must have started it, which then renews them
+    const startWithinMs = deps.startWithinMs ?? JOB_START_WITHIN_MS;
+    const holder = await deps.locks.acquire(hosts, owner, startWithinMs + deps.locks.ttlMs);
+    if (holder) return await busy(claim.plan, holder, confirmed, deps, audit);
+    await deps.chat.update(plan.channel, plan.messageTs, withOutcome(plan.message, `✅ Confirmed by ${by}.`));
+    const { ts } = await deps.chat.post(plan.channel, renderRunning(plan.command, by));
+    const data = { ...plan.data, reply: { channel: plan.channel, messageTs: ts, user }, phase: 'apply' };
+    const startBy = Date.now() + startWithinMs;
+    await deps.queue.add(
+      plan.task,
+      { ...data, planId, hosts, command: plan.command, startBy },
+      { jobId: owner },
+    );
+    queued = true;
+    deps.log.info({ user, planId, task: plan.task, hosts }, 'plan confirmed');
+    await audit('confirm', 'confirmed, queued', owner);
+    return { kind: 'job', jobId: owner, messageTs: ts };
+  } catch (err) {
+    return await failed(claim.plan, err, deps, audit);
+  } finally {
+    if (!queued)
+      await deps.locks
+        .release(hosts, owner)
+        .catch((e: Error) => deps.log.warn({ msg: e.message, planId }, 'host locks not released'));
+  }
 }
 
-/** Cancel: the requester or an admin. Nothing ran, nothing will. */
+/** The hosts are busy: the plan is given back (its Confirm works again later) while its 10 minutes last. */
+async function busy(
+  plan: PendingPlan,
+  holder: string,
+  confirmed: string,
+  deps: ConfirmDeps,
+  audit: (kind: 'confirm', outcome: string) => Promise<void>,
+): Promise<DispatchResult> {
+  const back = await deps.plans.unclaim(plan, confirmed);
+  if (!back) await deps.plans.settle(plan.id, `not run: job ${holder} held the hosts`);
+  await audit('confirm', `not run: busy, job ${holder} holds the hosts`);
+  return reply(
+    back
+      ? `Another change is running on these hosts (job ${holder}); nothing was started. This plan is still pending: Confirm again when that job has finished.`
+      : `Another change is running on these hosts (job ${holder}); nothing was started, and this plan has expired. Run \`${plan.command}\` again when that job has finished.`,
+  );
+}
+
+/** Slack or the queue failed after the claim: nothing was queued, the plan ends, the admin is told to run it again. */
+async function failed(
+  plan: PendingPlan,
+  err: unknown,
+  deps: ConfirmDeps,
+  audit: (kind: 'confirm', outcome: string) => Promise<void>,
+): Promise<DispatchResult> {
+  const why = notStarted(err, `Run \`${plan.command}\` again for a fresh plan.`);
+  deps.log.warn({ planId: plan.id, msg: (err as Error)?.message }, 'confirmed plan not queued');
+  await deps.plans
+    .settle(plan.id, why.outcome)
+    .catch((e: Error) => deps.log.warn({ msg: e.message }, 'plan outcome not kept'));
+  await deps.chat
+    .update(plan.channel, plan.messageTs, withOutcome(plan.message, `⚠️ Not run: ${why.text}`))
+    .catch(() => undefined); // Slack may be what failed
+  await audit('confirm', `not run: ${why.outcome}`);
+  return reply(why.text);
+}
+
+/** Cancel: the requester or an admin. Nothing ran, nothing will; a Confirm that loses this race takes no lock. */
 export async function cancelPlan(planId: string, user: string, deps: ConfirmDeps): Promise<DispatchResult> {
   const plan = await deps.plans.get(planId);
   const audit = (kind: 'cancel' | 'refusal', outcome: string) =>

@@ -1,32 +1,28 @@
 import type { Queue } from 'bullmq';
-import type { ChatMessage } from '../chat/message.js';
 import type { ChatSink } from '../chat/sink.js';
 import { UserInputError } from '../errors.js';
 import { type Inventory, resolveTargets } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
 import type { HostLocks } from '../queue/host-locks.js';
+import { JOB_START_WITHIN_MS } from '../queue/job-envelope.js';
+import type { DispatchResult, Requester } from './dispatch-result.js';
 import { parseCommand } from './grammar.js';
+import { notStarted, QUEUE_UNREACHABLE } from './not-started.js';
 import { refusal } from './permissions.js';
 import { renderHelp } from './render-help.js';
 import { renderPlanning } from './render-plan.js';
 import { renderStarted } from './render-started.js';
 
-export interface Requester {
-  user: string;
-  channel: string;
-}
-
-export type DispatchResult =
-  /** outcome: for the audit trail, when the reply is not simply an answer ("refused: not an admin"). */
-  | { kind: 'reply'; message: ChatMessage; outcome?: string }
-  | { kind: 'job'; jobId: string; messageTs: string; awaitsConfirmation?: boolean };
+export type { DispatchResult, Requester } from './dispatch-result.js';
 
 export interface DispatchDeps {
   inventory: Inventory;
   queue: Pick<Queue, 'add'>;
-  chat: Pick<ChatSink, 'post'>;
+  chat: Pick<ChatSink, 'post' | 'update'>;
   locks: Pick<HostLocks, 'holderOf'>;
   isAdmin(user: string): boolean;
+  /** How long a job may wait in the queue before a worker must start it (default 10 minutes). */
+  startWithinMs?: number;
   log: Logger;
 }
 
@@ -58,7 +54,8 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
       deps.log.warn({ user: who.user, channel: who.channel, command }, 'refused: not an admin');
       return ephemeral(refusal(spec.words.join(' ')), 'refused: not an admin');
     }
-    const holder = await deps.locks.holderOf(targets.hosts.map((h) => h.name));
+    const holder = await deps.locks.holderOf(targets.hosts.map((h) => h.name)).catch((err: Error) => err);
+    if (holder instanceof Error) return ephemeral(QUEUE_UNREACHABLE, notStarted(holder, '', 'queue').outcome);
     if (holder) {
       return ephemeral(
         `A change is already running on ${targets.label} (job ${holder}). Wait for it to finish.`,
@@ -75,22 +72,30 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
   try {
     ({ ts: messageTs } = await deps.chat.post(who.channel, first));
   } catch (err) {
-    const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
-    deps.log.warn({ channel: who.channel, code }, 'cannot post the start message');
-    return ephemeral(
-      code === 'not_in_channel' || code === 'channel_not_found'
-        ? `I cannot post in this channel (${code}). Invite me with \`/invite @labops\` and try again.`
-        : `Slack refused my message (${code}); nothing was started. Try again in a minute.`,
-      `not started: Slack answered ${code}`,
-    );
+    deps.log.warn({ channel: who.channel, msg: (err as Error).message }, 'cannot post the start message');
+    const why = notStarted(err, 'Try again in a minute.', 'slack');
+    return ephemeral(why.text, why.outcome);
   }
-  const job = await deps.queue.add(spec.task, {
-    target: parsed.target,
-    targetLabel: targets.label,
-    reply: { channel: who.channel, messageTs, user: who.user },
-    phase,
-    command,
-  });
+  const startWithinMs = deps.startWithinMs ?? JOB_START_WITHIN_MS;
+  let job: Awaited<ReturnType<Queue['add']>>;
+  try {
+    job = await deps.queue.add(spec.task, {
+      target: parsed.target,
+      targetLabel: targets.label,
+      reply: { channel: who.channel, messageTs, user: who.user },
+      phase,
+      command,
+      startBy: Date.now() + startWithinMs,
+    });
+  } catch (err) {
+    // the channel must not keep a message that says "checking…" for a job that does not exist
+    const why = notStarted(err, 'Try again in a minute.', 'queue');
+    deps.log.warn({ command, msg: (err as Error).message }, 'job not queued');
+    await deps.chat
+      .update(who.channel, messageTs, { text: `⚠️ \`${command}\` was not started: ${why.text}` })
+      .catch(() => undefined);
+    return ephemeral(why.text, why.outcome);
+  }
   deps.log.info(
     { jobId: job.id, task: spec.task, user: who.user, channel: who.channel, target: parsed.target },
     'job queued',

@@ -3,6 +3,7 @@ import type { DispatchResult, Requester } from '../bot/dispatch.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Logger } from '../log/logger.js';
 import type { HostLocks } from '../queue/host-locks.js';
+import { isLabopsJobId } from '../queue/job-envelope.js';
 import type { CancelRequests } from './cancel-requests.js';
 import { summarise } from './job-summary.js';
 import { renderCancelledBeforeStart } from './render-job-end.js';
@@ -14,6 +15,8 @@ export interface CancelJobDeps {
   locks: Pick<HostLocks, 'release'>;
   isAdmin(user: string): boolean;
   mention(user: string): string;
+  /** The job names labops' tasks use: a job by any other name is not one of ours. */
+  taskNames: ReadonlySet<string>;
   log: Logger;
 }
 
@@ -30,10 +33,11 @@ const reply = (text: string, outcome?: string): DispatchResult => ({
  * commands and fails the job with "cancelled by <@U>").
  */
 export async function cancelJob(jobId: string, who: Requester, deps: CancelJobDeps): Promise<DispatchResult> {
-  const job = await deps.queue.getJob(jobId);
-  if (!job)
+  // BullMQ keeps its own keys beside the jobs' ("meta", "id", "events"): only ids labops gives are looked up
+  const job = isLabopsJobId(jobId) ? await deps.queue.getJob(jobId) : undefined;
+  if (!job || !deps.taskNames.has(job.name))
     return reply(
-      `There is no job \`${jobId.replace(/`/g, "'")}\`. \`/lab jobs\` lists the running ones.`,
+      `There is no job \`${jobId.slice(0, 60).replace(/[`<>&]/g, "'")}\` in labops' queue: job ids are numbers such as 42, or apply-… for a confirmed change. \`/lab jobs\` lists the running ones.`,
       'cancel: no such job',
     );
   const summary = summarise(job, 'running', Date.now());

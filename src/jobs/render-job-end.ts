@@ -51,3 +51,15 @@ export function renderFailed(command: string, error: string, jobId: string): Cha
     `❌ \`${command}\` stopped on an unexpected error: ${what.replace(/[<>&]/g, ' ')}. Try again; if it happens again, give the lab admins job id ${jobId} (its log lines carry it).`,
   );
 }
+
+/** A job that waited in the queue past its deadline (Redis was unreachable, or every worker was busy). */
+export function renderTooLate(command: string, waitedMs: number): ChatMessage {
+  return section(
+    `⌛ \`${command}\` was not started: it waited ${seconds(waitedMs)} in labops' queue (its queue was unreachable or every worker was busy), and a command that old is not run by surprise. Nothing ran; run it again if you still need it.`,
+  );
+}
+
+/** A job the worker will not run as it stands; why says what is missing and what to do. */
+export function renderRefused(command: string, why: string): ChatMessage {
+  return section(`⛔ \`${command}\` was not run: ${why}`);
+}

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 
-// all-or-nothing: either every host is free and taken by owner, or nothing changes
+// all-or-nothing: either every host is free (or already the owner's) and taken for ttl, or nothing changes
 const ACQUIRE = `
 for i, key in ipairs(KEYS) do
   local holder = redis.call('GET', key)
@@ -16,25 +16,29 @@ for i, key in ipairs(KEYS) do
 end
 return n`;
 
-/** One change at a time per host, across every bot and worker process. */
+/** How long a host lock lives unless renewed: a dead worker's hosts free themselves after this. */
+export const HOST_LOCK_MS = 60_000;
+
+/**
+ * One change at a time per host, across every bot and worker process. Locks are short-lived: the job that holds
+ * them renews them (see {@link heartbeat}) and releases them when it ends.
+ */
 export class HostLocks {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly ttlMs = 2 * 3600 * 1000,
+    readonly ttlMs = HOST_LOCK_MS,
   ) {}
 
   private keys = (hosts: readonly string[]) => hosts.map((h) => `${this.prefix}:lock:host:${h}`);
 
-  /** Returns undefined when taken, else the owner (a job id) that holds one of the hosts. */
-  async acquire(hosts: readonly string[], owner: string): Promise<string | undefined> {
-    const holder = await this.redis.eval(
-      ACQUIRE,
-      hosts.length,
-      ...this.keys(hosts),
-      owner,
-      String(this.ttlMs),
-    );
+  /**
+   * Takes every host for owner (again, if owner holds them already: that renews them) for ttlMs, default the
+   * store's. Returns undefined when taken, else the owner (a job id) that holds one of the hosts.
+   */
+  async acquire(hosts: readonly string[], owner: string, ttlMs = this.ttlMs): Promise<string | undefined> {
+    if (hosts.length === 0) return undefined;
+    const holder = await this.redis.eval(ACQUIRE, hosts.length, ...this.keys(hosts), owner, String(ttlMs));
     return typeof holder === 'string' ? holder : undefined;
   }
 

@@ -14,9 +14,25 @@ export const JobEnvelope = z.object({
   command: z.string().max(200).optional(),
   /** What the target resolved to when the command came ("group openstack_controllers", "all hosts"), for /lab jobs. */
   targetLabel: z.string().max(200).optional(),
+  /** Epoch ms by which a worker must have started it; later it is dropped, not run (see the worker's guards). */
+  startBy: z.number().int().positive().optional(),
   reply: ReplyTarget,
 });
 export type JobEnvelope = z.infer<typeof JobEnvelope>;
 
 /** The lock owner of a confirmed plan's run; also its job id, so a plan runs at most once. */
 export const applyJobId = (planId: string) => `apply-${planId}`;
+
+const APPLY_ID = /^apply-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The ids labops gives jobs: BullMQ's counter ("42") for commands, applyJobId for a confirmed change. Anything
+ * else (BullMQ's own keys such as "meta", "id", "events") is not a job of ours.
+ */
+export const isLabopsJobId = (id: string) => /^[1-9]\d{0,15}$/.test(id) || APPLY_ID.test(id);
+
+/**
+ * How long a job may wait in the queue before a worker must start it: one queued while Redis was unreachable,
+ * or stuck behind others, is dropped with a message rather than run by surprise much later.
+ */
+export const JOB_START_WITHIN_MS = 10 * 60_000;

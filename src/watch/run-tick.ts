@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import { checkHost } from '../tasks/chrony/check-host.js';
 import type { NtpThresholds } from '../tasks/chrony/classify.js';
+import { fanOutSignal } from '../workers/fan-out-signal.js';
 import type { Delivery } from './deliver.js';
 import { ntpHosts } from './ntp-hosts.js';
 import { observe } from './observe.js';
@@ -50,13 +51,15 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
     deps.log.info('drift check skipped: the previous one is still running');
     return { skipped: 'busy' };
   }
+  // one listener on the tick's signal however many hosts there are
+  const fan = deps.signal && fanOutSignal(deps.signal);
   try {
     const started = deps.now();
     const hosts = ntpHosts(deps.inventory());
     const checked = await Promise.all(
       hosts.map(async (h) => ({
         host: h.name,
-        observation: observe(await checkHost(deps.ssh, h, deps.thresholds, deps.signal), started),
+        observation: observe(await checkHost(deps.ssh, h, deps.thresholds, fan?.child()), started),
       })),
     );
     await deps.history.add(checked);
@@ -78,6 +81,7 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
     deps.log.debug({ hosts: hosts.length, durationMs, announced }, 'drift check done');
     return { hosts: hosts.length, announced, undelivered: announced - delivery.posted.length, durationMs };
   } finally {
+    fan?.close();
     await deps.store.unlock(owner);
   }
 }

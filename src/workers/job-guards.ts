@@ -24,7 +24,11 @@ export interface JobGuardDeps {
 const commandOf = (job: Job, envelope: JobEnvelope) => envelope.command ?? `/lab ${job.name}`;
 
 /** Says it where the job reports (its message, else a new one); a Slack failure here is logged, not thrown. */
-async function tell(envelope: JobEnvelope, message: ChatMessage, deps: JobGuardDeps): Promise<void> {
+export async function tell(
+  envelope: JobEnvelope,
+  message: ChatMessage,
+  deps: Pick<JobGuardDeps, 'chat' | 'log'>,
+): Promise<void> {
   const { channel, messageTs } = envelope.reply;
   try {
     if (messageTs) await deps.chat.update(channel, messageTs, message);

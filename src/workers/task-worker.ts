@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import type { HostLocks } from '../queue/host-locks.js';
 import { JobEnvelope } from '../queue/job-envelope.js';
 import { JOBS_QUEUE } from '../queue/jobs-queue.js';
+import { heartbeat } from '../queue/lock-heartbeat.js';
 import type { PlanStore } from '../queue/plan-store.js';
 import type { ExecStream } from '../ssh/exec-stream.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
@@ -15,6 +16,7 @@ import type { Task, TaskContext, TaskSettings } from '../tasks/task.js';
 import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
 import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected } from './job-guards.js';
 import { showPlan } from './show-plan.js';
+import { confirmedHosts, refuseStale } from './start-guards.js';
 
 export interface TaskWorkerDeps {
   connection: ConnectionOptions;
@@ -24,8 +26,8 @@ export interface TaskWorkerDeps {
   inventory: () => Inventory;
   ssh: Pick<SshPool, 'exec'>;
   chat: ChatSink;
-  plans: Pick<PlanStore, 'save' | 'ttlSeconds'>;
-  locks: Pick<HostLocks, 'release'>;
+  plans: Pick<PlanStore, 'save' | 'ttlSeconds' | 'claimOf'>;
+  locks: Pick<HostLocks, 'acquire' | 'release' | 'ttlMs'>;
   settings: TaskSettings;
   /** Streaming exec for long commands (optional: tasks fall back to ssh.exec). */
   execStream?: ExecStream;
@@ -61,8 +63,10 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     if (!envelope.success) throw invalid(`job data for ${job.name}`, envelope.error);
     const parsed = task.payload.safeParse(job.data);
     if (!parsed.success) throw invalid(`payload for ${job.name}`, parsed.error);
-    const { phase, planId, hosts = [] } = envelope.data;
+    const { phase } = envelope.data;
     await refuseToStart(job, envelope.data, deps);
+    if (job.attemptsStarted <= 1) await refuseStale(job, envelope.data, Date.now(), deps);
+    const locked = await confirmedHosts(job, envelope.data, task.plan !== undefined, deps);
 
     const log = deps.log.child({ jobId: job.id, task: job.name, phase });
     const guarded = guardChat(deps.chat, signal);
@@ -99,12 +103,15 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
         cancelled,
       );
     }
+    // the change's hosts stay locked while it runs, however long; a dead worker's locks run out on their own
+    const stopHeartbeat = locked && heartbeat(deps.locks, locked, String(job.id), log);
     try {
       const result = await untilCancelled(task.run(ctx), signal).catch(cancelled);
       log.info('job finished');
       return result;
     } finally {
-      if (phase === 'apply' && planId) await deps.locks.release(hosts, job.id ?? '');
+      if (stopHeartbeat) stopHeartbeat();
+      if (locked) await deps.locks.release(locked, String(job.id));
     }
   };
 

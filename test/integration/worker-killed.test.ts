@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HostLocks } from '../../src/queue/host-locks.js';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
+import { PlanStore } from '../../src/queue/plan-store.js';
 import { SLACK_IDS } from '../support/slack-request.js';
 import {
   type SlackLabops,
@@ -124,15 +124,26 @@ describe('a worker killed mid-job', () => {
 
   it('a confirmed change is not run twice: it fails with "interrupted", the channel is told, locks are released', async () => {
     bot.slack.reset();
-    const planId = randomUUID();
-    const jobId = `apply-${planId}`;
-    const locks = new HostLocks(redis, bot.prefix);
-    expect(await locks.acquire(CLIENTS, jobId)).toBeUndefined();
     const slack = new WebClient(bot.slack.botToken, { slackApiUrl: bot.slack.apiUrl });
     const { ts } = await slack.chat.postMessage({
       channel: CHANNEL,
       text: '⏳ Running `/lab ntp status ntp_clients` (confirmed)…',
     });
+    // a plan confirmed as the bot does it (claimed, bound to its job): the worker runs no unconfirmed change
+    const plans = new PlanStore(redis, bot.prefix);
+    const { id: planId } = await plans.save({
+      task: 'ntp.status',
+      data: { target: 'ntp_clients' },
+      hosts: CLIENTS,
+      command: '/lab ntp status ntp_clients',
+      channel: CHANNEL,
+      messageTs: ts as string,
+      message: { text: 'plan' },
+    });
+    const jobId = `apply-${planId}`;
+    await plans.claim(planId, 'confirmed by <@UADMIN1>', { job: jobId, hosts: CLIENTS });
+    const locks = new HostLocks(redis, bot.prefix);
+    expect(await locks.acquire(CLIENTS, jobId)).toBeUndefined();
     const worker = startChildWorker();
     // a slow task standing in for a change: what matters is the apply phase and the locks it holds
     await queue.add(

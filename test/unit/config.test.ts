@@ -48,6 +48,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LAB_DRIFT_FLAP_CHANGES: '0' })).toThrow(/LAB_DRIFT_FLAP_CHANGES/);
   });
 
+  it('host locks and the job start deadline: a minute and ten minutes, each from its variable', () => {
+    expect(loadConfig({})).toMatchObject({ hostLockMs: 60_000, jobMaxWaitMs: 600_000 });
+    expect(loadConfig({ LAB_HOST_LOCK_MS: '1500', LAB_JOB_MAX_WAIT_MS: '5000' })).toMatchObject({
+      hostLockMs: 1500,
+      jobMaxWaitMs: 5000,
+    });
+    expect(() => loadConfig({ LAB_HOST_LOCK_MS: '10' })).toThrow(/LAB_HOST_LOCK_MS: must be at least 300/);
+  });
+
   it('parses the admin list', () => {
     expect(loadConfig({ LAB_ADMINS: 'U123, W456 ,' }).admins).toEqual(['U123', 'W456']);
   });

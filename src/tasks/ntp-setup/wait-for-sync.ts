@@ -10,11 +10,13 @@ const POLL_MS = 1000;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
+    // the listener goes when the sleep ends either way: a wait of minutes polls once a second on one signal
     const stop = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
       resolve();
     };
+    const timer = setTimeout(stop, ms);
     signal?.addEventListener('abort', stop, { once: true });
   });
 
