@@ -142,8 +142,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       cancels,
       audit,
       lockMs: config.jobLockMs,
-      onCompleted: (job, result) =>
-        job.name === 'ntp.status' ? lastNtp.record(result, job.finishedOn ?? Date.now()) : Promise.resolve(),
+      ntpStates: lastNtp,
       log,
     });
     // the App Home of whoever opened it lately follows the jobs and the hosts' last NTP states

@@ -32,6 +32,8 @@ export interface TaskContext<P> {
    * show where it stopped. Best effort; absent where the worker has no job to keep it with.
    */
   remember?(message: ChatMessage): void;
+  /** Where a check of the hosts' clocks keeps each host's state for the App Home; absent where nothing shows it. */
+  ntpStates?: { record(result: unknown, at: number): Promise<void> };
 }
 
 /**

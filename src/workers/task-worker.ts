@@ -38,8 +38,8 @@ export interface TaskWorkerDeps {
   audit: Pick<AuditLog, 'record'>;
   /** BullMQ's lock: a dead worker's job is handed on after about twice this (lockDuration + stalledInterval). */
   lockMs?: number;
-  /** Called with every finished job's result (e.g. to keep the last NTP state per host). */
-  onCompleted?(job: Job, result: unknown): Promise<void>;
+  /** Where tasks that check clocks keep each host's last state (the App Home shows them). */
+  ntpStates?: TaskContext<unknown>['ntpStates'];
   log: Logger;
 }
 
@@ -80,6 +80,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       settings: deps.settings,
       ...(deps.execStream && { execStream: deps.execStream }),
       ...(deps.files && { files: deps.files }),
+      ...(deps.ntpStates && { ntpStates: deps.ntpStates }),
       remember: (lastMessage) => {
         job
           .updateProgress({ lastMessage })
@@ -134,12 +135,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     deps.log.warn({ jobId: job?.id, task: job?.name, msg: err.message }, 'job failed');
     if (job) void result(job, `failed: ${err.message}`);
   });
-  worker.on('completed', (job, value) => {
-    void result(job, 'completed');
-    deps
-      .onCompleted?.(job, value)
-      .catch((err: Error) => deps.log.warn({ msg: err.message }, 'onCompleted failed'));
-  });
+  worker.on('completed', (job) => void result(job, 'completed'));
   worker.on('error', (err) => deps.log.error({ msg: err.message }, 'worker error'));
   return worker;
 }

@@ -67,6 +67,7 @@ export async function runTask<S extends z.ZodTypeAny, R = unknown>(
     settings?: Partial<TaskSettings>;
     phase?: 'run' | 'plan';
     signal?: AbortSignal;
+    ntpStates?: TaskContext<unknown>['ntpStates'];
   },
 ): Promise<TaskRun<R>> {
   const seen: string[] = [];
@@ -97,6 +98,7 @@ export async function runTask<S extends z.ZodTypeAny, R = unknown>(
     log: createLogger('silent'),
     signal: o.signal ?? new AbortController().signal,
     settings: { ...SETTINGS, ...o.settings },
+    ...(o.ntpStates && { ntpStates: o.ntpStates }),
     files: {
       async upload(_channel, file) {
         seen.push(`file ${file.filename}`);

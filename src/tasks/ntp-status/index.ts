@@ -14,7 +14,7 @@ import {
 export const ntpStatusTask = defineTask({
   name: 'ntp.status',
   payload: TargetPayload,
-  async run({ payload, inventory, ssh, chat, signal, settings, log }) {
+  async run({ payload, inventory, ssh, chat, signal, settings, log, ntpStates }) {
     const started = Date.now();
     const targets = resolveTargets(inventory, payload.target);
     const total = targets.hosts.length;
@@ -26,7 +26,7 @@ export const ntpStatusTask = defineTask({
       summary: (statuses) => renderNtpSummary(statuses, targets.label, Date.now() - started),
     });
     log.info({ hosts: total, states: countStates(done) }, 'ntp status done');
-    return {
+    const result = {
       target: targets.label,
       hosts: done.map(({ host, state, offsetSeconds, errorCode }) => ({
         host,
@@ -35,5 +35,10 @@ export const ntpStatusTask = defineTask({
         errorCode,
       })),
     };
+    // best effort: the App Home shows these states; the answer in the channel is what matters
+    await ntpStates
+      ?.record(result, Date.now())
+      .catch((err: Error) => log.warn({ msg: err.message }, 'last NTP states not kept'));
+    return result;
   },
 });

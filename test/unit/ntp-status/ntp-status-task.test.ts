@@ -36,4 +36,19 @@ describe('/lab ntp status, run by the task harness on captured chronyc output', 
       hosts: expect.arrayContaining([expect.objectContaining({ host: 'db1', errorCode: 'unreachable' })]),
     });
   });
+
+  it('keeps the state of each host for the App Home where the worker has a store for them', async () => {
+    const inventory = inventoryOf('all:\n  hosts:\n    ntp1: {ansible_host: 10.0.0.1}\n');
+    const { ssh } = scripted([['chronyc', output('time server (local stratum 3)')]]);
+    const kept: unknown[] = [];
+    await runTask(ntpStatusTask, {
+      payload: { reply: { channel: 'C1', messageTs: '1.0' } },
+      inventory,
+      ssh,
+      ntpStates: { record: async (result) => void kept.push(result) },
+    });
+    expect(kept).toEqual([
+      { target: 'all hosts', hosts: [expect.objectContaining({ host: 'ntp1', state: 'ok' })] },
+    ]);
+  });
 });
