@@ -1,5 +1,6 @@
 import { App, type CustomRoute } from '@slack/bolt';
 import type { HomeView } from '@slack/types';
+import { boundRespond, slackClientOptions } from '../chat/slack-client.js';
 import type { Config } from '../config.js';
 import { CANCEL_JOB_ACTION } from '../jobs/render-jobs.js';
 import type { Logger } from '../log/logger.js';
@@ -46,12 +47,13 @@ export function createSlackApp(slack: SlackConfig, port: number, deps: SlackAppD
     token: slack.botToken,
     logger: boltLogger(deps.log),
     customRoutes: [healthz, ...(deps.routes ?? [])],
-    clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl } : undefined,
+    clientOptions: slackClientOptions(slack.calls, slack.apiUrl),
   };
   const app =
     slack.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port } })
       : new App({ ...common, signingSecret: slack.signingSecret, port });
+  boundRespond(app, slack.calls.timeoutMs);
 
   app.command('/lab', async ({ ack, command, respond }) => {
     await ack(); // Slack allows 3 s; everything after this may take longer
