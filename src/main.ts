@@ -13,6 +13,7 @@ import { metricsRoute } from './bot/metrics-route.js';
 import { isAdmin } from './bot/permissions.js';
 import { quickCommands } from './bot/quick-commands.js';
 import { createSlackApp } from './bot/slack-app.js';
+import { CHART_THREAD, createPngRenderer } from './chart/png-renderer.js';
 import { bestEffort } from './chat/best-effort-sink.js';
 import { createConsoleFileSink } from './chat/console-file-sink.js';
 import { createConsoleSink } from './chat/console-sink.js';
@@ -110,7 +111,10 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const watchStore = new WatchStore(redis, config.queuePrefix);
   const offsetHistory = new OffsetHistory(redis, config.queuePrefix);
   const watchQueue = createWatchQueue(redis, config.queuePrefix);
-  const chart = offsetChartOf(offsetHistory, config.drift);
+  // charts are rasterised on a worker thread, so a big one cannot hold up Slack's 3 s ack
+  const png = createPngRenderer(CHART_THREAD);
+  closers.push(() => png.close());
+  const chart = offsetChartOf(offsetHistory, config.drift, png);
   const { confirmChecks, flapChanges, flapWindowMs, flapStableChecks } = config.watch;
   const watchRules = { confirmChecks, flapChanges, flapWindowMs, flapStableChecks };
 
