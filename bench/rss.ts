@@ -187,7 +187,7 @@ mapped read-only) between them, so the PSS of the pair is what the pair costs th
 once per process. For scale: bot and worker in one process (\`node dist/cli.js\`, \`npm run start:prod\`), idle:
 VmRSS ${mib(oneRss).toFixed(0)} MiB.
 
-Target: under ${TARGET_MIB} MiB for the pair, idle: **${met ? 'met' : 'missed'}** (${pair(idle).toFixed(0)} MiB).${
+Target: under ${TARGET_MIB} MiB for the pair, idle: **${met ? 'met' : 'missed'}** (VmRSS ${pair(idle).toFixed(0)} MiB; PSS ${pair(idlePss).toFixed(0)} MiB).${
     met
       ? ''
       : " Why: each process is a whole Node runtime with its own V8 heap and its own copy of the libraries' code (an empty node has a VmRSS of about 40 MiB; loading Bolt, BullMQ, ioredis, ssh2, pino, zod and yaml adds about 50 MiB more per process), and the two share nothing but node's binary. Loading only a role's libraries saves little (measured: the worker's set without Bolt and Bull Board, 88 MiB, against 95 MiB for all). Under the target: bot and worker in one process (figure above)."
