@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 
 /** How long one Slack HTTP request may take, and how often a failed one is tried again. */
 export interface SlackCallLimits {
@@ -7,7 +7,7 @@ export interface SlackCallLimits {
   retries: number;
 }
 
-/** The pause before each retry: 1 s, then 2 s, at most 4 s (Retry-After, when Slack sends one, comes on top). */
+/** The pause before each retry: 1 s, then 2 s, at most 4 s (after a 429: its Retry-After instead). */
 const BACKOFF = { factor: 2, minTimeout: 1000, maxTimeout: 4000 };
 
 /**
@@ -20,7 +20,7 @@ export function slackCallBudgetMs({ timeoutMs, retries }: SlackCallLimits): numb
 
 /**
  * WebClient options labops gives every client (its own and Bolt's): a timeout per request, and few retries instead
- * of the default ten over half an hour. 429s are still waited out as Retry-After says, within the budget.
+ * of the default ten over half an hour.
  */
 export function slackClientOptions(limits: SlackCallLimits, apiUrl?: string): WebClientOptions {
   return {
@@ -32,20 +32,45 @@ export function slackClientOptions(limits: SlackCallLimits, apiUrl?: string): We
 }
 
 /**
- * A WebClient every method of which settles within {@link slackCallBudgetMs}: a Retry-After sleep inside WebClient
- * is not covered by its request timeout, so the whole call is raced against the budget too.
+ * A WebClient every method of which settles within {@link slackCallBudgetMs}. A rate limit is waited out here, for
+ * that one call, as long as its Retry-After fits in what is left of the budget; otherwise the call fails at once.
+ * (WebClient's own handling pauses every call of the client for the whole Retry-After, however long, and that sleep
+ * is not covered by its request timeout.)
  */
 export class BoundedWebClient extends WebClient {
   readonly #budgetMs: number;
+  readonly #retries: number;
 
   constructor(token: string, limits: SlackCallLimits, apiUrl?: string, logger?: WebClientOptions['logger']) {
-    super(token, { ...slackClientOptions(limits, apiUrl), ...(logger ? { logger } : {}) });
+    super(token, {
+      ...slackClientOptions(limits, apiUrl),
+      rejectRateLimitedCalls: true,
+      ...(logger ? { logger } : {}),
+    });
     this.#budgetMs = slackCallBudgetMs(limits);
+    this.#retries = limits.retries;
   }
 
-  override apiCall(method: string, options?: Record<string, unknown>) {
-    return withinMs(super.apiCall(method, options), this.#budgetMs, `Slack ${method}`);
+  override async apiCall(method: string, options?: Record<string, unknown>) {
+    const deadline = Date.now() + this.#budgetMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await withinMs(super.apiCall(method, options), deadline - Date.now(), `Slack ${method}`);
+      } catch (err) {
+        const waitMs = retryAfterMs(err);
+        if (waitMs === undefined || attempt >= this.#retries || Date.now() + waitMs >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
+}
+
+/** The Retry-After of a rate-limited call (WebClient's slack_webapi_rate_limited_error), in ms. */
+function retryAfterMs(err: unknown): number | undefined {
+  const { code, retryAfter } = err as { code?: string; retryAfter?: number };
+  return code === ErrorCode.RateLimitedError && typeof retryAfter === 'number'
+    ? retryAfter * 1000
+    : undefined;
 }
 
 /** Settles like `work`, or rejects once `ms` have passed ("<what> did not answer within N s"). */

@@ -82,6 +82,23 @@ describe('a Slack call that never answers', () => {
     );
   }, 60_000);
 
+  it("a chat.update rate-limited for 10 minutes fails at once, and the job's later messages still go out", async () => {
+    labops.slack.failNext('chat.update', { status: 429, retryAfter: 600 });
+    const started = Date.now();
+    expect((await labops.slash('ntp status ntp_servers')).status).toBe(200);
+    const summary = await labops.slack.waitFor(
+      (c) =>
+        c.at >= started &&
+        c.method === 'chat.update' &&
+        c.ok &&
+        /^NTP status of group ntp_servers: 3 in sync/.test(String(c.args.text)),
+      30_000,
+    );
+    const limited = labops.slack.callsTo('chat.update').filter((c) => c.at >= started && c.status === 429);
+    expect(limited).toHaveLength(1); // not retried: 600 s do not fit in the call's budget
+    expect(summary.at).toBeGreaterThan(limited[0]?.at ?? Number.POSITIVE_INFINITY);
+  }, 60_000);
+
   it("a response_url that hangs fails that listener (logged) instead of hanging it; the next command's answer arrives", async () => {
     labops.slack.failNext('response_url', { hang: true });
     expect((await labops.slash('help')).status).toBe(200);
