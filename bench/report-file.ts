@@ -1,13 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const BEGIN = '<!-- ntp-status:begin -->';
-const END = '<!-- ntp-status:end -->';
-
 /**
- * Writes this bench's section of docs/BENCHMARKS.md between its markers; the rest of the file belongs to other
+ * Writes a bench's section (`name`) of docs/BENCHMARKS.md between its markers; the rest of the file belongs to other
  * benches (e.g. `npm run bench:drift`) and is kept. A new section goes right under the title.
  */
-export function writeReportSection(path: string, body: string): void {
+export function writeReportSection(path: string, body: string, name = 'ntp-status'): void {
+  const [BEGIN, END] = [`<!-- ${name}:begin -->`, `<!-- ${name}:end -->`];
   let text = '# Benchmarks\n';
   try {
     text = readFileSync(path, 'utf8');

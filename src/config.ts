@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { SlackCallLimits } from './chat/slack-client.js';
 
 const slackId = z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id such as U012ABCDEF');
 const optional = (schema: z.ZodString) =>
@@ -23,6 +24,8 @@ export const EnvSchema = z
       z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-'),
     ),
     SLACK_API_URL: optional(z.string().url('must be a URL such as https://slack.com/api/')),
+    LAB_SLACK_TIMEOUT_MS: intFrom(10_000, 100),
+    LAB_SLACK_RETRIES: intFrom(2, 0).pipe(z.number().max(10, 'must be at most 10')),
     PORT: intFrom(3000, 0).pipe(z.number().max(65535, 'must be at most 65535')),
     LAB_HTTP_HOST: optional(
       z
@@ -125,8 +128,15 @@ export interface Config {
   redisUrl: string;
   slack:
     | { mode: 'console' }
-    | { mode: 'http'; botToken: string; signingSecret: string; apiUrl?: string }
-    | { mode: 'socket'; botToken: string; appToken: string; signingSecret?: string; apiUrl?: string };
+    | { mode: 'http'; botToken: string; signingSecret: string; apiUrl?: string; calls: SlackCallLimits }
+    | {
+        mode: 'socket';
+        botToken: string;
+        appToken: string;
+        signingSecret?: string;
+        apiUrl?: string;
+        calls: SlackCallLimits;
+      };
   port: number;
   /** Where the HTTP server listens: LAB_HTTP_HOST, else all interfaces in HTTP mode (Slack must reach it), loopback otherwise. */
   httpHost: string;
@@ -182,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const e = parsed.data;
   const adminPassword =
     e.LAB_OPENSTACK_ADMIN_PASSWORD ?? readPasswordFile(e.LAB_OPENSTACK_ADMIN_PASSWORD_FILE);
+  // every Web API call and response_url post: a timeout per request, a few retries (LAB_SLACK_*)
+  const calls = { timeoutMs: e.LAB_SLACK_TIMEOUT_MS, retries: e.LAB_SLACK_RETRIES };
   const slack: Config['slack'] = !e.SLACK_BOT_TOKEN
     ? { mode: 'console' }
     : e.SLACK_APP_TOKEN
@@ -191,12 +203,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
           appToken: e.SLACK_APP_TOKEN,
           signingSecret: e.SLACK_SIGNING_SECRET,
           apiUrl: e.SLACK_API_URL,
+          calls,
         }
       : {
           mode: 'http',
           botToken: e.SLACK_BOT_TOKEN,
           signingSecret: e.SLACK_SIGNING_SECRET as string,
           apiUrl: e.SLACK_API_URL,
+          calls,
         };
   return Object.freeze({
     redisUrl: e.REDIS_URL,

@@ -2,11 +2,11 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { App } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
 import { Job, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { auditCommands } from './audit/audit-commands.js';
 import { AuditLog } from './audit/audit-log.js';
+import { boltLogger } from './bot/bolt-logger.js';
 import { type ConfirmDeps, cancelPlan, confirmPlan } from './bot/confirm.js';
 import { dispatch, type Requester } from './bot/dispatch.js';
 import { metricsRoute } from './bot/metrics-route.js';
@@ -14,11 +14,14 @@ import { answerWhenQueueDown } from './bot/not-started.js';
 import { isAdmin } from './bot/permissions.js';
 import { type QuickHandler, quickCommands } from './bot/quick-commands.js';
 import { createSlackApp } from './bot/slack-app.js';
+import { CHART_THREAD, createPngRenderer } from './chart/png-renderer.js';
+import { bestEffort } from './chat/best-effort-sink.js';
 import { createConsoleFileSink } from './chat/console-file-sink.js';
 import { createConsoleSink } from './chat/console-sink.js';
 import type { FileSink } from './chat/file-sink.js';
 import { withLongOutput } from './chat/long-output-sink.js';
 import type { ChatSink } from './chat/sink.js';
+import { BoundedWebClient } from './chat/slack-client.js';
 import { createSlackFileSink } from './chat/slack-file-sink.js';
 import { createSlackSink } from './chat/slack-sink.js';
 import { ALL_TASKS, type QuickName } from './commands/index.js';
@@ -105,7 +108,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const slack =
     config.slack.mode === 'console'
       ? undefined
-      : new WebClient(config.slack.botToken, config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {});
+      : new BoundedWebClient(config.slack.botToken, config.slack.calls, config.slack.apiUrl, boltLogger(log));
   const chat: ChatSink = slack ? createSlackSink(slack) : createConsoleSink((t) => io.stdout.write(t));
   const files: FileSink = slack
     ? createSlackFileSink(slack)
@@ -116,7 +119,10 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const watchStore = new WatchStore(redis, config.queuePrefix);
   const offsetHistory = new OffsetHistory(redis, config.queuePrefix);
   const watchQueue = createWatchQueue(redis, config.queuePrefix);
-  const chart = offsetChartOf(offsetHistory, config.drift);
+  // charts are rasterised on a worker thread, so a big one cannot hold up Slack's 3 s ack
+  const png = createPngRenderer(CHART_THREAD);
+  closers.push(() => png.close());
+  const chart = offsetChartOf(offsetHistory, config.drift, png);
   const { confirmChecks, flapChanges, flapWindowMs, flapStableChecks } = config.watch;
   const watchRules = { confirmChecks, flapChanges, flapWindowMs, flapStableChecks };
 
@@ -130,7 +136,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       tasks: ALL_TASKS,
       inventory: () => inventory,
       ssh,
-      chat: consoleMode ? chat : withLongOutput(chat, files, log),
+      chat: consoleMode ? chat : withLongOutput(bestEffort(chat, log), files, log),
       plans,
       locks,
       settings: { drift: config.drift, openstack: config.openstack },

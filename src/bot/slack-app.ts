@@ -1,5 +1,6 @@
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { HomeView } from '@slack/types';
+import { boundRespond, slackClientOptions } from '../chat/slack-client.js';
 import type { Config } from '../config.js';
 import type { Route } from '../http/route.js';
 import { MountedReceiver, slackEventsRoute } from '../http/slack-events-route.js';
@@ -30,7 +31,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): { app: A
   const common = {
     token: slack.botToken,
     logger: boltLogger(deps.log),
-    clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl } : undefined,
+    clientOptions: slackClientOptions(slack.calls, slack.apiUrl),
   };
   const receiver =
     slack.mode === 'http'
@@ -40,6 +41,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): { app: A
     slack.mode === 'socket'
       ? new App({ ...common, socketMode: true, appToken: slack.appToken })
       : new App({ ...common, receiver });
+  boundRespond(app, slack.calls.timeoutMs);
 
   app.command('/lab', async ({ ack, command, respond }) => {
     await ack(); // Slack allows 3 s; everything after this may take longer

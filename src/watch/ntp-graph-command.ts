@@ -1,4 +1,5 @@
 import type { DispatchResult, Requester } from '../bot/dispatch.js';
+import { ChartError } from '../chart/png-renderer.js';
 import { UserInputError } from '../errors.js';
 import { resolveTargets } from '../inventory/index.js';
 import type { WatchCommandDeps } from './watch-command-deps.js';
@@ -19,11 +20,18 @@ export async function ntpGraph(
     throw new UserInputError(`Hours must be 1 to ${MAX_GRAPH_HOURS}: the offset history keeps 7 days.`);
   const targets = resolveTargets(deps.inventory, target);
   const to = deps.now();
-  const png = await deps.chart(
-    targets.label,
-    targets.hosts.map((h) => h.name),
-    { from: to - hours * 3600_000, to },
-  );
+  let png: Uint8Array;
+  try {
+    png = await deps.chart(
+      targets.label,
+      targets.hosts.map((h) => h.name),
+      { from: to - hours * 3600_000, to },
+    );
+  } catch (err) {
+    if (!(err instanceof ChartError)) throw err;
+    deps.log.warn({ target, msg: err.message }, 'cannot draw the chart');
+    return reply(`Could not draw the chart of ${targets.label}: ${err.message}. Try again in a minute.`);
+  }
   const span = hours === 1 ? 'last hour' : `last ${hours} hours`;
   try {
     await deps.files.upload(who.channel, {

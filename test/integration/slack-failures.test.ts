@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 describe('Slack Web API failures while a job reports', () => {
@@ -29,4 +30,125 @@ describe('Slack Web API failures while a job reports', () => {
     const thread = labops.slack.thread(String(summary.args.channel), String(summary.args.ts));
     expect(thread.map((m) => m.text).join('\n')).toContain('ntp1');
   }, 60_000);
+});
+
+/** Waits until probe() is truthy, polling; the bound is generous and nothing is timed. */
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 30_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// a short timeout and one retry: a hung call gives up after two attempts of 0.5 s and a 1 s pause
+const HANG_LIMITS = { LAB_SLACK_TIMEOUT_MS: '500', LAB_SLACK_RETRIES: '1' };
+
+describe('a Slack call that never answers', () => {
+  let labops: SlackLabops;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    labops = await startSlackLabops({ ...HANG_LIMITS, LOG_LEVEL: 'warn' }, 'all', {
+      log: { write: (line: string) => lines.push(line) },
+    });
+  });
+  afterAll(async () => labops?.close());
+
+  it('a job whose chat.update hangs (every attempt) still finishes, and its later messages are delivered', async () => {
+    labops.slack.failNext('chat.update', { hang: true }, 2);
+    const started = Date.now();
+    expect((await labops.slash('ntp status ntp_servers')).status).toBe(200);
+    const summary = await labops.slack.waitFor(
+      (c) =>
+        c.method === 'chat.update' &&
+        c.ok &&
+        /^NTP status of group ntp_servers: 3 in sync/.test(String(c.args.text)),
+      30_000,
+    );
+    const hung = labops.slack.callsTo('chat.update').filter((c) => c.error === 'hang');
+    expect(hung).toHaveLength(2); // the first attempt and its retry both hung, and labops went on
+    expect(summary.at).toBeGreaterThan(hung[1]?.at ?? Number.POSITIVE_INFINITY);
+    const thread = labops.slack.thread(String(summary.args.channel), String(summary.args.ts));
+    expect(thread.map((m) => m.text).join('\n')).toContain('ntp1');
+    console.log(
+      `[reliability] job with a hung chat.update: summary in Slack ${Date.now() - started} ms after /lab`,
+    );
+  }, 60_000);
+
+  it("a chat.update rate-limited for 10 minutes fails at once, and the job's later messages still go out", async () => {
+    labops.slack.failNext('chat.update', { status: 429, retryAfter: 600 });
+    const started = Date.now();
+    expect((await labops.slash('ntp status ntp_servers')).status).toBe(200);
+    const summary = await labops.slack.waitFor(
+      (c) =>
+        c.at >= started &&
+        c.method === 'chat.update' &&
+        c.ok &&
+        /^NTP status of group ntp_servers: 3 in sync/.test(String(c.args.text)),
+      30_000,
+    );
+    const limited = labops.slack.callsTo('chat.update').filter((c) => c.at >= started && c.status === 429);
+    expect(limited).toHaveLength(1); // not retried: 600 s do not fit in the call's budget
+    expect(summary.at).toBeGreaterThan(limited[0]?.at ?? Number.POSITIVE_INFINITY);
+  }, 60_000);
+
+  it("a response_url that hangs fails that listener (logged) instead of hanging it; the next command's answer arrives", async () => {
+    labops.slack.failNext('response_url', { hang: true });
+    expect((await labops.slash('help')).status).toBe(200);
+    await until('the hung respond() logged', () =>
+      lines.find((l) => l.includes('Slack listener error') && /timeout/i.test(l)),
+    );
+    expect(labops.slack.callsTo('response_url').filter((c) => c.error === 'hang')).toHaveLength(1);
+    const answer = await labops.ask('help');
+    expect(answer.ok).toBe(true);
+    expect(String(answer.args.text)).toMatch(/\/lab/);
+  }, 60_000);
+});
+
+describe('the drift watch while Slack hangs on an alert', () => {
+  let labops: SlackLabops;
+  let redis: Redis;
+  const ALERTS = 'C0HANGALERTS';
+
+  beforeAll(async () => {
+    redis = new Redis(inject('redisUrl'));
+    // the shared lab has unreachable and unsynchronised hosts: the first check opens incidents for them
+    labops = await startSlackLabops({
+      ...HANG_LIMITS,
+      LAB_ALERT_CHANNEL: ALERTS,
+      LAB_DRIFT_INTERVAL: '1',
+      LAB_DRIFT_CONFIRM: '1',
+    });
+  });
+  afterAll(async () => {
+    await labops?.close();
+    await redis?.quit();
+  });
+
+  it('runs its next checks although the first alert post hangs, and later alerts are delivered', async () => {
+    labops.slack.failNext('chat.postMessage', { hang: true }, 2);
+    const checks = async () => Number((await redis.hget(`${labops.prefix}:drift:counters`, 'checks')) ?? 0);
+    await until(
+      'the hung alert post',
+      () => labops.slack.callsTo('chat.postMessage').some((c) => c.error === 'hang'),
+      60_000,
+    );
+    const before = await checks();
+    await until('two more checks', async () => (await checks()) >= before + 2, 60_000);
+    // the post and its retry both hung: the alert was given up (and kept for a later check), not waited for
+    expect(labops.slack.callsTo('chat.postMessage').filter((c) => c.error === 'hang')).toHaveLength(2);
+    const alert = await until(
+      'an alert in the channel',
+      () => labops.slack.messages(ALERTS).find((m) => / since /.test(m.text ?? '')),
+      60_000,
+    );
+    expect(alert.channel).toBe(ALERTS);
+  }, 120_000);
 });

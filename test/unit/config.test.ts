@@ -25,6 +25,17 @@ describe('loadConfig', () => {
     expect(socket.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1' });
   });
 
+  it('bounds every Slack call: a 10 s timeout and 2 retries by default, each from its variable', () => {
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
+    expect(loadConfig(slack).slack).toMatchObject({ calls: { timeoutMs: 10_000, retries: 2 } });
+    expect(
+      loadConfig({ ...slack, LAB_SLACK_TIMEOUT_MS: '2500', LAB_SLACK_RETRIES: '0' }).slack,
+    ).toMatchObject({ calls: { timeoutMs: 2500, retries: 0 } });
+    expect(() => loadConfig({ ...slack, LAB_SLACK_TIMEOUT_MS: '0', LAB_SLACK_RETRIES: '11' })).toThrow(
+      /LAB_SLACK_TIMEOUT_MS: must be at least 100\n {2}LAB_SLACK_RETRIES: must be at most 10/,
+    );
+  });
+
   it('the clock-drift watch rules: defaults, and each from its variable', () => {
     expect(loadConfig({}).watch).toEqual({
       intervalSeconds: 60,
