@@ -41,12 +41,10 @@ export async function runPackstack(
         signal: o.signal,
         timeoutMs: o.timeoutMs,
       })
-    : deps.ssh
-        .exec(host, command, { signal: o.signal, timeoutMs: o.timeoutMs, killGroup: true })
-        .then((r) => {
-          take(lines.push(r.stdout));
-          return r;
-        })
+    : deps.ssh.exec(host, command, { signal: o.signal, timeoutMs: o.timeoutMs }).then((r) => {
+        take(lines.push(r.stdout));
+        return r;
+      })
   ).catch(async (err: unknown) => {
     // cancelled or timed out: the session's process group is killed, but a packstack under sudo is root's and
     // may have left that group (sudo's use_pty), so it is also killed by name, as root. A lost connection is

@@ -1,0 +1,108 @@
+import { HostError } from '../errors.js';
+import type { InventoryHost } from '../inventory/index.js';
+import { createLimiter } from './limiter.js';
+import type { ChannelOpener, RemoteChannel } from './remote-process.js';
+
+/** The part of an ssh2 Client used here. */
+export interface ExecClient {
+  exec(command: string, cb: (err: Error | undefined, channel: RemoteChannel) => void): unknown;
+}
+
+export interface ChannelLimits {
+  /** Command channels open at once on one connection; sshd's MaxSessions defaults to 10. */
+  maxChannels: number;
+  /** Tries of a channel open that sshd refused (MaxSessions reached), with doubling waits from retryBaseMs. */
+  openAttempts: number;
+  retryBaseMs: number;
+}
+
+/** The channels of one connection: open them, and wait until none is open before closing it. */
+export interface ConnectionChannels extends ChannelOpener {
+  /** Resolves once no channel is open (or after maxMs), e.g. a kill still under way. */
+  drained(maxMs: number): Promise<void>;
+}
+
+export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = { maxChannels: 8, openAttempts: 7, retryBaseMs: 100 };
+
+// ssh2's words for CHANNEL_OPEN_FAILURE: sshd says "open failed" (administratively prohibited) at MaxSessions
+const REFUSED = /Channel open failure/;
+
+/**
+ * Opens exec channels on one connection: at most maxChannels command channels at once (the rest wait their
+ * turn), and a refused open is tried again after a pause on the same connection, which other commands share.
+ * Kill channels skip the queue (they free the slots others wait for) and use the sessions left below MaxSessions.
+ */
+export function createChannelOpener(
+  client: ExecClient,
+  host: InventoryHost,
+  limits: ChannelLimits = DEFAULT_CHANNEL_LIMITS,
+): ConnectionChannels {
+  const slots = createLimiter(limits.maxChannels);
+  let open = 0;
+  let onIdle: (() => void) | undefined;
+  const track = (channel: RemoteChannel, done?: () => void) => {
+    open++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      open--;
+      done?.();
+      if (open === 0) onIdle?.();
+    };
+  };
+  const execOnce = (command: string) =>
+    new Promise<RemoteChannel>((resolve, reject) => {
+      client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel)));
+    });
+  const execRetrying = async (command: string): Promise<RemoteChannel> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await execOnce(command);
+      } catch (err) {
+        if (!REFUSED.test((err as Error).message)) throw err;
+        if (attempt >= limits.openAttempts) throw refused(host, attempt);
+        await new Promise((r) => setTimeout(r, limits.retryBaseMs * 2 ** (attempt - 1)));
+      }
+    }
+  };
+  return {
+    open(command, kind = 'command') {
+      if (kind === 'kill')
+        return execRetrying(command).then((channel) => ({ channel, release: track(channel) }));
+      return new Promise((resolve, reject) => {
+        // the slot is held until the caller releases the channel, not just while it opens
+        void slots(
+          () =>
+            new Promise<void>((done) => {
+              execRetrying(command).then(
+                (channel) => resolve({ channel, release: track(channel, done) }),
+                (err: unknown) => {
+                  done();
+                  reject(err);
+                },
+              );
+            }),
+        );
+      });
+    },
+    drained(maxMs) {
+      if (open === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, maxMs);
+        onIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+  };
+}
+
+const refused = (host: InventoryHost, attempts: number) =>
+  new HostError(
+    host.name,
+    'unreachable',
+    `sshd on ${host.name} refused a new session ${attempts} times (too many sessions open: MaxSessions?)`,
+    `Try again shortly; if it persists, look for stuck SSH sessions on ${host.name} or raise MaxSessions in its sshd_config.`,
+  );
