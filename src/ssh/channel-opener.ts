@@ -40,7 +40,7 @@ export function createChannelOpener(
   const slots = createLimiter(limits.maxChannels);
   let open = 0;
   let onIdle: (() => void) | undefined;
-  const track = (channel: RemoteChannel, done?: () => void) => {
+  const track = (done?: () => void) => {
     open++;
     let released = false;
     return () => {
@@ -68,15 +68,14 @@ export function createChannelOpener(
   };
   return {
     open(command, kind = 'command') {
-      if (kind === 'kill')
-        return execRetrying(command).then((channel) => ({ channel, release: track(channel) }));
+      if (kind === 'kill') return execRetrying(command).then((channel) => ({ channel, release: track() }));
       return new Promise((resolve, reject) => {
         // the slot is held until the caller releases the channel, not just while it opens
         void slots(
           () =>
             new Promise<void>((done) => {
               execRetrying(command).then(
-                (channel) => resolve({ channel, release: track(channel, done) }),
+                (channel) => resolve({ channel, release: track(done) }),
                 (err: unknown) => {
                   done();
                   reject(err);
