@@ -1,6 +1,7 @@
 import { HostError } from '../errors.js';
 import type { InventoryHost } from '../inventory/index.js';
 import { createCappedOutput, type OutputCut } from './capped-output.js';
+import { onAbort } from './on-abort.js';
 
 export interface ExecResult {
   stdout: string;
@@ -105,7 +106,7 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
 
     const finish = () => {
       clearTimeout(timer);
-      run.signal?.removeEventListener('abort', onAbort);
+      forgetAbort();
     };
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -139,8 +140,7 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
       grace.unref();
     };
     const timer = setTimeout(() => stop(timedOut(host, run.timeoutMs)), run.timeoutMs);
-    const onAbort = () => stop(cancelled(host));
-    run.signal?.addEventListener('abort', onAbort, { once: true });
+    const forgetAbort = run.signal ? onAbort(run.signal, () => stop(cancelled(host))) : () => undefined;
 
     const onStderrBytes = (chunk: Buffer) => {
       if (pid === undefined && head.length < 64) {

@@ -12,6 +12,7 @@ import {
 import { connectHost } from './connect.js';
 import { type KnownHostEntry, parseKnownHosts } from './known-hosts.js';
 import { createLimiter } from './limiter.js';
+import { onAbort } from './on-abort.js';
 import { cancelled, type ExecResult, runRemote, sessionFailed } from './remote-process.js';
 
 export type { ExecResult } from './remote-process.js';
@@ -185,8 +186,7 @@ function untilAborted<T>(work: Promise<T>, host: InventoryHost, signal?: AbortSi
   if (!signal) return work;
   if (signal.aborted) return Promise.reject(cancelled(host));
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(cancelled(host));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const forget = onAbort(signal, () => reject(cancelled(host)));
+    work.then(resolve, reject).finally(forget);
   });
 }
