@@ -8,9 +8,12 @@ const isContinuation = (byte: number | undefined) => byte !== undefined && (byte
 
 const kib = (bytes: number) => `${Math.ceil(bytes / 1024)} KiB`;
 
+const noteOf = (leftOutBytes: number, maxBytes: number) =>
+  `\n\n[… ${kib(leftOutBytes)} left out here: labops uploads at most ${kib(maxBytes)} of an output …]\n\n`;
+
 /**
- * A text as UTF-8 of at most `maxBytes` (about): its start and its end, with a line between them that says how much
- * was left out and why. `leftOutBytes` is 0 when the text fits. Pure.
+ * A text as UTF-8 of at most `maxBytes`: its start and its end, with a line between them that says how much was
+ * left out and why. `leftOutBytes` is 0 when the text fits. Pure.
  */
 export function cappedFileText(
   text: string,
@@ -18,14 +21,19 @@ export function cappedFileText(
 ): { bytes: Uint8Array; leftOutBytes: number } {
   const all = Buffer.from(text, 'utf8');
   if (all.length <= maxBytes) return { bytes: all, leftOutBytes: 0 };
-  let headEnd = Math.floor(maxBytes * HEAD_SHARE);
+  // the note counts against the cap, so a capped text passes through the cap again unchanged
+  const budget = maxBytes - Buffer.byteLength(noteOf(all.length, maxBytes));
+  let headEnd = Math.floor(budget * HEAD_SHARE);
   while (isContinuation(all[headEnd])) headEnd--;
-  let tailStart = all.length - (maxBytes - Math.floor(maxBytes * HEAD_SHARE));
+  let tailStart = all.length - (budget - Math.floor(budget * HEAD_SHARE));
   while (isContinuation(all[tailStart])) tailStart++;
   const leftOutBytes = tailStart - headEnd;
-  const note = `\n\n[… ${kib(leftOutBytes)} left out here: labops uploads at most ${kib(maxBytes)} of an output …]\n\n`;
   return {
-    bytes: Buffer.concat([all.subarray(0, headEnd), Buffer.from(note), all.subarray(tailStart)]),
+    bytes: Buffer.concat([
+      all.subarray(0, headEnd),
+      Buffer.from(noteOf(leftOutBytes, maxBytes)),
+      all.subarray(tailStart),
+    ]),
     leftOutBytes,
   };
 }

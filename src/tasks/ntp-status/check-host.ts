@@ -18,8 +18,7 @@ export async function checkHost(
     const status = ntpStatusFromOutput(host.name, stdout, thresholds);
     // what labops read was not all the host printed: the reply says so
     if (!truncated) return status;
-    const note = `${host.name} printed too much, ${outputCutNote(truncated)}`;
-    return { ...status, reason: status.reason ? `${status.reason}; ${note}` : note };
+    return { ...status, outputCut: outputCutNote(truncated) };
   } catch (err) {
     if (err instanceof HostError) return errorStatus(host.name, err.code, err.message, err.hint);
     throw err;
