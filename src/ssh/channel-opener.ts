@@ -67,13 +67,17 @@ export function createChannelOpener(
     }
   };
   return {
-    open(command, kind = 'command') {
+    open(command, kind = 'command', abandoned = () => false) {
       if (kind === 'kill') return execRetrying(command).then((channel) => ({ channel, release: track() }));
       return new Promise((resolve, reject) => {
         // the slot is held until the caller releases the channel, not just while it opens
         void slots(
           () =>
             new Promise<void>((done) => {
+              if (abandoned()) {
+                done();
+                return reject(new Error('the command was given up before it started'));
+              }
               execRetrying(command).then(
                 (channel) => resolve({ channel, release: track(done) }),
                 (err: unknown) => {

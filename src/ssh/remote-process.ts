@@ -26,9 +26,14 @@ export interface RemoteChannel {
 /**
  * Where a command runs: a channel for it, and a release once the channel is done with (its session slot).
  * A 'kill' channel is one that stops another command: it must not wait behind the commands it would free.
+ * `abandoned` is asked just before the command would start: a command given up while it waited never starts.
  */
 export interface ChannelOpener {
-  open(command: string, kind?: 'command' | 'kill'): Promise<{ channel: RemoteChannel; release(): void }>;
+  open(
+    command: string,
+    kind?: 'command' | 'kill',
+    abandoned?: () => boolean,
+  ): Promise<{ channel: RemoteChannel; release(): void }>;
 }
 
 export interface RemoteRun {
@@ -97,6 +102,7 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
     const errText = new TextDecoder();
     let pid: number | undefined;
     let head: Buffer = Buffer.alloc(0);
+    let noPidLine = false;
     let exit: { code: number | null; signal: string | null } | undefined;
     let stopped = false;
     let settled = false;
@@ -143,52 +149,57 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
     const forgetAbort = run.signal ? onAbort(run.signal, () => stop(cancelled(host))) : () => undefined;
 
     const onStderrBytes = (chunk: Buffer) => {
-      if (pid === undefined && head.length < 64) {
+      if (pid === undefined && !noPidLine) {
         head = Buffer.concat([head, chunk]); // the first line may come in pieces
         const m = PID_LINE.exec(head.toString('latin1'));
-        if (!m) return;
-        pid = Number(m[1]);
-        kill();
-        chunk = head.subarray(m[0].length);
+        if (m) {
+          pid = Number(m[1]);
+          kill();
+        } else if (head.length < 64 && !head.includes(0x0a)) return;
+        else noPidLine = true; // a shell that did not print it: its stderr is kept as it came
+        chunk = head.subarray(m ? m[0].length : 0);
+        head = Buffer.alloc(0);
       }
       stderr.push(chunk);
       const s = errText.decode(chunk, { stream: true });
       if (s && !stopped) run.onStderr?.(s);
     };
 
-    opener.open(`${PID_PREFIX}${run.command}`).then(
-      (h) => {
-        handle = h;
-        const { channel } = h;
-        channel.on('data', (chunk: Buffer) => {
-          stdout.push(chunk);
-          const s = outText.decode(chunk, { stream: true });
-          if (s && !stopped) run.onStdout?.(s);
-        });
-        channel.stderr.on('data', onStderrBytes);
-        channel.on('exit', (code, signal) => {
-          exit = { code: code ?? null, signal: signal ?? null };
-        });
-        channel.on('error', () => undefined); // 'close' follows and tells
-        channel.on('close', () => {
-          clearTimeout(grace);
-          h.release();
-          if (pid === undefined && head.length) stderr.push(head); // no pid line: keep what came
-          settle(() => {
-            const outTail = outText.decode();
-            if (outTail) run.onStdout?.(outTail);
-            const errTail = errText.decode();
-            if (errTail) run.onStderr?.(errTail);
-            if (!exit) return reject(connectionLost(host));
-            resolve(result(stdout, stderr, exit.code, run.maxOutputBytes));
+    opener
+      .open(`${PID_PREFIX}${run.command}`, 'command', () => stopped)
+      .then(
+        (h) => {
+          handle = h;
+          const { channel } = h;
+          channel.on('data', (chunk: Buffer) => {
+            stdout.push(chunk);
+            const s = outText.decode(chunk, { stream: true });
+            if (s && !stopped) run.onStdout?.(s);
           });
-        });
-        if (run.stdin !== undefined) channel.write(run.stdin);
-        channel.end();
-        if (stopped) kill();
-      },
-      (err: unknown) => settle(() => reject(err)),
-    );
+          channel.stderr.on('data', onStderrBytes);
+          channel.on('exit', (code, signal) => {
+            exit = { code: code ?? null, signal: signal ?? null };
+          });
+          channel.on('error', () => undefined); // 'close' follows and tells
+          channel.on('close', () => {
+            clearTimeout(grace);
+            h.release();
+            if (head.length) stderr.push(head); // a first line that never ended: keep what came
+            settle(() => {
+              const outTail = outText.decode();
+              if (outTail) run.onStdout?.(outTail);
+              const errTail = errText.decode();
+              if (errTail) run.onStderr?.(errTail);
+              if (!exit) return reject(connectionLost(host));
+              resolve(result(stdout, stderr, exit.code, run.maxOutputBytes));
+            });
+          });
+          if (run.stdin !== undefined) channel.write(run.stdin);
+          channel.end();
+          if (stopped) kill();
+        },
+        (err: unknown) => settle(() => reject(err)),
+      );
   });
 }
 
