@@ -41,6 +41,8 @@ export interface RemoteRun {
   timeoutMs: number;
   /** Aborting rejects at once with a 'cancelled' HostError and kills the remote process group. */
   signal?: AbortSignal;
+  /** The pool closing: the command is stopped and its group killed as on a cancel, before the connection goes. */
+  closing?: AbortSignal;
   /** Written to the command's stdin, then closed: content that must not appear on a command line (secrets). */
   stdin?: string;
   /** Bytes kept of each of stdout and stderr; the rest is dropped and counted in `truncated`. */
@@ -66,6 +68,14 @@ const timedOut = (host: InventoryHost, timeoutMs: number) =>
     'timeout',
     `command did not finish within ${timeoutMs / 1000} s; labops killed it`,
     `The host answers SSH but the command hangs; log in to ${host.name} and check the load.`,
+  );
+
+const shuttingDown = (host: InventoryHost) =>
+  new HostError(
+    host.name,
+    'command-failed',
+    'labops is shutting down: the command was stopped',
+    'Run the command again once labops is back.',
   );
 
 /** A command that ended with neither an exit status nor a signal: the connection under it went away. */
@@ -112,7 +122,8 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
 
     const finish = () => {
       clearTimeout(timer);
-      forgetAbort();
+      forgetCancel();
+      forgetClose();
     };
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -127,6 +138,9 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
       opener
         .open(`kill -KILL -- -${pid} 2>/dev/null`, 'kill')
         .then(({ channel, release }) => {
+          // read to the end: a stream nobody reads never emits 'close', and its slot would stay taken
+          channel.on('data', () => undefined);
+          channel.stderr.on('data', () => undefined);
           channel.on('close', release);
           channel.on('error', () => undefined);
           channel.end();
@@ -146,7 +160,8 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
       grace.unref();
     };
     const timer = setTimeout(() => stop(timedOut(host, run.timeoutMs)), run.timeoutMs);
-    const forgetAbort = run.signal ? onAbort(run.signal, () => stop(cancelled(host))) : () => undefined;
+    const forgetCancel = run.signal ? onAbort(run.signal, () => stop(cancelled(host))) : () => undefined;
+    const forgetClose = run.closing ? onAbort(run.closing, () => stop(shuttingDown(host))) : () => undefined;
 
     const onStderrBytes = (chunk: Buffer) => {
       if (pid === undefined && !noPidLine) {

@@ -64,6 +64,8 @@ export class SshPool {
   private readonly limit: ReturnType<typeof createLimiter>;
   private knownHosts: { mtimeMs: number; entries: KnownHostEntry[] } | undefined;
   private closed = false;
+  /** Aborted by close(): running commands are stopped and their groups killed before the connections go. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly opts: SshPoolOptions) {
     this.limit = createLimiter(opts.concurrency);
@@ -92,6 +94,7 @@ export class SshPool {
         timeoutMs: opts.timeoutMs ?? this.opts.commandTimeoutMs,
         signal: opts.signal,
         stdin: opts.stdin,
+        closing: this.closing.signal,
         maxOutputBytes: this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
       });
     } catch (err) {
@@ -139,11 +142,11 @@ export class SshPool {
     pooled.idle.unref();
   }
 
-  private drop(key: string, pooled: Pooled): void {
+  private drop(key: string, pooled: Pooled): Promise<void> {
     clearTimeout(pooled.idle);
     if (this.conns.get(key) === pooled) this.conns.delete(key);
     // a kill sent for a stopped command gets its moment before the connection goes
-    pooled.opener
+    return pooled.opener
       .then((o) => o.drained(KILL_DRAIN_MS))
       .catch(() => undefined)
       .then(() => pooled.ssh)
@@ -171,11 +174,11 @@ export class SshPool {
     return this.conns.size;
   }
 
+  /** Stops the commands still running (their process groups killed), then closes every connection. */
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.conns.entries()];
-    for (const [key, pooled] of all) this.drop(key, pooled);
-    await Promise.allSettled(all.map(([, p]) => p.ssh));
+    this.closing.abort();
+    await Promise.allSettled([...this.conns.entries()].map(([key, pooled]) => this.drop(key, pooled)));
   }
 }
 

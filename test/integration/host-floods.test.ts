@@ -75,12 +75,12 @@ describe('a host that floods labops with output', () => {
       expect(labops.slack.files()).toHaveLength(0);
     } finally {
       clearInterval(sampler);
+      const growth = (peak - before) / MB;
+      console.log(
+        `[reliability] /lab ntp status of a host printing 50 MB: bot+worker RSS +${growth.toFixed(0)} MiB at peak`,
+      );
     }
-    const growth = (peak - before) / MB;
-    console.log(
-      `[reliability] /lab ntp status of a host printing 50 MB: bot+worker RSS +${growth.toFixed(0)} MiB at peak`,
-    );
-    expect(growth).toBeLessThan(100);
+    expect((peak - before) / MB).toBeLessThan(80); // 113 MiB before the cap
   }, 90_000);
 });
 

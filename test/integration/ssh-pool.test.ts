@@ -151,6 +151,16 @@ describe('SshPool against a host that hangs, floods or runs out of sessions', ()
     expect(await until(() => running(marker).length === 0, 5000)).toBe(true);
   });
 
+  it('closing the pool stops the commands still running, on the host too', async () => {
+    const p = make();
+    const marker = uniqueSleep();
+    const exec = p.exec(await labHost('ntp2'), marker, { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(await until(() => running(marker).length > 0, 5000)).toBe(true);
+    await p.close();
+    expect(await exec).toMatchObject({ message: 'labops is shutting down: the command was stopped' });
+    expect(await until(() => running(marker).length === 0, 5000)).toBe(true);
+  });
+
   it('20 commands at once to one host (sshd allows 10 sessions): all succeed over one connection', async () => {
     const p = make();
     const host = await labHost('ntp-fast');
