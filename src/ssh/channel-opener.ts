@@ -1,7 +1,7 @@
 import { HostError } from '../errors.js';
 import type { InventoryHost } from '../inventory/index.js';
 import { createLimiter } from './limiter.js';
-import type { ChannelOpener, RemoteChannel } from './remote-process.js';
+import type { AttachChannel, ChannelOpener, RemoteChannel } from './remote-process.js';
 
 /** The part of an ssh2 Client used here. */
 export interface ExecClient {
@@ -39,7 +39,7 @@ export function createChannelOpener(
 ): ConnectionChannels {
   const slots = createLimiter(limits.maxChannels);
   let open = 0;
-  let onIdle: (() => void) | undefined;
+  const idleWaiters: Array<() => void> = [];
   const track = (done?: () => void) => {
     open++;
     let released = false;
@@ -48,17 +48,22 @@ export function createChannelOpener(
       released = true;
       open--;
       done?.();
-      if (open === 0) onIdle?.();
+      if (open === 0) for (const wake of idleWaiters.splice(0)) wake();
     };
   };
-  const execOnce = (command: string) =>
-    new Promise<RemoteChannel>((resolve, reject) => {
-      client.exec(command, (err, channel) => (err ? reject(err) : resolve(channel)));
+  // `ready` runs inside ssh2's callback, before the channel can emit anything
+  const execOnce = (command: string, ready: (channel: RemoteChannel) => void) =>
+    new Promise<void>((resolve, reject) => {
+      client.exec(command, (err, channel) => {
+        if (err) return reject(err);
+        ready(channel);
+        resolve();
+      });
     });
-  const execRetrying = async (command: string): Promise<RemoteChannel> => {
+  const execRetrying = async (command: string, ready: (channel: RemoteChannel) => void): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await execOnce(command);
+        return await execOnce(command, ready);
       } catch (err) {
         if (!REFUSED.test((err as Error).message)) throw err;
         if (attempt >= limits.openAttempts) throw refused(host, attempt);
@@ -67,9 +72,9 @@ export function createChannelOpener(
     }
   };
   return {
-    open(command, kind = 'command', abandoned = () => false) {
-      if (kind === 'kill') return execRetrying(command).then((channel) => ({ channel, release: track() }));
-      return new Promise((resolve, reject) => {
+    open(command: string, attach: AttachChannel, { kind = 'command', abandoned = () => false } = {}) {
+      if (kind === 'kill') return execRetrying(command, (channel) => attach(channel, track()));
+      return new Promise<void>((resolve, reject) => {
         // the slot is held until the caller releases the channel, not just while it opens
         void slots(
           () =>
@@ -78,8 +83,8 @@ export function createChannelOpener(
                 done();
                 return reject(new Error('the command was given up before it started'));
               }
-              execRetrying(command).then(
-                (channel) => resolve({ channel, release: track(done) }),
+              execRetrying(command, (channel) => attach(channel, track(done))).then(
+                resolve,
                 (err: unknown) => {
                   done();
                   reject(err);
@@ -93,10 +98,11 @@ export function createChannelOpener(
       if (open === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, maxMs);
-        onIdle = () => {
+        timer.unref();
+        idleWaiters.push(() => {
           clearTimeout(timer);
           resolve();
-        };
+        });
       });
     },
   };

@@ -23,17 +23,21 @@ export interface RemoteChannel {
   close(): unknown;
 }
 
+/** Sets up a channel the moment it exists, before any of its events (ssh2 may emit 'exit' in the same tick). */
+export type AttachChannel = (channel: RemoteChannel, release: () => void) => void;
+
 /**
- * Where a command runs: a channel for it, and a release once the channel is done with (its session slot).
- * A 'kill' channel is one that stops another command: it must not wait behind the commands it would free.
- * `abandoned` is asked just before the command would start: a command given up while it waited never starts.
+ * Where a command runs: opens a channel for it and hands it to `attach` with a release for its session slot,
+ * synchronously; resolves once attached. A 'kill' channel stops another command: it must not wait behind the
+ * commands it would free. `abandoned` is asked just before the command would start: a command given up while it
+ * waited never starts.
  */
 export interface ChannelOpener {
   open(
     command: string,
-    kind?: 'command' | 'kill',
-    abandoned?: () => boolean,
-  ): Promise<{ channel: RemoteChannel; release(): void }>;
+    attach: AttachChannel,
+    o?: { kind?: 'command' | 'kill'; abandoned?: () => boolean },
+  ): Promise<void>;
 }
 
 export interface RemoteRun {
@@ -136,15 +140,18 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
       if (!stopped || !pid || killSent) return;
       killSent = true;
       opener
-        .open(`kill -KILL -- -${pid} 2>/dev/null`, 'kill')
-        .then(({ channel, release }) => {
-          // read to the end: a stream nobody reads never emits 'close', and its slot would stay taken
-          channel.on('data', () => undefined);
-          channel.stderr.on('data', () => undefined);
-          channel.on('close', release);
-          channel.on('error', () => undefined);
-          channel.end();
-        })
+        .open(
+          `kill -KILL -- -${pid} 2>/dev/null`,
+          (channel, release) => {
+            // read to the end: a stream nobody reads never emits 'close', and its slot would stay taken
+            channel.on('data', () => undefined);
+            channel.stderr.on('data', () => undefined);
+            channel.on('close', release);
+            channel.on('error', () => undefined);
+            channel.end();
+          },
+          { kind: 'kill' },
+        )
         .catch(() => undefined);
     };
     const stop = (error: HostError) => {
@@ -180,41 +187,38 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
       if (s && !stopped) run.onStderr?.(s);
     };
 
+    const attach: AttachChannel = (channel, release) => {
+      handle = { channel, release };
+      channel.on('data', (chunk: Buffer) => {
+        stdout.push(chunk);
+        const s = outText.decode(chunk, { stream: true });
+        if (s && !stopped) run.onStdout?.(s);
+      });
+      channel.stderr.on('data', onStderrBytes);
+      channel.on('exit', (code, signal) => {
+        exit = { code: code ?? null, signal: signal ?? null };
+      });
+      channel.on('error', () => undefined); // 'close' follows and tells
+      channel.on('close', () => {
+        clearTimeout(grace);
+        release();
+        if (head.length) stderr.push(head); // a first line that never ended: keep what came
+        settle(() => {
+          const outTail = outText.decode();
+          if (outTail) run.onStdout?.(outTail);
+          const errTail = errText.decode();
+          if (errTail) run.onStderr?.(errTail);
+          if (!exit) return reject(connectionLost(host));
+          resolve(result(stdout, stderr, exit.code, run.maxOutputBytes));
+        });
+      });
+      if (run.stdin !== undefined) channel.write(run.stdin);
+      channel.end();
+    };
+    // a command stopped before its pid line came is killed when the line comes (onStderrBytes)
     opener
-      .open(`${PID_PREFIX}${run.command}`, 'command', () => stopped)
-      .then(
-        (h) => {
-          handle = h;
-          const { channel } = h;
-          channel.on('data', (chunk: Buffer) => {
-            stdout.push(chunk);
-            const s = outText.decode(chunk, { stream: true });
-            if (s && !stopped) run.onStdout?.(s);
-          });
-          channel.stderr.on('data', onStderrBytes);
-          channel.on('exit', (code, signal) => {
-            exit = { code: code ?? null, signal: signal ?? null };
-          });
-          channel.on('error', () => undefined); // 'close' follows and tells
-          channel.on('close', () => {
-            clearTimeout(grace);
-            h.release();
-            if (head.length) stderr.push(head); // a first line that never ended: keep what came
-            settle(() => {
-              const outTail = outText.decode();
-              if (outTail) run.onStdout?.(outTail);
-              const errTail = errText.decode();
-              if (errTail) run.onStderr?.(errTail);
-              if (!exit) return reject(connectionLost(host));
-              resolve(result(stdout, stderr, exit.code, run.maxOutputBytes));
-            });
-          });
-          if (run.stdin !== undefined) channel.write(run.stdin);
-          channel.end();
-          if (stopped) kill();
-        },
-        (err: unknown) => settle(() => reject(err)),
-      );
+      .open(`${PID_PREFIX}${run.command}`, attach, { abandoned: () => stopped })
+      .catch((err: unknown) => settle(() => reject(err)));
   });
 }
 
