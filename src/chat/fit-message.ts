@@ -26,10 +26,17 @@ export function fullText(m: ChatMessage): string {
 
 /**
  * What fits of the message (blocks in order, a long section cut), then a note that the whole of it is in the
- * thread as `filename`. Pure.
+ * thread as `filename`, or its start and end when the file was cut (`leftOut` says how much is missing). Pure.
  */
-export function summariseMessage(m: ChatMessage, filename: string, totalChars: number): ChatMessage {
-  const note = `The full output (${totalChars} characters) did not fit one Slack message: it is attached in the thread as ${filename}.`;
+export function summariseMessage(
+  m: ChatMessage,
+  filename: string,
+  totalChars: number,
+  leftOut?: string,
+): ChatMessage {
+  const note = leftOut
+    ? `The output (${totalChars} characters) did not fit one Slack message: its start and end are attached in the thread as ${filename} (${leftOut} in the middle left out).`
+    : `The full output (${totalChars} characters) did not fit one Slack message: it is attached in the thread as ${filename}.`;
   const kept: KnownBlock[] = [];
   let chars = 0;
   for (const block of m.blocks ?? [

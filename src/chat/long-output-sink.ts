@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import { cappedFileText } from './capped-file-text.js';
 import type { FileSink } from './file-sink.js';
 import { fullText, overLimits, summariseMessage } from './fit-message.js';
 import type { ChatMessage } from './message.js';
@@ -9,7 +10,7 @@ const UPDATE_SETTLE_MS = 1500;
 
 /**
  * A ChatSink that never sends Slack more than it takes: an oversized message is summarised in place and attached
- * in full as a text file in its thread. Posts and replies attach at once; an updated message attaches once its
+ * in full as a text file in its thread (up to MAX_FILE_TEXT_BYTES: its start and end beyond that). Posts and replies attach at once; an updated message attaches once its
  * content settles, so a growing progress message does not upload a file per update.
  */
 export function withLongOutput(chat: ChatSink, files: FileSink, log: Logger): ChatSink {
@@ -18,14 +19,17 @@ export function withLongOutput(chat: ChatSink, files: FileSink, log: Logger): Ch
   const prepare = (m: ChatMessage) => {
     const text = fullText(m);
     const filename = `labops-output-${Date.now()}-${++n}.txt`;
-    return { summary: summariseMessage(m, filename, text.length), filename, text };
+    // a host's flood stops at the file cap too: its start and end, and a line saying what is missing
+    const { bytes, leftOutBytes } = cappedFileText(text);
+    const leftOut = leftOutBytes ? `${Math.ceil(leftOutBytes / 1024)} KiB` : undefined;
+    return { summary: summariseMessage(m, filename, text.length, leftOut), filename, text: bytes };
   };
-  const attach = (channel: string, threadTs: string, filename: string, text: string) =>
+  const attach = (channel: string, threadTs: string, filename: string, bytes: Uint8Array) =>
     files
       .upload(channel, {
         filename,
         title: 'Full output',
-        bytes: new TextEncoder().encode(text),
+        bytes,
         threadTs,
       })
       .catch((err: Error) => log.warn({ channel, msg: err.message }, 'could not attach the full output'));

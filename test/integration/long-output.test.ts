@@ -59,4 +59,29 @@ describe('long output against the fake Slack Web API', () => {
     expect(fake.callsTo('chat.postMessage')[0]?.args.blocks).toEqual([section('small')]);
     expect(fake.callsTo('files.getUploadURLExternal')).toHaveLength(0);
   });
+
+  it('a host that printed a 1 MB line: the file in the thread is its start and end, 256 KiB, and says what was left out', async () => {
+    fake.reset();
+    const line = `client-sync: ${'y'.repeat(1024 * 1024)}`;
+    const message = {
+      text: `start\n${line}\nthe end`,
+      blocks: [section('start'), section(line), section('the end')],
+    };
+    const { ts } = await chat.post(CHANNEL, message);
+    const post = fake.callsTo('chat.postMessage')[0];
+    expect(String(post?.args.text)).toMatch(
+      /did not fit one Slack message: its start and end are attached in the thread as labops-output-\S+ \(7\d\d KiB in the middle left out\)/,
+    );
+    const complete = await fake.waitFor('files.completeUploadExternal');
+    expect(complete.args.thread_ts).toBe(ts);
+    const content = fake.files()[0]?.content?.toString() ?? '';
+    // (assertions on parts: a failure must not print a megabyte)
+    expect(Buffer.byteLength(content)).toBeLessThanOrEqual(256 * 1024);
+    expect(content.slice(0, 22)).toBe('start\nclient-sync: yyy');
+    expect(content.slice(-10)).toBe('yy\nthe end');
+    const note = /\n\[… (\d+) KiB left out here: labops uploads at most 256 KiB of an output …\]\n/.exec(
+      content,
+    );
+    expect(note?.[1]).toMatch(/^7\d\d$/);
+  });
 });

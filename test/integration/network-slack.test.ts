@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PID_PREFIX } from '../../src/ssh/remote-process.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { type FakeOpenstack, startFakeOpenstack } from '../support/fake-openstack.js';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from '../support/fake-slack.js';
@@ -293,7 +294,11 @@ describe('/lab network, against a controller running the real openstack CLI', ()
   }, 60_000);
 
   it('only ever ran fixed commands on the controller: openstack with admin credentials, ip, ovs-vsctl', () => {
-    const log = readFileSync(lab.commandLogPath('controller'), 'utf8').trim().split('\n');
+    const logged = readFileSync(lab.commandLogPath('controller'), 'utf8').trim().split('\n');
+    // every command carries the fixed prefix that reports its pid (so a timeout or cancel can kill it): the rest
+    // is what the command was
+    for (const line of logged) expect(line.startsWith(PID_PREFIX)).toBe(true);
+    const log = logged.map((line) => line.slice(PID_PREFIX.length));
     expect(log.length).toBeGreaterThan(20);
     for (const line of log) {
       expect(line).toMatch(/^(\. ~\/keystonerc_admin && openstack [a-z]|ip -j addr show$|ovs-vsctl show$)/);

@@ -1,5 +1,6 @@
 import { HostError } from '../../errors.js';
 import type { InventoryHost } from '../../inventory/index.js';
+import { outputCutNote } from '../../ssh/capped-output.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
 import { errorStatus, type NtpHostStatus, type NtpThresholds } from './classify.js';
 import { ntpStatusFromOutput } from './host-status.js';
@@ -13,8 +14,11 @@ export async function checkHost(
   signal?: AbortSignal,
 ): Promise<NtpHostStatus> {
   try {
-    const { stdout } = await ssh.exec(host, NTP_STATUS_COMMAND, { signal });
-    return ntpStatusFromOutput(host.name, stdout, thresholds);
+    const { stdout, truncated } = await ssh.exec(host, NTP_STATUS_COMMAND, { signal });
+    const status = ntpStatusFromOutput(host.name, stdout, thresholds);
+    // what labops read was not all the host printed: the reply says so
+    if (!truncated) return status;
+    return { ...status, outputCut: outputCutNote(truncated) };
   } catch (err) {
     if (err instanceof HostError) return errorStatus(host.name, err.code, err.message, err.hint);
     throw err;

@@ -32,6 +32,8 @@ export interface NtpHostStatus {
   errorCode?: HostErrorCode;
   /** The raw human `chronyc sources` table, for the thread. */
   sourcesTable?: string;
+  /** Set when the host printed more than labops keeps: what was cut (the state was read from what was kept). */
+  outputCut?: string;
 }
 
 // chronyd's refid while it serves its own clock (`local stratum N`)

@@ -1,4 +1,5 @@
 import { ParseError } from '../../errors.js';
+import { boundedLines } from '../remote/long-lines.js';
 import { decimal, integer } from './parse-number.js';
 
 export const LEAP_STATUSES = ['Normal', 'Insert second', 'Delete second', 'Not synchronised'] as const;
@@ -66,9 +67,11 @@ export function parseTrackingCsv(output: string): Tracking {
 /** Parses the human `chronyc tracking` report ("Key : value" lines). */
 export function parseTrackingText(output: string): Tracking {
   const fields = new Map<string, string>();
-  for (const line of output.split('\n')) {
-    const m = /^([A-Za-z ()]+?)\s*: (.*)$/.exec(line);
-    if (m?.[1] && m[2] !== undefined) fields.set(m[1], m[2].trim());
+  for (const line of boundedLines(output)) {
+    // "Key   : value", split at the first ": " (a lazy key regex backtracks quadratically over spaces)
+    const at = line.indexOf(': ');
+    const key = line.slice(0, Math.max(0, at)).trimEnd();
+    if (at > 0 && /^[A-Za-z ()]+$/.test(key)) fields.set(key, line.slice(at + 2).trim());
   }
   const field = (key: string): string => {
     const value = fields.get(key);

@@ -26,8 +26,17 @@ function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-/** One line per host, e.g. "✅ client-sync: in sync, ^* 127.0.2.1 (stratum 3), offset 1.4 µs fast, reach 377". */
+/**
+ * One line per host, e.g. "✅ client-sync: in sync, ^* 127.0.2.1 (stratum 3), offset 1.4 µs fast, reach 377", and
+ * after it a note when the host printed more than labops keeps.
+ */
 export function hostLine(status: NtpHostStatus, style: TextStyle): string {
+  const line = stateLine(status, style);
+  if (!status.outputCut) return line;
+  return `${line} (chronyc printed more than labops reads: ${status.outputCut}; look at its output on the host)`;
+}
+
+function stateLine(status: NtpHostStatus, style: TextStyle): string {
   const esc = style === 'mrkdwn' ? escapeMrkdwn : (t: string) => t;
   const host = style === 'mrkdwn' ? `*${esc(status.host)}*` : status.host;
   // in mrkdwn the "^*" marker goes in code so its asterisk cannot start bold text

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ParseError } from '../../errors.js';
+import { boundedLines } from '../remote/long-lines.js';
 
 export interface IpAddress {
   address: string;
@@ -69,12 +70,20 @@ export function parseIpAddrJson(text: string): IpInterface[] {
 }
 
 // "6: br-ex    inet 10.0.0.100/24 brd 10.0.0.255 scope global br-ex\       valid_lft forever ..."
-const ONELINE = /^\d+:\s+(\S+?)(?:@\S+)?\s+(inet6?)\s+([0-9a-fA-F.:]+)\/(\d+)(?:.*?\bscope\s+(\S+))?/;
+// the name stops at an @ ("eth0@if5"); a lazy \S+? there backtracks quadratically over a long word
+const ONELINE = /^\d+:\s+([^\s@]+)(?:@\S+)?\s+(inet6?)\s+([0-9a-fA-F.:]+)\/(\d+)(?:.*?\bscope\s+(\S+))?/;
+
+/** The words after "scope <scope>" up to the backslash: the address flags ("dynamic", "noprefixroute"). */
+function flagsAfterScope(line: string): string[] {
+  const words = (line.split('\\')[0] ?? '').split(/\s+/);
+  const scope = words.indexOf('scope');
+  return scope < 0 ? [] : words.slice(scope + 2);
+}
 
 /** `ip -o addr show`: one line per address; for iproute2 without -j (CentOS 7's 4.11). */
 export function parseIpAddrOneline(text: string): IpInterface[] {
   const byName = new Map<string, IpInterface>();
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const lines = boundedLines(text).filter((l) => l.trim() !== '');
   for (const line of lines) {
     const m = ONELINE.exec(line);
     if (!m) throw new ParseError('ip -o addr show printed a line labops cannot read', line);
@@ -82,7 +91,7 @@ export function parseIpAddrOneline(text: string): IpInterface[] {
     const iface = byName.get(name) ?? { name, ipv4: [], ipv6: [] };
     byName.set(name, iface);
     // the flags follow the scope: "scope global dynamic ens33"
-    const dynamic = /\bscope\s+\S+\s+(?:\S+\s+)*?dynamic\b/.test(line.split('\\')[0] ?? '');
+    const dynamic = flagsAfterScope(line).includes('dynamic');
     (family === 'inet' ? iface.ipv4 : iface.ipv6).push({
       address,
       prefixlen: Number(prefixlen),

@@ -133,13 +133,12 @@ export const deployOpenstackTask = defineTask({
       c.end('done', `${pf.osName ?? ''}, ${pf.fqdn ?? ''}: ${summary(pf.checks)}`);
 
       await c.begin(1, pf.prepare.length ? `${pf.prepare.length} changes` : undefined);
-      // killGroup: a cancel stops a long dnf too (under sudo a root dnf that left the session may go on)
+      // a cancel kills the command's process group, so a long dnf stops too
       for (const [k, a] of pf.prepare.entries()) {
         c.progress(`${k + 1}/${pf.prepare.length}: ${a.what}`);
         await runChange(ctx.ssh, h, a.what, a.command, {
           signal: ctx.signal,
           timeoutMs: 1_800_000,
-          killGroup: true,
         });
       }
       if (pf.prepare.length)

@@ -3,6 +3,7 @@ import type { InventoryHost } from '../../inventory/index.js';
 import type { ExecStream } from '../../ssh/exec-stream.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
 import { asRoot } from '../remote/become.js';
+import { cutLine } from '../remote/long-lines.js';
 import { RemotePath } from '../remote/remote-path.js';
 import { shellQuote } from '../remote/shell-quote.js';
 import { createLineSplitter, emptyProgress, type PackstackProgress, readLine } from './packstack-output.js';
@@ -41,12 +42,10 @@ export async function runPackstack(
         signal: o.signal,
         timeoutMs: o.timeoutMs,
       })
-    : deps.ssh
-        .exec(host, command, { signal: o.signal, timeoutMs: o.timeoutMs, killGroup: true })
-        .then((r) => {
-          take(lines.push(r.stdout));
-          return r;
-        })
+    : deps.ssh.exec(host, command, { signal: o.signal, timeoutMs: o.timeoutMs }).then((r) => {
+        take(lines.push(r.stdout));
+        return r;
+      })
   ).catch(async (err: unknown) => {
     // cancelled or timed out: the session's process group is killed, but a packstack under sudo is root's and
     // may have left that group (sudo's use_pty), so it is also killed by name, as root. A lost connection is
@@ -81,5 +80,10 @@ async function tailOf(
       .catch(() => undefined);
     if (r?.code === 0 && r.stdout.trim()) return { from: log.data, text: r.stdout };
   }
-  return { from: 'the console output', text: console.split('\n').slice(-TAIL_LINES).join('\n') };
+  // each line cut: one megabyte line would otherwise be the whole tail
+  const lines = console
+    .split('\n')
+    .slice(-TAIL_LINES)
+    .map((l) => cutLine(l));
+  return { from: 'the console output', text: lines.join('\n') };
 }

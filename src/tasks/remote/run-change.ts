@@ -15,7 +15,7 @@ export async function runChange(
   host: InventoryHost,
   what: string,
   command: string,
-  opts: Pick<ExecOptions, 'signal' | 'timeoutMs' | 'stdin' | 'killGroup'> = {},
+  opts: Pick<ExecOptions, 'signal' | 'timeoutMs' | 'stdin'> = {},
 ): Promise<ExecResult> {
   const result = await ssh.exec(host, asRoot(host, command), opts);
   if (result.code === 0) return result;
