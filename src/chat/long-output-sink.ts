@@ -41,13 +41,13 @@ export function withLongOutput(chat: ChatSink, files: FileSink, log: Logger): Ch
       await attach(channel, posted.ts, filename, text);
       return posted;
     },
-    async update(channel, ts, message) {
+    async update(channel, ts, message, opts) {
       const key = `${channel}/${ts}`;
       clearTimeout(pending.get(key));
       pending.delete(key);
-      if (!overLimits(message)) return chat.update(channel, ts, message);
+      if (!overLimits(message)) return chat.update(channel, ts, message, opts);
       const { summary, filename, text } = prepare(message);
-      await chat.update(channel, ts, summary);
+      await chat.update(channel, ts, summary, opts);
       pending.set(
         key,
         setTimeout(() => {

@@ -1,8 +1,13 @@
 import type { ChatMessage } from './message.js';
 
+export interface UpdateOptions {
+  final?: boolean;
+}
+
 /** The one edge through which workers talk to people. */
 export interface ChatSink {
   post(channel: string, message: ChatMessage): Promise<{ ts: string }>;
-  update(channel: string, ts: string, message: ChatMessage): Promise<void>;
+  /** `final`: the message's last state (a job's summary), which must not be lost if this update cannot land. */
+  update(channel: string, ts: string, message: ChatMessage, opts?: UpdateOptions): Promise<void>;
   reply(channel: string, threadTs: string, message: ChatMessage): Promise<void>;
 }

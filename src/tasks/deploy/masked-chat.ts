@@ -22,7 +22,7 @@ export function maskedChat(chat: ChatSink, secrets: () => readonly string[]): Ch
   const m = (message: ChatMessage) => maskMessage(message, secrets());
   return {
     post: (channel, message) => chat.post(channel, m(message)),
-    update: (channel, ts, message) => chat.update(channel, ts, m(message)),
+    update: (channel, ts, message, opts) => chat.update(channel, ts, m(message), opts),
     reply: (channel, threadTs, message) => chat.reply(channel, threadTs, m(message)),
   };
 }

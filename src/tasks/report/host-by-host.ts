@@ -53,6 +53,6 @@ export async function reportHostByHost<H, R>(
   await updates.flush();
   // thread first, summary last: once the summary shows, everything it points to is there
   for (const message of job.thread(done)) await chat.reply(channel, ts, message);
-  await chat.update(channel, ts, job.summary(done));
+  await chat.update(channel, ts, job.summary(done), { final: true });
   return done;
 }

@@ -22,4 +22,17 @@ describe("a job's chat when Slack does not take a message", () => {
   it('still fails a post: without its ts there is no message to carry on with', async () => {
     await expect(chat.post('C1', { text: 'checking' })).rejects.toThrow(/did not answer/);
   });
+
+  it("posts a final update it could not make in the message's thread, so a job's summary is never lost", async () => {
+    const seen: string[] = [];
+    const updateRefused: ChatSink = {
+      post: async () => ({ ts: '1.1' }),
+      update: refused,
+      reply: async (_c, ts, m) => void seen.push(`reply ${ts} ${m.text}`),
+    };
+    const job = bestEffort(updateRefused, createLogger('silent'));
+    await job.update('C1', '1.1', { text: 'progress' });
+    await job.update('C1', '1.1', { text: 'summary' }, { final: true });
+    expect(seen).toEqual(['reply 1.1 summary']);
+  });
 });
