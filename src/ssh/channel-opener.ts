@@ -1,6 +1,6 @@
+import pLimit from 'p-limit';
 import { HostError } from '../errors.js';
 import type { InventoryHost } from '../inventory/index.js';
-import { createLimiter } from './limiter.js';
 import type { AttachChannel, ChannelOpener, RemoteChannel } from './remote-process.js';
 
 /** The part of an ssh2 Client used here. */
@@ -37,7 +37,7 @@ export function createChannelOpener(
   host: InventoryHost,
   limits: ChannelLimits = DEFAULT_CHANNEL_LIMITS,
 ): ConnectionChannels {
-  const slots = createLimiter(limits.maxChannels);
+  const slots = pLimit(limits.maxChannels);
   let open = 0;
   const idleWaiters: Array<() => void> = [];
   const track = (done?: () => void) => {

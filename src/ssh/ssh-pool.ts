@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { NodeSSH } from 'node-ssh';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { HostError } from '../errors.js';
 import type { InventoryHost } from '../inventory/index.js';
 import {
@@ -11,7 +12,6 @@ import {
 } from './channel-opener.js';
 import { connectHost } from './connect.js';
 import { type KnownHostEntry, parseKnownHosts } from './known-hosts.js';
-import { createLimiter } from './limiter.js';
 import { onAbort } from './on-abort.js';
 import { cancelled, type ExecResult, runRemote, sessionFailed } from './remote-process.js';
 
@@ -61,14 +61,14 @@ const keyOf = (h: InventoryHost) => `${h.user}@${h.address}:${h.port}#${h.keyPat
  */
 export class SshPool {
   private readonly conns = new Map<string, Pooled>();
-  private readonly limit: ReturnType<typeof createLimiter>;
+  private readonly limit: LimitFunction;
   private knownHosts: { mtimeMs: number; entries: KnownHostEntry[] } | undefined;
   private closed = false;
   /** Aborted by close(): running commands are stopped and their groups killed before the connections go. */
   private readonly closing = new AbortController();
 
   constructor(private readonly opts: SshPoolOptions) {
-    this.limit = createLimiter(opts.concurrency);
+    this.limit = pLimit(opts.concurrency);
   }
 
   /** Runs a fixed command on a host. Throws HostError for anything the operator must know about. */

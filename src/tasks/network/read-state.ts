@@ -1,5 +1,5 @@
+import pLimit from 'p-limit';
 import type { InventoryHost } from '../../inventory/index.js';
-import { createLimiter } from '../../ssh/limiter.js';
 import {
   networkFromShow,
   networksFromList,
@@ -29,7 +29,7 @@ export async function readNeutronState(
   host: InventoryHost,
   opts: ReadOptions = {},
 ): Promise<NeutronState> {
-  const limit = createLimiter(PARALLEL);
+  const limit = pLimit(PARALLEL);
   const call = (...args: string[]) => limit(() => openstackJson(ssh, host, args, opts.signal));
   const [networks, subnets, routers] = await Promise.all([
     call('network', 'list', '--long').then(networksFromList),
