@@ -27,6 +27,13 @@ module.exports = {
       to: { path: '^src/main[.]ts$' },
     },
     {
+      name: 'roles-only-from-main',
+      severity: 'error',
+      comment: 'src/roles are the parts of the composition root: only src/main.ts (and the roles themselves) start them.',
+      from: { path: '^src/', pathNot: '^src/(main[.]ts|roles/)' },
+      to: { path: '^src/roles/' },
+    },
+    {
       name: 'tasks-below-bot-and-workers',
       severity: 'error',
       comment: 'Tasks run on workers and know nothing of the Slack app, the worker or the queue wiring.',

@@ -1,0 +1,55 @@
+import { metricsRoute } from '../bot/metrics-route.js';
+import { createSlackApp } from '../bot/slack-app.js';
+import type { Config } from '../config.js';
+import { queueDashboardRoute } from '../dashboard/queue-dashboard.js';
+import { healthRoutes } from '../http/health-routes.js';
+import { startHttpServer } from '../http/http-server.js';
+import { redisReadiness } from '../http/redis-readiness.js';
+import { ntpHosts } from '../watch/ntp-hosts.js';
+import { createWatchMetrics } from '../watch/watch-metrics.js';
+import type { Closer } from './closers.js';
+import type { CommandHandling } from './command-handling.js';
+import type { Core } from './core.js';
+
+type SlackConfig = Exclude<Config['slack'], { mode: 'console' }>;
+
+/**
+ * The bot role in Slack (Socket Mode or HTTP): Bolt's listeners, and labops' own HTTP server for Slack's events
+ * (HTTP mode), /healthz, /readyz, /metrics and the dashboard. Its closers stop listening first.
+ */
+export async function startBotRole(core: Core, slack: SlackConfig, commands: CommandHandling) {
+  const { config, log, stores } = core;
+  const slackApp = createSlackApp(slack, {
+    dispatch: commands.handle,
+    decide: commands.decide,
+    cancelJob: commands.cancelJob,
+    home: async (user: string) => {
+      await stores.homeViewers.seen(user, Date.now());
+      return core.home();
+    },
+    log,
+  });
+  const queues = [core.queue, core.watchQueue];
+  const metrics = createWatchMetrics({
+    hosts: () => ntpHosts(core.inventory).map((h) => h.name),
+    store: stores.watchStore,
+    queues,
+  });
+  // labops' own server: no request can throw out of a handler here (src/http/http-server.ts)
+  const http = await startHttpServer({
+    host: config.httpHost,
+    port: config.port,
+    log,
+    routes: [
+      ...healthRoutes(redisReadiness(core.redis)),
+      metricsRoute(metrics),
+      // Bull Board, read-only, behind basic auth; off unless LAB_DASHBOARD_USER/PASSWORD are set
+      ...(config.dashboard ? [queueDashboardRoute(queues, config.dashboard)] : []),
+      ...slackApp.routes,
+    ],
+  });
+  await slackApp.app.start();
+  log.info({ mode: slack.mode, host: config.httpHost, port: http.port }, 'labops bot started');
+  const closers: Closer[] = [() => slackApp.app.stop(), () => http.close()];
+  return { httpPort: http.port, closers };
+}

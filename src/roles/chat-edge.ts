@@ -1,0 +1,46 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { boltLogger } from '../bot/bolt-logger.js';
+import { createConsoleFileSink } from '../chat/console-file-sink.js';
+import { createConsoleSink } from '../chat/console-sink.js';
+import type { FileSink } from '../chat/file-sink.js';
+import type { ChatSink } from '../chat/sink.js';
+import { BoundedWebClient } from '../chat/slack-client.js';
+import { createSlackFileSink } from '../chat/slack-file-sink.js';
+import { createSlackSink } from '../chat/slack-sink.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log/logger.js';
+
+/** Where labops talks to people: Slack's Web API (every call bounded), or the terminal of the console adapter. */
+export interface ChatEdge {
+  slack?: BoundedWebClient;
+  chat: ChatSink;
+  files: FileSink;
+  /** How a user is named in messages: <@U123> in Slack, the id itself on the console. */
+  mention(user: string): string;
+}
+
+export function createChatEdge(
+  config: Readonly<Config>,
+  write: (text: string) => unknown,
+  log: Logger,
+): ChatEdge {
+  if (config.slack.mode === 'console')
+    return {
+      chat: createConsoleSink(write),
+      files: createConsoleFileSink(join(tmpdir(), 'labops-charts'), write),
+      mention: (user) => user,
+    };
+  const slack = new BoundedWebClient(
+    config.slack.botToken,
+    config.slack.calls,
+    config.slack.apiUrl,
+    boltLogger(log),
+  );
+  return {
+    slack,
+    chat: createSlackSink(slack),
+    files: createSlackFileSink(slack),
+    mention: (user) => `<@${user}>`,
+  };
+}

@@ -1,0 +1,104 @@
+import { auditCommands } from '../audit/audit-commands.js';
+import { type ConfirmDeps, cancelPlan, confirmPlan } from '../bot/confirm.js';
+import { type DispatchResult, dispatch, type Requester } from '../bot/dispatch.js';
+import { answerWhenQueueDown } from '../bot/not-started.js';
+import { type QuickHandler, quickCommands } from '../bot/quick-commands.js';
+import { ALL_TASKS, type QuickName } from '../commands/index.js';
+import { cancelJob } from '../jobs/cancel-job.js';
+import { opsCommandHandlers } from '../jobs/ops-commands.js';
+import { CommandBudget } from '../limits/command-budget.js';
+import { limitCommands } from '../limits/command-limits.js';
+import { watchCommandHandlers } from '../watch/watch-commands.js';
+import type { Core } from './core.js';
+
+export interface CommandHandling {
+  /** A `/lab` command: a quick answer, or a job on the queue; limited, audited, and answered while Redis is down. */
+  handle(text: string, who: Requester): Promise<DispatchResult>;
+  /** Confirm (yes) or Cancel a plan. */
+  decide(planId: string, user: string, yes: boolean): Promise<DispatchResult>;
+  /** The Cancel button of a running job, audited like `/lab cancel`. */
+  cancelJob(jobId: string, who: Requester): Promise<DispatchResult>;
+}
+
+/** How the bot (Slack or console) answers what people type and click. */
+export function commandHandling(core: Core): CommandHandling {
+  const { config, log, queue, redis, stores, edge } = core;
+  const consoleMode = !edge.slack;
+  const { chat, mention } = edge;
+  const startWithinMs = config.jobMaxWaitMs;
+  const isAdmin = core.admin;
+  const opsDeps = {
+    queue,
+    cancels: stores.cancels,
+    chat,
+    locks: stores.locks,
+    isAdmin,
+    mention,
+    audit: stores.audit,
+    taskNames: new Set(ALL_TASKS.map((t) => t.name)),
+    now: Date.now,
+    log,
+  };
+  const quick = quickCommands({
+    ...opsCommandHandlers(opsDeps),
+    ...watchCommandHandlers({
+      store: stores.watchStore,
+      chart: core.chart,
+      inventory: core.inventory,
+      chat,
+      files: edge.files,
+      alertChannel: config.alertChannel,
+      ...config.watch,
+      isAdmin,
+      mention,
+      now: Date.now,
+      log,
+    }),
+  } satisfies Record<QuickName, QuickHandler>); // every quick command of the registry has its handler
+  const queueReady = () => redis.status === 'ready';
+  // per-user budget and waiting-jobs cap for commands that start a job; off in console mode (one operator, at the lab)
+  const { commandsPerMinute, maxWaitingJobs } = config.limits;
+  const limits = {
+    budget:
+      consoleMode || commandsPerMinute === 0
+        ? undefined
+        : new CommandBudget(redis, config.queuePrefix, commandsPerMinute),
+    waitingJobs: () => queue.getJobCountByTypes('waiting', 'prioritized'),
+    maxWaitingJobs: consoleMode ? 0 : maxWaitingJobs,
+    available: queueReady,
+    now: Date.now,
+    log,
+  };
+  const dispatchDeps = {
+    inventory: core.inventory,
+    queue,
+    chat,
+    locks: stores.locks,
+    isAdmin,
+    startWithinMs,
+    log,
+  };
+  const handle = answerWhenQueueDown(
+    auditCommands(
+      limitCommands(
+        async (text: string, who: Requester) => (await quick(text, who)) ?? dispatch(text, who, dispatchDeps),
+        limits,
+      ),
+      stores.audit,
+    ),
+    queueReady,
+  );
+  const { plans, locks, audit } = stores;
+  const confirmDeps: ConfirmDeps = { plans, locks, audit, queue, chat, isAdmin, mention, startWithinMs, log };
+  const decide = answerWhenQueueDown(
+    (planId: string, user: string, yes: boolean) =>
+      (yes ? confirmPlan : cancelPlan)(planId, user, confirmDeps),
+    queueReady,
+  );
+  return {
+    handle,
+    decide,
+    cancelJob: (jobId, who) =>
+      auditCommands((_t, w) => cancelJob(jobId, w, opsDeps), stores.audit)(`cancel ${jobId}`, who),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import type { SshPool } from '../ssh/ssh-pool.js';
+import { deliver } from '../watch/deliver.js';
+import { runTick } from '../watch/run-tick.js';
+import { createWatchWorker, scheduleWatch, unscheduleWatch } from '../watch/watch-queue.js';
+import { type Closer, closeWorker } from './closers.js';
+import type { Core } from './core.js';
+
+/**
+ * The clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler
+ * (whichever worker takes it), records and offset history in Redis; without one, the scheduler is removed.
+ * Its closer must run before the SSH pool closes: a check cut short would read as every host unreachable.
+ */
+export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool): Promise<Closer[]> {
+  const { config, log, stores } = core;
+  const channel = config.alertChannel;
+  if (!channel) {
+    await unscheduleWatch(core.watchQueue);
+    return [];
+  }
+  const { confirmChecks, flapChanges, flapWindowMs, flapStableChecks } = config.watch;
+  const rules = { confirmChecks, flapChanges, flapWindowMs, flapStableChecks };
+  const { chat, files } = core.edge;
+  const deliverDeps = { store: stores.watchStore, chat, files, channel, chart: core.chart, rules };
+  const watchWorker = createWatchWorker({
+    connection,
+    prefix: config.queuePrefix,
+    log,
+    tick: (signal) =>
+      runTick({
+        store: stores.watchStore,
+        history: stores.offsetHistory,
+        inventory: () => core.inventory,
+        ssh,
+        thresholds: config.drift,
+        rules,
+        lockTtlMs: 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000,
+        deliver: (records) => deliver(records, { ...deliverDeps, now: Date.now, log }),
+        now: Date.now,
+        log,
+        signal,
+      }),
+  });
+  await scheduleWatch(core.watchQueue, config.watch.intervalSeconds);
+  return [() => closeWorker(watchWorker, config.shutdownGraceMs)];
+}

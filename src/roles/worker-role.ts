@@ -1,0 +1,66 @@
+import type { Redis } from 'ioredis';
+import { bestEffort } from '../chat/best-effort-sink.js';
+import { withLongOutput } from '../chat/long-output-sink.js';
+import { ALL_TASKS } from '../commands/index.js';
+import { createHomeRefresher, HOME_REFRESH_MS } from '../home/home-refresh.js';
+import { CancelRequests } from '../jobs/cancel-requests.js';
+import { createExecStream } from '../ssh/exec-stream.js';
+import { SshPool } from '../ssh/ssh-pool.js';
+import { createTaskWorker } from '../workers/task-worker.js';
+import { type Closer, closeWorker } from './closers.js';
+import type { Core } from './core.js';
+
+/**
+ * The worker role: runs the tasks of queued jobs over the SSH pool, follows cancels, and keeps the App Home of
+ * whoever opened it lately in step with the jobs. Its closers stop taking jobs, then close the pool.
+ */
+export async function startWorkerRole(core: Core, connection: Redis) {
+  const { config, log, edge, stores } = core;
+  const ssh = new SshPool({ knownHostsPath: config.knownHostsPath, ...config.ssh });
+  const worker = createTaskWorker({
+    connection,
+    prefix: config.queuePrefix,
+    concurrency: config.workerConcurrency,
+    tasks: ALL_TASKS,
+    inventory: () => core.inventory,
+    ssh,
+    chat: edge.slack ? withLongOutput(bestEffort(edge.chat, log), edge.files, log) : edge.chat,
+    plans: stores.plans,
+    locks: stores.locks,
+    settings: { drift: config.drift, openstack: config.openstack },
+    execStream: createExecStream({
+      knownHostsPath: config.knownHostsPath,
+      connectTimeoutMs: config.ssh.connectTimeoutMs,
+    }),
+    files: edge.files,
+    cancels: stores.cancels,
+    audit: stores.audit,
+    lockMs: config.jobLockMs,
+    ntpStates: stores.lastNtp,
+    log,
+  });
+  const closers: Closer[] = [];
+  const { slack } = edge;
+  if (slack) {
+    const homes = createHomeRefresher({
+      viewers: () => stores.homeViewers.recent(Date.now()),
+      view: core.home,
+      publish: (user, view) => slack.views.publish({ user_id: user, view }),
+      claim: (windowMs) => stores.homeViewers.claimRefresh(windowMs),
+      debounceMs: HOME_REFRESH_MS,
+      log,
+    });
+    for (const event of ['active', 'completed', 'failed'] as const) worker.on(event, () => homes.request());
+    closers.push(async () => homes.stop());
+  }
+  // a cancel reaches every worker; the one running the job aborts its signal
+  const stopCancels = await new CancelRequests(connection, config.queuePrefix).listen((jobId, reason) =>
+    worker.cancelJob(jobId, reason),
+  );
+  closers.push(
+    () => closeWorker(worker, config.shutdownGraceMs),
+    () => ssh.close(),
+    stopCancels,
+  );
+  return { ssh, closers };
+}
