@@ -27,6 +27,9 @@ export const EnvSchema = z
     LAB_SLACK_TIMEOUT_MS: intFrom(10_000, 100),
     LAB_SLACK_RETRIES: intFrom(2, 0).pipe(z.number().max(10, 'must be at most 10')),
     PORT: intFrom(3000, 0).pipe(z.number().max(65535, 'must be at most 65535')),
+    LAB_WORKER_PORT: optional(z.string().regex(/^\d{1,5}$/, 'must be a port number')).pipe(
+      z.coerce.number().max(65535, 'must be at most 65535').optional(),
+    ),
     LAB_HTTP_HOST: optional(
       z
         .string()
@@ -138,6 +141,8 @@ export interface Config {
         calls: SlackCallLimits;
       };
   port: number;
+  /** A worker-only process serves /healthz, /readyz and /metrics here (unset: a worker serves no HTTP). */
+  workerPort?: number;
   /** Where the HTTP server listens: LAB_HTTP_HOST, else all interfaces in HTTP mode (Slack must reach it), loopback otherwise. */
   httpHost: string;
   /** Per-user commands that start a job, per minute, and jobs waiting in the queue; 0 = no limit. */
@@ -216,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     redisUrl: e.REDIS_URL,
     slack,
     port: e.PORT,
+    ...(e.LAB_WORKER_PORT !== undefined && { workerPort: e.LAB_WORKER_PORT }),
     httpHost: e.LAB_HTTP_HOST ?? (slack.mode === 'http' ? '0.0.0.0' : '127.0.0.1'),
     limits: { commandsPerMinute: e.LAB_RATE_PER_MIN, maxWaitingJobs: e.LAB_MAX_WAITING_JOBS },
     inventoryPath: e.LAB_INVENTORY,

@@ -16,6 +16,7 @@ import type { Core } from './roles/core.js';
 import { connectRedis } from './roles/redis-connections.js';
 import { createStores } from './roles/stores.js';
 import { startWatchRole } from './roles/watch-role.js';
+import { startWorkerHealth } from './roles/worker-health.js';
 import { startWorkerRole } from './roles/worker-role.js';
 import { offsetChartOf } from './watch/offset-chart-of.js';
 import { createWatchQueue } from './watch/watch-queue.js';
@@ -32,7 +33,7 @@ export interface LabopsIo {
 export interface Labops {
   /** In console mode: settles when the input ended and every job it started finished. */
   consoleDone?: Promise<void>;
-  /** The port /slack/events, /healthz and /readyz listen on (HTTP and Socket Mode). */
+  /** The port /slack/events, /healthz and /readyz listen on (HTTP and Socket Mode; a worker's LAB_WORKER_PORT). */
   httpPort?: number;
   stop(): Promise<void>;
 }
@@ -80,13 +81,15 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const workers = workerRedis ? await startWorkerRole(core, workerRedis) : undefined;
   const watch = workers && workerRedis ? await startWatchRole(core, workerRedis, workers.ssh) : [];
   const commands = commandHandling(core);
-  const bot =
+  const http =
     role !== 'worker' && config.slack.mode !== 'console'
       ? await startBotRole(core, config.slack, commands)
-      : undefined;
+      : role === 'worker' && workerRedis && config.workerPort !== undefined
+        ? await startWorkerHealth(core, workerRedis, config.workerPort)
+        : undefined;
 
   const closers: Closer[] = [
-    ...(bot?.closers ?? []),
+    ...(http?.closers ?? []),
     ...watch,
     () => png.close(),
     ...(workers?.closers ?? []),
@@ -104,5 +107,5 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     consoleMode && role === 'all'
       ? runConsoleRole(core, commands, { stdin: io.stdin, write: (t) => io.stdout.write(t) })
       : undefined;
-  return { consoleDone, httpPort: bot?.httpPort, stop };
+  return { consoleDone, httpPort: http?.httpPort, stop };
 }

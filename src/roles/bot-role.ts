@@ -1,15 +1,13 @@
-import { metricsRoute } from '../bot/metrics-route.js';
 import { createSlackApp } from '../bot/slack-app.js';
 import type { Config } from '../config.js';
 import { queueDashboardRoute } from '../dashboard/queue-dashboard.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { startHttpServer } from '../http/http-server.js';
 import { redisReadiness } from '../http/redis-readiness.js';
-import { ntpHosts } from '../watch/ntp-hosts.js';
-import { createWatchMetrics } from '../watch/watch-metrics.js';
 import type { Closer } from './closers.js';
 import type { CommandHandling } from './command-handling.js';
 import type { Core } from './core.js';
+import { labopsMetricsRoute } from './metrics.js';
 
 type SlackConfig = Exclude<Config['slack'], { mode: 'console' }>;
 
@@ -29,12 +27,6 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Com
     },
     log,
   });
-  const queues = [core.queue, core.watchQueue];
-  const metrics = createWatchMetrics({
-    hosts: () => ntpHosts(core.inventory).map((h) => h.name),
-    store: stores.watchStore,
-    queues,
-  });
   // labops' own server: no request can throw out of a handler here (src/http/http-server.ts)
   const http = await startHttpServer({
     host: config.httpHost,
@@ -42,9 +34,9 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Com
     log,
     routes: [
       ...healthRoutes(redisReadiness(core.redis)),
-      metricsRoute(metrics),
+      labopsMetricsRoute(core),
       // Bull Board, read-only, behind basic auth; off unless LAB_DASHBOARD_USER/PASSWORD are set
-      ...(config.dashboard ? [queueDashboardRoute(queues, config.dashboard)] : []),
+      ...(config.dashboard ? [queueDashboardRoute([core.queue, core.watchQueue], config.dashboard)] : []),
       ...slackApp.routes,
     ],
   });
