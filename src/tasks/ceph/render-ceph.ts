@@ -56,7 +56,7 @@ export function renderNoMonitor(
       failureLines(failed),
     ],
     line(
-      'labops asks the monitors in inventory order and stops at the first that answers; fix one of the above.',
+      'labops asks the monitors one by one (by name) and stops at the first that answers; fix one of the above.',
     ),
   );
 }

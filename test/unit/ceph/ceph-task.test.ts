@@ -236,7 +236,7 @@ describe('/lab ceph status: every error says the host, what happened and what to
       '❌ a: unreachable: connect EHOSTUNREACH a:22. Check that a is up and sshd runs.',
       '❌ b: timed out: no SSH banner within 2 s. Check that b is up and sshd runs.',
       '❌ c: unreachable: connect EHOSTUNREACH c:22. Check that c is up and sshd runs.',
-      'labops asks the monitors in inventory order and stops at the first that answers; fix one of the above.',
+      'labops asks the monitors one by one (by name) and stops at the first that answers; fix one of the above.',
     ]);
   });
 
