@@ -44,6 +44,9 @@ import { createJobsEvents, createJobsQueue } from './queue/jobs-queue.js';
 import { PlanStore } from './queue/plan-store.js';
 import { createExecStream } from './ssh/exec-stream.js';
 import { SshPool } from './ssh/ssh-pool.js';
+import { CEPH_MONS } from './tasks/ceph/index.js';
+import { cephThreadOf, deliverCeph } from './watch/ceph-deliver.js';
+import { runCephTick } from './watch/ceph-tick.js';
 import { deliver } from './watch/deliver.js';
 import { ntpHosts } from './watch/ntp-hosts.js';
 import { offsetChartOf } from './watch/offset-chart-of.js';
@@ -51,7 +54,14 @@ import { OffsetHistory } from './watch/offset-history.js';
 import { runTick } from './watch/run-tick.js';
 import { watchCommandHandlers } from './watch/watch-commands.js';
 import { createWatchMetrics } from './watch/watch-metrics.js';
-import { createWatchQueue, createWatchWorker, scheduleWatch, unscheduleWatch } from './watch/watch-queue.js';
+import {
+  createWatchQueue,
+  createWatchWorker,
+  scheduleCephWatch,
+  scheduleWatch,
+  unscheduleCephWatch,
+  unscheduleWatch,
+} from './watch/watch-queue.js';
 import { WatchStore } from './watch/watch-store.js';
 import { createTaskWorker } from './workers/task-worker.js';
 
@@ -114,6 +124,8 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
 
   // the clock-drift watch: records and offset history in Redis, one check per tick of a BullMQ job scheduler
   const watchStore = new WatchStore(redis, config.queuePrefix);
+  // the Ceph watch: one record (the cluster), its own lock and counters
+  const cephStore = new WatchStore(redis, `${config.queuePrefix}:ceph`);
   const offsetHistory = new OffsetHistory(redis, config.queuePrefix);
   const watchQueue = createWatchQueue(redis, config.queuePrefix);
   const chart = offsetChartOf(offsetHistory, config.drift);
@@ -170,7 +182,15 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     );
     const alertChannel = config.alertChannel;
     if (alertChannel) {
-      const deliverDeps = { store: watchStore, chat, files, channel: alertChannel, chart, rules: watchRules };
+      const deliverDeps = {
+        store: watchStore,
+        chat,
+        files,
+        channel: alertChannel,
+        chart,
+        rules: watchRules,
+        joinThread: (host: string) => cephThreadOf(cephStore, host),
+      };
       const watchWorker = createWatchWorker({
         connection: workerRedis,
         prefix: config.queuePrefix,
@@ -189,12 +209,35 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
             log,
             signal,
           }),
+        cephTick: (signal) =>
+          runCephTick({
+            store: cephStore,
+            driftStore: watchStore,
+            inventory: () => inventory,
+            ssh,
+            rules: watchRules,
+            lockTtlMs: 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000,
+            deliver: (record) =>
+              deliverCeph(record, {
+                store: cephStore,
+                driftStore: watchStore,
+                chat,
+                channel: alertChannel,
+                log,
+              }),
+            now: Date.now,
+            log,
+            signal,
+          }),
       });
       await scheduleWatch(watchQueue, config.watch.intervalSeconds);
+      if (inventory.groups.has(CEPH_MONS)) await scheduleCephWatch(watchQueue, config.ceph.intervalSeconds);
+      else await unscheduleCephWatch(watchQueue);
       // before the SSH pool closes: a check cut short would read as every host unreachable
       closers.unshift(() => closeWorker(watchWorker, config.shutdownGraceMs));
     } else {
       await unscheduleWatch(watchQueue);
+      await unscheduleCephWatch(watchQueue);
     }
   }
   closers.push(() => watchQueue.close());
@@ -218,6 +261,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     ...opsCommandHandlers(opsDeps),
     ...watchCommandHandlers({
       store: watchStore,
+      cephStore,
       chart,
       inventory,
       chat,
@@ -297,6 +341,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
           createWatchMetrics({
             hosts: () => ntpHosts(inventory).map((h) => h.name),
             store: watchStore,
+            cephStore,
             queues: [queue, watchQueue],
           }),
         ),
