@@ -44,7 +44,7 @@ import { createJobsEvents, createJobsQueue } from './queue/jobs-queue.js';
 import { PlanStore } from './queue/plan-store.js';
 import { createExecStream } from './ssh/exec-stream.js';
 import { SshPool } from './ssh/ssh-pool.js';
-import { CEPH_MONS } from './tasks/ceph/index.js';
+import { CEPH_MONS } from './tasks/ceph-cluster/mon-group.js';
 import { cephThreadOf, deliverCeph } from './watch/ceph-deliver.js';
 import { runCephTick } from './watch/ceph-tick.js';
 import { deliver } from './watch/deliver.js';

@@ -1,7 +1,7 @@
 import type { Inventory } from '../inventory/index.js';
-import { hostOfMon } from '../tasks/ceph/check-mons.js';
-import { monProblems } from '../tasks/ceph/mon-problems.js';
-import type { CephReading } from '../tasks/ceph/read-ceph.js';
+import { hostOfMon } from '../tasks/ceph-cluster/check-mons.js';
+import { monProblems } from '../tasks/ceph-cluster/mon-problems.js';
+import type { CephReading } from '../tasks/ceph-cluster/read-ceph.js';
 import type { Observation, WatchState } from './watch-state.js';
 
 /** The Ceph watch's one record in its store: the cluster, as the drift watch has one per host. */

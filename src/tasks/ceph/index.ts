@@ -1,18 +1,18 @@
 import { section } from '../../chat/blocks.js';
 import { UserInputError } from '../../errors.js';
 import { resolveTargets, type Targets } from '../../inventory/index.js';
+import type { CephStep } from '../ceph-cluster/ceph-command.js';
+import { checkMons } from '../ceph-cluster/check-mons.js';
+import { CEPH_MONS } from '../ceph-cluster/mon-group.js';
+import { monProblems } from '../ceph-cluster/mon-problems.js';
+import { readCeph } from '../ceph-cluster/read-ceph.js';
 import { TargetPayload } from '../target-payload.js';
 import { defineTask, type TaskContext } from '../task.js';
-import type { CephStep } from './ceph-command.js';
-import { checkMons } from './check-mons.js';
 import { line, message } from './lines.js';
-import { monProblems } from './mon-problems.js';
-import { readCeph } from './read-ceph.js';
 import { renderCephReport, renderNoMonitor } from './render-ceph.js';
 import { renderRaw } from './render-raw.js';
 
-/** The inventory group of the Ceph monitor hosts, asked in order. */
-export const CEPH_MONS = 'ceph_mons';
+export { CEPH_MONS } from '../ceph-cluster/mon-group.js';
 
 const STEPS: Readonly<Record<'status' | 'health', readonly CephStep[]>> = {
   status: ['status', 'health', 'time-sync'],

@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../../chat/message.js';
-import type { MonCheck } from './check-mons.js';
+import type { MonCheck } from '../ceph-cluster/check-mons.js';
+import type { CephReading, MonFailure } from '../ceph-cluster/read-ceph.js';
 import { line, message } from './lines.js';
-import type { CephReading, MonFailure } from './read-ceph.js';
 import { clusterLines } from './render-cluster.js';
 import { failureLines } from './render-failures.js';
 import { countChecks, HEALTH_EMOJI, healthLines } from './render-health.js';

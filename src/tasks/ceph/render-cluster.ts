@@ -1,5 +1,5 @@
+import type { CephStatus } from '../ceph-cluster/parse-ceph.js';
 import { type Line, line } from './lines.js';
-import type { CephStatus } from './parse-ceph.js';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 

@@ -1,6 +1,6 @@
-import type { CephFailure } from './ceph-failure.js';
+import type { CephFailure } from '../ceph-cluster/ceph-failure.js';
+import type { MonFailure } from '../ceph-cluster/read-ceph.js';
 import { type Line, line } from './lines.js';
-import type { MonFailure } from './read-ceph.js';
 
 // SSH failures get a word first, as /lab ntp status labels them; the ceph ones speak for themselves
 const LABEL: Partial<Record<CephFailure['code'], string>> = {

@@ -1,5 +1,5 @@
+import type { CephCheck, CephHealth } from '../ceph-cluster/parse-ceph.js';
 import { type Line, line } from './lines.js';
-import type { CephCheck, CephHealth } from './parse-ceph.js';
 
 export const HEALTH_EMOJI: Readonly<Record<CephHealth['status'], string>> = {
   HEALTH_OK: '✅',

@@ -1,6 +1,6 @@
+import type { MonCheck } from '../ceph-cluster/check-mons.js';
 import { formatDuration } from '../chrony/format-offset.js';
 import { hostLine } from '../chrony/render-host-line.js';
-import type { MonCheck } from './check-mons.js';
 import { type Line, line } from './lines.js';
 
 function head(c: MonCheck): Line {

@@ -2,8 +2,8 @@ import { section } from '../../chat/blocks.js';
 import type { SharedFile } from '../../chat/file-sink.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
-import { CEPH_STEPS } from './ceph-command.js';
-import type { CephReading } from './read-ceph.js';
+import { CEPH_STEPS } from '../ceph-cluster/ceph-command.js';
+import type { CephReading } from '../ceph-cluster/read-ceph.js';
 
 // a code block over this goes as a file: a section holds 3000 characters
 const INLINE_CHARS = 2500;

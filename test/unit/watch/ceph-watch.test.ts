@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ChatSink } from '../../../src/chat/sink.js';
-import { CephHealth, CephStatus, CephTimeSync } from '../../../src/tasks/ceph/parse-ceph.js';
-import type { CephReading } from '../../../src/tasks/ceph/read-ceph.js';
+import { CephHealth, CephStatus, CephTimeSync } from '../../../src/tasks/ceph-cluster/parse-ceph.js';
+import type { CephReading } from '../../../src/tasks/ceph-cluster/read-ceph.js';
 import { cephThreadOf, deliverCeph } from '../../../src/watch/ceph-deliver.js';
 import { CEPH_RECORD, observeCeph } from '../../../src/watch/ceph-observe.js';
 import { type DeliverDeps, deliver } from '../../../src/watch/deliver.js';
