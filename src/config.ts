@@ -65,6 +65,7 @@ export const EnvSchema = z
     LAB_DRIFT_FLAP_CHANGES: intFrom(4, 1),
     LAB_DRIFT_FLAP_WINDOW_MINUTES: intFrom(60, 1),
     LAB_DRIFT_FLAP_STABLE: intFrom(10, 1),
+    LAB_CEPH_INTERVAL: intFrom(60, 1),
     LAB_QUEUE_PREFIX: z
       .string()
       .regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore only')
@@ -165,6 +166,8 @@ export interface Config {
     flapWindowMs: number;
     flapStableChecks: number;
   };
+  /** The Ceph watch: seconds between its health checks (LAB_CEPH_INTERVAL), when ceph_mons exists. */
+  ceph: { intervalSeconds: number };
   queuePrefix: string;
   workerConcurrency: number;
   shutdownGraceMs: number;
@@ -243,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       flapWindowMs: e.LAB_DRIFT_FLAP_WINDOW_MINUTES * 60_000,
       flapStableChecks: e.LAB_DRIFT_FLAP_STABLE,
     },
+    ceph: { intervalSeconds: e.LAB_CEPH_INTERVAL },
     queuePrefix: e.LAB_QUEUE_PREFIX,
     workerConcurrency: e.LAB_WORKER_CONCURRENCY,
     shutdownGraceMs: e.LAB_SHUTDOWN_GRACE_MS,

@@ -1,4 +1,5 @@
 import { cancelCommand, historyCommand, jobsCommand } from '../jobs/ops-command-specs.js';
+import { cephHealthCommand, cephStatusCommand } from '../tasks/ceph/command.js';
 import { deployOpenstackCommand } from '../tasks/deploy/command.js';
 import { hostPrepCommand } from '../tasks/host-prep/command.js';
 import { networkCheckCommand, networkListCommand, networkSetupCommand } from '../tasks/network/command.js';
@@ -25,6 +26,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   networkListCommand,
   networkSetupCommand,
   networkCheckCommand,
+  cephStatusCommand,
+  cephHealthCommand,
   deployOpenstackCommand,
   jobsCommand,
   cancelCommand,

@@ -18,6 +18,9 @@ export const HostVars = z
       .regex(/^[a-z_][a-z0-9_.-]{0,31}$/, 'must be a plain user name')
       .optional(),
     ansible_ssh_private_key_file: z.string().min(1).optional(),
+    // passed to `ceph --cluster/--id`: a letter or digit first, so a value can never read as an option
+    ceph_cluster: z.string().regex(NAME_PATTERN, 'must be a plain Ceph cluster name').optional(),
+    ceph_user: z.string().regex(NAME_PATTERN, 'must be a plain Ceph client id').optional(),
   })
   .passthrough();
 export type HostVars = z.infer<typeof HostVars>;

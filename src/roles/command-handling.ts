@@ -43,6 +43,7 @@ export function commandHandling(core: Core): CommandHandling {
     ...opsCommandHandlers(opsDeps),
     ...watchCommandHandlers({
       store: stores.watchStore,
+      cephStore: stores.cephStore,
       chart: core.chart,
       inventory: core.inventory,
       chat,

@@ -10,6 +10,7 @@ export function labopsMetricsRoute(core: Core): Route {
     createWatchMetrics({
       hosts: () => ntpHosts(core.inventory).map((h) => h.name),
       store: core.stores.watchStore,
+      cephStore: core.stores.cephStore,
       queues: [core.queue, core.watchQueue],
     }),
   );

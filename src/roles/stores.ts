@@ -21,6 +21,8 @@ export function createStores(redis: Redis, config: Readonly<Config>, log: Logger
     lastNtp: new NtpLastStates(redis, prefix),
     homeViewers: new HomeViewers(redis, prefix),
     watchStore: new WatchStore(redis, prefix),
+    // the Ceph watch: one record (the cluster), its own lock and counters
+    cephStore: new WatchStore(redis, `${prefix}:ceph`),
     offsetHistory: new OffsetHistory(redis, prefix),
   };
 }

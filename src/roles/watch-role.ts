@@ -1,8 +1,17 @@
 import type { Redis } from 'ioredis';
 import type { SshPool } from '../ssh/ssh-pool.js';
+import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
+import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
+import { runCephTick } from '../watch/ceph-tick.js';
 import { deliver } from '../watch/deliver.js';
 import { runTick } from '../watch/run-tick.js';
-import { createWatchWorker, scheduleWatch, unscheduleWatch } from '../watch/watch-queue.js';
+import {
+  createWatchWorker,
+  scheduleCephWatch,
+  scheduleWatch,
+  unscheduleCephWatch,
+  unscheduleWatch,
+} from '../watch/watch-queue.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
 
@@ -16,12 +25,24 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
   const channel = config.alertChannel;
   if (!channel) {
     await unscheduleWatch(core.watchQueue);
+    await unscheduleCephWatch(core.watchQueue);
     return [];
   }
   const { confirmChecks, flapChanges, flapWindowMs, flapStableChecks } = config.watch;
   const rules = { confirmChecks, flapChanges, flapWindowMs, flapStableChecks };
   const { chat, files } = core.edge;
-  const deliverDeps = { store: stores.watchStore, chat, files, channel, chart: core.chart, rules };
+  const { watchStore, cephStore } = stores;
+  const deliverDeps = {
+    store: watchStore,
+    chat,
+    files,
+    channel,
+    chart: core.chart,
+    rules,
+    // a skewed Ceph monitor's alert and its host's chrony alert are one incident: one thread
+    joinThread: (host: string) => cephThreadOf(cephStore, host),
+  };
+  const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
   const watchWorker = createWatchWorker({
     connection,
     prefix: config.queuePrefix,
@@ -34,13 +55,30 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
         ssh,
         thresholds: config.drift,
         rules,
-        lockTtlMs: 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000,
+        lockTtlMs,
         deliver: (records) => deliver(records, { ...deliverDeps, now: Date.now, log }),
+        now: Date.now,
+        log,
+        signal,
+      }),
+    cephTick: (signal) =>
+      runCephTick({
+        store: cephStore,
+        driftStore: watchStore,
+        inventory: () => core.inventory,
+        ssh,
+        rules,
+        lockTtlMs,
+        deliver: (record) =>
+          deliverCeph(record, { store: cephStore, driftStore: watchStore, chat, channel, log }),
         now: Date.now,
         log,
         signal,
       }),
   });
   await scheduleWatch(core.watchQueue, config.watch.intervalSeconds);
+  if (core.inventory.groups.has(CEPH_MONS))
+    await scheduleCephWatch(core.watchQueue, config.ceph.intervalSeconds);
+  else await unscheduleCephWatch(core.watchQueue);
   return [() => closeWorker(watchWorker, config.shutdownGraceMs)];
 }

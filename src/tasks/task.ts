@@ -10,6 +10,8 @@ import type { SshPool } from '../ssh/ssh-pool.js';
 /** Settings a task may read; the worker builds it from the config once. */
 export interface TaskSettings {
   drift: { warnMs: number; critMs: number };
+  /** After /lab ntp setup on Ceph monitors: how long to wait for MON_CLOCK_SKEW to clear (default 90 s, every 10 s). */
+  cephSkewWait?: { settleMs: number; pollMs: number };
   /** For /lab deploy openstack: the admin password from the environment (never from chat). */
   openstack?: { adminPassword?: string };
 }

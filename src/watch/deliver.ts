@@ -22,6 +22,8 @@ export interface DeliverDeps {
   rules: WatchRules;
   now(): number;
   log: Logger;
+  /** The thread of another open incident this host's new alert belongs in (a Ceph clock-skew alert naming it). */
+  joinThread?(host: string): Promise<string | undefined>;
 }
 
 export interface Delivery {
@@ -119,7 +121,7 @@ async function post(
   if (thread && !a.opens) {
     await deps.chat.reply(deps.channel, thread.ts, message);
     if (!a.closes) return threads;
-    if (!thread.grouped)
+    if (!thread.grouped && !thread.joined)
       await deps.chat
         .update(deps.channel, thread.ts, renderResolvedAlert(thread.headline, a))
         .catch((err: Error) =>
@@ -134,6 +136,13 @@ async function post(
       ...threads,
       [a.incident]: { ts: group.ts, headline: group.headline, grouped: true },
     };
+  }
+  // the channel sees one incident, not two: a Ceph alert already names this host as a skewed monitor
+  const join = a.opens ? await deps.joinThread?.(a.host).catch(() => undefined) : undefined;
+  if (join) {
+    await deps.chat.reply(deps.channel, join, message);
+    await attachChart([a.host], join, deps);
+    return { ...threads, [a.incident]: { ts: join, headline: alertHeadline(a, deps.rules), joined: true } };
   }
   // no thread yet (a new incident, or its alert was never posted): a message of its own
   const { ts } = await deps.chat.post(deps.channel, message);

@@ -1,4 +1,5 @@
 import type { DispatchResult } from '../bot/dispatch.js';
+import { CEPH_RECORD } from './ceph-observe.js';
 import { ntpHosts } from './ntp-hosts.js';
 import { renderAlerts } from './render-alerts.js';
 import type { WatchCommandDeps } from './watch-command-deps.js';
@@ -10,12 +11,16 @@ const OFF =
 /** `/lab ntp alerts`: open alerts and the last check, for the requester. */
 export async function ntpAlerts(deps: WatchCommandDeps): Promise<DispatchResult> {
   const hosts = ntpHosts(deps.inventory).map((h) => h.name);
-  const [loaded, lastCheck, paused] = await Promise.all([
+  const [loaded, lastCheck, paused, ceph] = await Promise.all([
     deps.store.load(hosts),
     deps.store.lastCheck(),
     deps.store.paused(),
+    deps.cephStore?.load([CEPH_RECORD]),
   ]);
-  const records = [...loaded.values()].flatMap((v) => (v.record ? [v.record] : [])) as HostRecord[];
+  // the Ceph cluster's record reads like a host's: its state, since when, and why
+  const records = [...loaded.values(), ...(ceph?.values() ?? [])].flatMap((v) =>
+    v.record ? [v.record] : [],
+  ) as HostRecord[];
   const message = renderAlerts({
     records,
     hosts: hosts.length,

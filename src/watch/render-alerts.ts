@@ -37,7 +37,18 @@ function status(v: AlertsView, style: TextStyle): string {
   return `${head} ${last}`;
 }
 
+/** The Ceph watch's record: the cluster's checks, not a clock state. */
+function cephLine(r: HostRecord, v: AlertsView, style: TextStyle): string {
+  const name = style === 'mrkdwn' ? '*Ceph*' : 'Ceph';
+  const emoji = r.state === 'critical' ? '🔴' : '🟠';
+  const skewed = (r.last?.ceph?.skewed ?? []).map((s) => `mon.${s.mon}${s.host ? ` (host ${s.host})` : ''}`);
+  const reason = r.last?.reason ?? r.state;
+  const text = `${emoji} ${name} ${reason} since ${when(r.since, style)} (${elapsed(v.now - r.since)})`;
+  return skewed.length > 0 ? `${text}; skewed: ${skewed.join(', ')}` : text;
+}
+
 function alertLine(r: HostRecord, v: AlertsView, style: TextStyle): string {
+  if (r.last?.ceph) return cephLine(r, v, style);
   const flapping = r.flapping
     ? ` 🔁 flapping since ${when(r.flapping.since, style)}, last seen ${STATE_WORDS[r.flapping.state]}`
     : '';

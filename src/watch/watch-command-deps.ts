@@ -8,6 +8,8 @@ import type { WatchStore } from './watch-store.js';
 /** What the quick ntp commands use; the bot answers them at once, from Redis, without SSH. */
 export interface WatchCommandDeps {
   store: Pick<WatchStore, 'load' | 'lastCheck' | 'paused' | 'pause' | 'resume'>;
+  /** The Ceph watch's store: its cluster record is listed with the hosts' alerts. */
+  cephStore?: Pick<WatchStore, 'load'>;
   chart: OffsetChartOf;
   inventory: Inventory;
   chat: Pick<ChatSink, 'post'>;

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { CEPH_RECORD } from './ceph-observe.js';
 import type { HostRecord, WatchState } from './watch-state.js';
 import type { LastCheck, Pause, WatchStore } from './watch-store.js';
 
@@ -6,12 +7,15 @@ export interface MetricsSources {
   /** The hosts the watch checks. */
   hosts(): string[];
   store: Pick<WatchStore, 'load' | 'lastCheck' | 'counters' | 'paused'>;
+  /** The Ceph watch's store, when there is one: cluster health and each monitor's skew. */
+  cephStore?: Pick<WatchStore, 'load'>;
   /** Queues whose job counts are exported (the command queue and the watch's). */
   queues: ReadonlyArray<{ name: string; getJobCounts(...types: string[]): Promise<Record<string, number>> }>;
 }
 
 interface Snapshot {
   records: HostRecord[];
+  ceph?: HostRecord;
   lastCheck?: LastCheck;
   paused?: Pause;
   counters: Record<string, number>;
@@ -134,6 +138,27 @@ export function createWatchMetrics(src: MetricsSources): Registry {
     },
   });
   new Gauge({
+    name: 'labops_ceph_health',
+    help: "The Ceph cluster's health at the watch's last check: 0 HEALTH_OK, 1 HEALTH_WARN, 2 HEALTH_ERR",
+    registers,
+    async collect() {
+      this.reset();
+      const health = (await snapshot()).ceph?.last?.ceph?.health;
+      if (health) this.set(['HEALTH_OK', 'HEALTH_WARN', 'HEALTH_ERR'].indexOf(health));
+    },
+  });
+  new Gauge({
+    name: 'labops_ceph_mon_skew_seconds',
+    help: "Each Ceph monitor's clock skew against the leader at the watch's last check (ceph time-sync-status)",
+    labelNames: ['mon'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const [mon, skew] of Object.entries((await snapshot()).ceph?.last?.ceph?.skews ?? {}))
+        this.set({ mon }, skew);
+    },
+  });
+  new Gauge({
     name: 'labops_jobs',
     help: 'Jobs per queue and state (BullMQ)',
     labelNames: ['queue', 'state'],
@@ -166,7 +191,7 @@ function counter(
 }
 
 async function read(src: MetricsSources): Promise<Snapshot> {
-  const [loaded, lastCheck, paused, counters, jobs] = await Promise.all([
+  const [loaded, lastCheck, paused, counters, jobs, ceph] = await Promise.all([
     src.store.load(src.hosts()),
     src.store.lastCheck(),
     src.store.paused(),
@@ -174,7 +199,8 @@ async function read(src: MetricsSources): Promise<Snapshot> {
     Promise.all(
       src.queues.map(async (q) => ({ queue: q.name, counts: await q.getJobCounts(...JOB_STATES) })),
     ),
+    src.cephStore?.load([CEPH_RECORD]),
   ]);
   const records = [...loaded.values()].flatMap((v) => (v.record ? [v.record] : []));
-  return { records, lastCheck, paused, counters, jobs };
+  return { records, lastCheck, paused, counters, jobs, ceph: ceph?.get(CEPH_RECORD)?.record };
 }

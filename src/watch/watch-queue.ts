@@ -6,6 +6,9 @@ import type { TickResult } from './run-tick.js';
 export const WATCH_QUEUE = 'ntp-watch';
 const SCHEDULER_ID = 'ntp-drift-check';
 const JOB_NAME = 'ntp.watch.check';
+const CEPH_SCHEDULER_ID = 'ceph-health-check';
+/** The Ceph watch's ticks, on the same queue and workers as the drift checks. */
+export const CEPH_JOB_NAME = 'ceph.watch.check';
 
 export function createWatchQueue(connection: ConnectionOptions, prefix: string): Queue {
   return new Queue(WATCH_QUEUE, { connection, prefix });
@@ -27,6 +30,24 @@ export async function scheduleWatch(queue: Queue, intervalSeconds: number): Prom
   );
 }
 
+/** The Ceph health check every `intervalSeconds` (LAB_CEPH_INTERVAL), one scheduler record like the drift check's. */
+export async function scheduleCephWatch(queue: Queue, intervalSeconds: number): Promise<void> {
+  await queue.upsertJobScheduler(
+    CEPH_SCHEDULER_ID,
+    { every: intervalSeconds * 1000 },
+    {
+      name: CEPH_JOB_NAME,
+      data: {},
+      opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+    },
+  );
+}
+
+/** No ceph_mons group or no alert channel: no Ceph watch. */
+export async function unscheduleCephWatch(queue: Queue): Promise<void> {
+  await queue.removeJobScheduler(CEPH_SCHEDULER_ID);
+}
+
 /** No alert channel: no watch. Removes a scheduler an earlier configuration left behind. */
 export async function unscheduleWatch(queue: Queue): Promise<void> {
   await queue.removeJobScheduler(SCHEDULER_ID);
@@ -37,11 +58,16 @@ export function createWatchWorker(deps: {
   connection: ConnectionOptions;
   prefix: string;
   tick(signal: AbortSignal): Promise<TickResult>;
+  cephTick?(signal: AbortSignal): Promise<unknown>;
   log: Logger;
 }): Worker {
   const worker = new Worker(
     WATCH_QUEUE,
-    (_job, _token, signal) => deps.tick(signal ?? new AbortController().signal),
+    async (job, _token, signal) => {
+      const s = signal ?? new AbortController().signal;
+      if (job.name === CEPH_JOB_NAME) return deps.cephTick?.(s);
+      return deps.tick(s);
+    },
     {
       connection: deps.connection,
       prefix: deps.prefix,

@@ -18,6 +18,21 @@ export interface Observation {
   hint?: string;
   /** For 'unreachable': why the host could not be checked. */
   errorCode?: HostErrorCode;
+  /** For the Ceph watch's record: what the cluster said. */
+  ceph?: CephFacts;
+}
+
+/** One Ceph health check as the watch keeps it. */
+export interface CephFacts {
+  health: 'HEALTH_OK' | 'HEALTH_WARN' | 'HEALTH_ERR';
+  /** The monitor that answered. */
+  monitor: string;
+  /** Health check codes, e.g. MON_CLOCK_SKEW. */
+  checks: string[];
+  /** Each monitor's skew against the leader (time-sync-status), seconds. */
+  skews: Record<string, number>;
+  /** The skewed monitors, and the inventory hosts they run on. */
+  skewed: { mon: string; host?: string }[];
 }
 
 /** The rules of the watch: hysteresis and flapping. */
@@ -80,9 +95,10 @@ export interface HostRecord {
   outbox: Announcement[];
   /**
    * Alert messages already posted, by incident id: where replies go. grouped: the alert is a reply in the thread of
-   * a message about several hosts at once, which one host's recovery does not cross out.
+   * a message about several hosts at once, which one host's recovery does not cross out. joined: the alert went
+   * into another incident's thread (a Ceph clock-skew alert and its monitor's chrony alert), left as it is too.
    */
-  threads: Record<string, { ts: string; headline: string; grouped?: boolean }>;
+  threads: Record<string, { ts: string; headline: string; grouped?: boolean; joined?: boolean }>;
 }
 
 export function newRecord(host: string, at: number): HostRecord {

@@ -59,6 +59,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LAB_DRIFT_FLAP_CHANGES: '0' })).toThrow(/LAB_DRIFT_FLAP_CHANGES/);
   });
 
+  it('the Ceph watch interval: 60 s, or LAB_CEPH_INTERVAL', () => {
+    expect(loadConfig({}).ceph).toEqual({ intervalSeconds: 60 });
+    expect(loadConfig({ LAB_CEPH_INTERVAL: '15' }).ceph).toEqual({ intervalSeconds: 15 });
+    expect(() => loadConfig({ LAB_CEPH_INTERVAL: '0' })).toThrow(/LAB_CEPH_INTERVAL/);
+  });
+
   it('host locks and the job start deadline: a minute and ten minutes, each from its variable', () => {
     expect(loadConfig({})).toMatchObject({ hostLockMs: 60_000, jobMaxWaitMs: 600_000 });
     expect(loadConfig({ LAB_HOST_LOCK_MS: '1500', LAB_JOB_MAX_WAIT_MS: '5000' })).toMatchObject({

@@ -3,6 +3,7 @@ import type { InventoryHost } from '../../inventory/index.js';
 import { reportHostByHost } from '../report/host-by-host.js';
 import { TargetPayload } from '../target-payload.js';
 import { defineTask, type TaskContext } from '../task.js';
+import { verifyCephAfterSetup } from './ceph-after-setup.js';
 import { inspectNtpHost } from './inspect-ntp-host.js';
 import { ntpRole, ntpTargets } from './ntp-targets.js';
 import { renderNtpPlan, willChange } from './render-ntp-plan.js';
@@ -77,9 +78,18 @@ export const ntpSetupTask = defineTask({
       summary: (results) => renderSetupSummary(targets.label, results, Date.now() - started),
       showStart: true,
     });
-    log.info({ hosts: total, outcomes: done.map((r) => [r.host, r.outcome]) }, 'ntp setup done');
+    const ceph = await verifyCephAfterSetup(
+      ctx,
+      done,
+      renderSetupSummary(targets.label, done, Date.now() - started),
+    );
+    log.info(
+      { hosts: total, outcomes: done.map((r) => [r.host, r.outcome]), ceph: ceph?.kind },
+      'ntp setup done',
+    );
     return {
       target: targets.label,
+      ...(ceph && { ceph: ceph.kind }),
       hosts: done.map(({ host, outcome, done: steps, failure, status }) => ({
         host,
         outcome,

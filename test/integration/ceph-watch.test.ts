@@ -1,0 +1,123 @@
+// The Ceph part of the clock-drift watch on a lab of this file's own: monitors whose `ceph` stand-in derives
+// MON_CLOCK_SKEW from each host's real chronyd (test/lab/ceph-mons.ts), real Redis, fake Slack over HTTP.
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stringify } from 'yaml';
+import { installCeph } from '../lab/ceph-mons.js';
+import { type Lab, startLab } from '../lab/index.js';
+import type { FakeMessage } from '../support/fake-slack.js';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
+
+const dir = join(tmpdir(), 'labops-ceph-watch-lab');
+const ALERTS = 'C0CEPHWATCH';
+const MONS = ['ntp1', 'client-sync', 'client-drift'];
+
+let lab: Lab;
+let labops: SlackLabops;
+let redis: Redis;
+
+/** ntp1 and ntp-fast serve, client-sync follows all, client-drift follows ntp-fast only (3 s); three of them are mons. */
+function writeInventory(): string {
+  const address = new Map(lab.hosts.map((h) => [h.name, h.address]));
+  const group = (names: string[]) => ({
+    hosts: Object.fromEntries(names.map((n) => [n, { ansible_host: address.get(n) }])),
+  });
+  const path = join(lab.dir, 'ceph-watch-inventory.yml');
+  const vars = { ansible_user: 'root', ansible_port: 2222, ansible_ssh_private_key_file: lab.keyPath };
+  const children = {
+    ntp_servers: group(['ntp1', 'ntp-fast']),
+    ntp_clients: group(['client-sync', 'client-drift']),
+    ceph_mons: group(MONS),
+  };
+  writeFileSync(path, stringify({ all: { vars, children } }));
+  return path;
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  ms = 45_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const alerts = () => labops.slack.messages(ALERTS);
+const isTop = (m: FakeMessage) => m.thread_ts === undefined || m.thread_ts === m.ts;
+const cephAlerts = () => alerts().filter((m) => /^🟠 Ceph HEALTH_WARN: MON_CLOCK_SKEW/.test(String(m.text)));
+const cephChecks = async () => Number(await redis.hget(`${labops.prefix}:ceph:drift:counters`, 'checks'));
+
+beforeAll(async () => {
+  lab = await startLab({ dir, net: '127.0.142' });
+  installCeph(lab, { state: { mons: MONS }, on: MONS, group: MONS });
+  redis = new Redis(inject('redisUrl'));
+  labops = await startSlackLabops({
+    LAB_INVENTORY: writeInventory(),
+    LAB_KNOWN_HOSTS: lab.knownHostsPath,
+    LAB_ALERT_CHANNEL: ALERTS,
+    LAB_DRIFT_INTERVAL: '1',
+    LAB_CEPH_INTERVAL: '1',
+    LAB_DRIFT_CONFIRM: '2',
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await labops?.close();
+  await redis?.quit();
+  await lab?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the Ceph watch', () => {
+  it('announces MON_CLOCK_SKEW once, in one incident with client-drift’s chrony alert; lists it; exports it', async () => {
+    const ceph = await until('the Ceph alert', () => cephAlerts()[0]);
+    const chrony = await until('the chrony alert of client-drift', () =>
+      alerts().find((m) => !/Ceph/.test(String(m.text)) && /client-drift/.test(String(m.text))),
+    );
+    // one incident: whichever came first is the top-level message, the other is in its thread
+    const [top, reply] = isTop(ceph) ? [ceph, chrony] : [chrony, ceph];
+    expect(isTop(top)).toBe(true);
+    expect(reply.thread_ts).toBe(top.ts);
+    expect(String(ceph.text)).toMatch(
+      /• mon\.client-drift: skew -?(2\.99|3)[\d.]* s against the leader; host client-drift/,
+    );
+    expect(String(ceph.text)).toContain('/lab ntp plan client-drift');
+
+    // several more checks: still one Ceph alert (announced once, after the confirmation rule)
+    const seen = await cephChecks();
+    await until('three more Ceph checks', async () => ((await cephChecks()) >= seen + 3 ? true : undefined));
+    expect(cephAlerts()).toHaveLength(1);
+
+    const listed = await labops.ask('ntp alerts');
+    expect(String(listed.args.text)).toMatch(
+      /🟠 Ceph HEALTH_WARN: MON_CLOCK_SKEW clock skew detected on mon\.client-drift since .*; skewed: mon\.client-drift \(host client-drift\)/,
+    );
+
+    const metrics = await (await fetch(`http://127.0.0.1:${labops.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/^labops_ceph_health 1$/m);
+    expect(metrics).toMatch(/^labops_ceph_mon_skew_seconds\{mon="client-drift"\} -?(2\.99|3)[\d.e-]*$/m);
+    expect(metrics).toMatch(/^labops_ceph_mon_skew_seconds\{mon="ntp1"\} 0$/m);
+  }, 90_000);
+
+  it('recovers in its thread once the clock is right again', async () => {
+    const [ceph] = cephAlerts();
+    const thread = ceph?.thread_ts ?? ceph?.ts;
+    await lab.setFastServerOffset(0);
+    const recovered = await until('the Ceph recovery', () =>
+      alerts().find((m) => String(m.text).startsWith('✅ Ceph recovered')),
+    );
+    expect(recovered.thread_ts).toBe(thread);
+    if (ceph && isTop(ceph))
+      expect(String(labops.slack.message(ALERTS, ceph.ts)?.text)).toMatch(/^~.*Ceph.*~ resolved$/);
+    const metrics = await (await fetch(`http://127.0.0.1:${labops.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/^labops_ceph_health 0$/m);
+  }, 90_000);
+});
