@@ -2,22 +2,9 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RedisHandle, startRedisServer } from '../lab/redis.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { waitForStatus } from '../support/wait-for-status.js';
 import { type SpawnedLabops, spawnLabops } from './spawn-labops.js';
 import { type SlackLabops, startSlackLabops, startTestLabops } from './start-labops.js';
-
-/** Polls url until it answers `status` (or the deadline passes); resolves with the last status and body. */
-async function waitForStatus(url: string, status: number, deadlineMs = 15_000) {
-  let last = { status: 0, body: '' };
-  for (const end = Date.now() + deadlineMs; Date.now() < end; ) {
-    last = await fetch(url).then(
-      async (r) => ({ status: r.status, body: await r.text() }),
-      () => ({ status: 0, body: '' }),
-    );
-    if (last.status === status) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return last;
-}
 
 /** True when a TCP connection to host:port is accepted. */
 const accepts = (host: string, port: number) =>

@@ -1,20 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RedisHandle, startRedisServer } from '../lab/redis.js';
+import { waitForStatus } from '../support/wait-for-status.js';
 import { startTestLabops, type TestLabops } from './start-labops.js';
-
-/** Polls url until it answers `status` (or the deadline passes); resolves with the last status and body. */
-async function waitForStatus(url: string, status: number, deadlineMs = 15_000) {
-  let last = { status: 0, body: '' };
-  for (const end = Date.now() + deadlineMs; Date.now() < end; ) {
-    last = await fetch(url).then(
-      async (r) => ({ status: r.status, body: await r.text() }),
-      () => ({ status: 0, body: '' }),
-    );
-    if (last.status === status) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return last;
-}
 
 // compose's worker service: no Slack, but a supervisor must tell a worker that lost Redis from a healthy one
 describe('a worker-only process with LAB_WORKER_PORT', () => {

@@ -1,5 +1,6 @@
 import type { Inventory, InventoryHost } from '../../inventory/index.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
+import { sleep } from '../remote/sleep.js';
 import { hostOfMon } from './check-mons.js';
 import { monProblems } from './mon-problems.js';
 import { type MonFailure, readCeph } from './read-ceph.js';
@@ -18,17 +19,6 @@ export type SkewOutcome =
   | { kind: 'clear'; mons: string[]; monitor: string; waitedMs: number }
   | { kind: 'still'; skewed: { mon: string; skewSeconds?: number }[]; waitedMs: number }
   | { kind: 'no-answer'; failed: MonFailure[] };
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const stop = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    const timer = setTimeout(stop, ms);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
 
 /**
  * Asks Ceph (health detail and time-sync-status, first monitor that answers) until none of the monitors running on

@@ -3,22 +3,11 @@ import type { InventoryHost } from '../../inventory/index.js';
 import type { SshPool } from '../../ssh/ssh-pool.js';
 import { errorStatus, type NtpHostStatus, type NtpThresholds } from '../chrony/classify.js';
 import { NTP_STATUS_COMMAND } from '../chrony/remote-command.js';
+import { sleep } from '../remote/sleep.js';
 import { judgeSync } from './judge-sync.js';
 import type { NtpRole } from './ntp-targets.js';
 
 const POLL_MS = 1000;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    // the listener goes when the sleep ends either way: a wait of minutes polls once a second on one signal
-    const stop = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    const timer = setTimeout(stop, ms);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
 
 /**
  * Polls the host's chronyc (the same command as /lab ntp status) until it is synced or `timeoutMs` passes;
