@@ -24,6 +24,8 @@ import { createSlackSink } from './chat/slack-sink.js';
 import { ALL_TASKS, type QuickName } from './commands/index.js';
 import { type Config, ConfigError } from './config.js';
 import { runConsole } from './console/console-adapter.js';
+import type { ConsoleView } from './console/console-view.js';
+import { type ConsoleOutput, createConsoleView } from './console/create-view.js';
 import { queueDashboardRoute } from './dashboard/queue-dashboard.js';
 import { createHomeRefresher, HOME_REFRESH_MS } from './home/home-refresh.js';
 import { homeView } from './home/home-view.js';
@@ -38,6 +40,7 @@ import { CancelRequests } from './jobs/cancel-requests.js';
 import { opsCommandHandlers } from './jobs/ops-commands.js';
 import { CommandBudget } from './limits/command-budget.js';
 import { limitCommands } from './limits/command-limits.js';
+import { humanLogFile } from './log/human-log.js';
 import { createLogger } from './log/logger.js';
 import { HostLocks } from './queue/host-locks.js';
 import { createJobsEvents, createJobsQueue } from './queue/jobs-queue.js';
@@ -59,7 +62,10 @@ export type Role = 'all' | 'bot' | 'worker';
 
 export interface LabopsIo {
   stdin: Readable & { isTTY?: boolean };
-  stdout: { write(text: string): unknown };
+  /** A terminal (isTTY) gets answers redrawn in place; anything else a transcript. */
+  stdout: ConsoleOutput;
+  /** Console mode: commands run before the first line of stdin (the demo's opening ones). */
+  commands?: readonly string[];
   /** Where the JSON log goes; stderr when unset (tests capture it). */
   log?: { write(line: string): unknown };
 }
@@ -80,7 +86,10 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       'The console adapter runs bot and worker in one process: use `npm start` (no SLACK_BOT_TOKEN).',
     );
   }
-  const log = createLogger(config.logLevel ?? (consoleMode ? 'warn' : 'info'), io.log);
+  // console mode: the terminal holds the transcript; human-readable warnings and errors go to a file
+  const logPath = config.logFile ?? join(tmpdir(), 'labops-console.log');
+  const logFile = consoleMode && !io.log ? humanLogFile(logPath) : undefined;
+  const log = createLogger(config.logLevel ?? (consoleMode ? 'warn' : 'info'), io.log ?? logFile);
   const inventory = await loadInventory(config.inventoryPath, {
     user: userInfo().username,
     keyPath: config.defaultKeyPath,
@@ -106,10 +115,11 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     config.slack.mode === 'console'
       ? undefined
       : new WebClient(config.slack.botToken, config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {});
-  const chat: ChatSink = slack ? createSlackSink(slack) : createConsoleSink((t) => io.stdout.write(t));
-  const files: FileSink = slack
-    ? createSlackFileSink(slack)
-    : createConsoleFileSink(join(tmpdir(), 'labops-charts'), (t) => io.stdout.write(t));
+  const view = consoleMode ? createConsoleView(io.stdout) : undefined;
+  const chat: ChatSink = view ? createConsoleSink(view) : createSlackSink(slack as WebClient);
+  const files: FileSink = view
+    ? createConsoleFileSink(join(tmpdir(), 'labops-files'), view)
+    : createSlackFileSink(slack as WebClient);
   const mention = (user: string) => (consoleMode ? user : `<@${user}>`);
 
   // the clock-drift watch: records and offset history in Redis, one check per tick of a BullMQ job scheduler
@@ -324,7 +334,12 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       await close().catch((err) => log.warn({ msg: (err as Error).message }, 'close failed'));
   });
   const consoleDone =
-    consoleMode && role === 'all' ? runConsoleSession(config, redis, queue, handle, decide, io) : undefined;
+    view && role === 'all'
+      ? runConsoleSession(config, redis, queue, handle, decide, io, view).then(() => {
+          const n = logFile?.lines() ?? 0;
+          if (n > 0) process.stderr.write(`(${n} log line${n === 1 ? '' : 's'} in ${logPath})\n`);
+        })
+      : undefined;
   return { consoleDone, httpPort, stop };
 }
 
@@ -335,15 +350,18 @@ async function runConsoleSession(
   handle: (text: string, who: Requester) => ReturnType<typeof dispatch>,
   decide: (planId: string, user: string, yes: boolean) => ReturnType<typeof dispatch>,
   io: LabopsIo,
+  view: ConsoleView,
 ) {
   const events = createJobsEvents(redis.duplicate(WAIT), config.queuePrefix);
   await events.waitUntilReady();
   await runConsole({
     input: io.stdin,
-    write: (t) => io.stdout.write(t),
+    view,
+    first: io.commands,
+    // readline's line editing and prompt only when a person types at a terminal that shows the live view
+    terminal: view.terminal && io.stdin.isTTY === true ? (io.stdout as NodeJS.WritableStream) : undefined,
     dispatch: handle,
     decide,
-    prompt: io.stdin.isTTY === true,
     waitForJob: async (id) => {
       const job = await Job.fromId(queue, id);
       if (!job) return { failure: `job ${id} vanished from the queue` };
