@@ -27,6 +27,8 @@ import { runConsole } from './console/console-adapter.js';
 import type { ConsoleView } from './console/console-view.js';
 import { type ConsoleOutput, createConsoleView } from './console/create-view.js';
 import { queueDashboardRoute } from './dashboard/queue-dashboard.js';
+import { doctorCommandHandlers } from './doctor/doctor-handler.js';
+import { runDoctor } from './doctor/run-doctor.js';
 import { createHomeRefresher, HOME_REFRESH_MS } from './home/home-refresh.js';
 import { homeView } from './home/home-view.js';
 import { HomeViewers } from './home/home-viewers.js';
@@ -239,6 +241,12 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       now: Date.now,
       log,
     }),
+    // /lab doctor: the checks of npm run doctor, for admins, the table in the thread
+    ...doctorCommandHandlers({
+      run: () => runDoctor(config, { manifestPath: MANIFEST, stepMs: 5000 }),
+      chat: consoleMode ? chat : withLongOutput(chat, files, log),
+      isAdmin: admin,
+    }),
   } satisfies Record<QuickName, QuickHandler>); // every quick command of the registry has its handler
   const queueReady = () => redis.status === 'ready';
   // per-user budget and waiting-jobs cap for commands that start a job; off in console mode (one operator, at the lab)
@@ -373,6 +381,9 @@ async function runConsoleSession(
   });
   await events.close();
 }
+
+/** The Slack app manifest whose scopes the doctor expects the bot token to have. */
+const MANIFEST = new URL('../slack-app-manifest.yml', import.meta.url).pathname;
 
 // maxRetriesPerRequest null: BullMQ's blocking commands must wait across reconnects, not fail
 const WAIT = { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined };

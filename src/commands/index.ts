@@ -1,3 +1,4 @@
+import { doctorCommand } from '../doctor/doctor-command.js';
 import { cancelCommand, historyCommand, jobsCommand } from '../jobs/ops-command-specs.js';
 import { deployOpenstackCommand } from '../tasks/deploy/command.js';
 import { hostPrepCommand } from '../tasks/host-prep/command.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   jobsCommand,
   cancelCommand,
   historyCommand,
+  doctorCommand,
 ];
 
 /** Every task a worker can run, by job name: the tasks of the commands above, each once. */

@@ -52,7 +52,8 @@ export function createPipeView(write: (text: string) => void): ConsoleView {
     ask: (question) => write(question),
     answered: (answer) => write(`${answer}\n`),
     end() {
-      for (const channel of blocks.keys()) if (blocks.get(channel)?.printed === undefined) flush(channel);
+      // whatever came after a block was shown (a late thread reply) is shown now, under its command again
+      for (const [channel, b] of blocks) if (b.printed !== b.now) flush(channel);
     },
   };
 }

@@ -71,6 +71,14 @@ function scopes(granted: string[] | undefined, wanted: readonly string[]): Findi
       "Slack did not list the token's scopes",
       "Compare the app's OAuth & Permissions page with slack-app-manifest.yml.",
     );
+  if (wanted.length === 0)
+    return problem(
+      'warn',
+      'slack',
+      'scopes',
+      'slack-app-manifest.yml not found: scopes not compared',
+      'Run the doctor from the labops folder.',
+    );
   const missing = wanted.filter((s) => !granted.includes(s));
   if (missing.length === 0) return ok('slack', 'scopes', wanted.join(', '));
   return problem(
