@@ -38,7 +38,11 @@ export async function runConsole(deps: ConsoleDeps): Promise<void> {
     input: deps.input,
     ...(deps.terminal ? { output: deps.terminal, terminal: true } : { terminal: false }),
   });
-  if (deps.terminal) view.attach?.(rl);
+  if (deps.terminal) {
+    view.attach?.(rl);
+    // readline in raw mode reads Ctrl-C as a key: hand it on as the signal it is (labops stops cleanly on it)
+    rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+  }
   const lines = rl[Symbol.asyncIterator]();
   const jobs: Promise<unknown>[] = [];
   let count = 0;

@@ -1,7 +1,7 @@
 import type { Interface } from 'node:readline';
 import type { ConsoleView } from './console-view.js';
 import { eraseRows, fitLive } from './live-region.js';
-import { PROMPT, renderBlock } from './render-transcript.js';
+import { PROMPT, renderBlock, renderChanges } from './render-transcript.js';
 import { type AnswerBlock, addMessage, addReply, emptyBlock, updateMessage } from './transcript.js';
 
 export interface TtyScreen {
@@ -20,6 +20,13 @@ const REDRAW_MS = 50;
  */
 export function createTtyView(screen: TtyScreen): ConsoleView {
   const running = new Map<string, AnswerBlock>();
+  /** What a block showed when it was done: a block that continues (a confirmed plan runs) shows what is new. */
+  const shown = new Map<string, AnswerBlock>();
+  const render = (b: AnswerBlock) => {
+    const before = shown.get(b.channel);
+    if (!before) return renderBlock(b);
+    return [...(b.label ? [`${PROMPT}${b.label}`] : []), ...renderChanges(before, b)];
+  };
   let done: string[] = [];
   let rowsUp = 0; // rows between the first live row and the cursor
   let rl: Interface | undefined;
@@ -28,7 +35,7 @@ export function createTtyView(screen: TtyScreen): ConsoleView {
 
   const draw = () => {
     timer = undefined;
-    const live = fitLive([...running.values()].flatMap(renderBlock), screen.columns(), screen.rows());
+    const live = fitLive([...running.values()].flatMap(render), screen.columns(), screen.rows());
     const cursorRow = rl ? rl.getCursorPos().rows : 0;
     let out = eraseRows(rowsUp + cursorRow);
     if (done.length > 0) out += `${done.join('\n')}\n`;
@@ -51,7 +58,7 @@ export function createTtyView(screen: TtyScreen): ConsoleView {
   return {
     terminal: true,
     open(channel, label) {
-      running.set(channel, emptyBlock(channel, label));
+      running.set(channel, { ...(shown.get(channel) ?? emptyBlock(channel)), label });
       later();
     },
     post: (channel, ts, text) => change(channel, (b) => addMessage(b, ts, text)),
@@ -61,7 +68,8 @@ export function createTtyView(screen: TtyScreen): ConsoleView {
       const b = running.get(channel);
       if (!b) return;
       running.delete(channel);
-      done.push(...renderBlock(b));
+      done.push(...render(b));
+      shown.set(channel, b);
       later();
     },
     note(text) {

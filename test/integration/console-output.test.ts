@@ -67,6 +67,26 @@ describe('the console on a terminal', () => {
   });
 });
 
+describe('the demo on a terminal, Ctrl-C', () => {
+  it('stops it as SIGINT does (readline reads Ctrl-C as a key in raw mode; it is handed on as the signal)', async () => {
+    const demo = run('script', [
+      '-qfec',
+      'stty cols 120 rows 40; LABOPS_DEMO_NET=127.0.159 LABOPS_DEMO_DIR=/tmp/labops-console-output-demo exec node_modules/.bin/tsx scripts/demo.ts',
+      '/dev/null',
+    ]);
+    try {
+      await demo.shown('the NTP answer', () =>
+        demo.out.stdout.includes('Raw chronyc sources tables are in the thread.'),
+      );
+      demo.child.stdin?.write('\x03');
+      // the demo's SIGINT handler stops the lab and exits 130; a mere end of input would exit 0
+      expect(await demo.exited).toBe(130);
+    } finally {
+      if (demo.child.exitCode === null) demo.child.kill('SIGINT');
+    }
+  }, 60_000);
+});
+
 describe('the console on a pipe', () => {
   it('prints each answer once in its final form, thread under it, labelled with its command', async () => {
     const npm = run('node_modules/.bin/tsx', ['src/cli.ts']);

@@ -75,3 +75,34 @@ describe('on a terminal', () => {
     expect(out).toContain('\x1b[J'); // it was redrawn, not printed again
   });
 });
+
+describe('on a terminal, a confirmed plan', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('shows the plan once, then under the confirmed command only what the run adds', () => {
+    let out = '';
+    const view = createTtyView({ write: (t) => (out += t), columns: () => 80, rows: () => 40 });
+    view.open('console-1', '/lab ntp setup');
+    view.post('console-1', '1', 'Plan\n• restart chronyd\n(Confirm or Cancel)');
+    view.close('console-1');
+    view.ask('Apply this plan? ');
+    vi.advanceTimersByTime(100);
+    view.answered('yes');
+    view.open('console-1', '/lab ntp setup (confirmed)');
+    view.update('console-1', '1', 'Plan\n• restart chronyd\n✅ Confirmed by console.');
+    view.post('console-1', '2', 'NTP setup: 1 changed');
+    view.close('console-1');
+    view.end();
+    expect(screenOf(out)).toEqual([
+      'lab> /lab ntp setup',
+      'Plan',
+      '• restart chronyd',
+      '(Confirm or Cancel)',
+      'Apply this plan?', // no readline here (input is not a terminal): the question is a line of its own
+      'lab> /lab ntp setup (confirmed)',
+      '✅ Confirmed by console.',
+      'NTP setup: 1 changed',
+    ]);
+  });
+});
