@@ -124,10 +124,12 @@ async function slackOf(config: Readonly<Config>, opts: DoctorOptions): Promise<F
     rejectRateLimitedCalls: true,
   });
   const manifest = await readFile(opts.manifestPath, 'utf8').catch(() => '');
+  const appToken = config.slack.mode === 'socket' ? config.slack.appToken : undefined;
   return checkSlack({
     slack: {
       authTest: () => client.auth.test(),
       conversationInfo: (channel) => client.conversations.info({ channel }),
+      openConnection: appToken ? () => client.apps.connections.open({ token: appToken }) : undefined,
     },
     mode: config.slack.mode,
     wantedScopes: manifestBotScopes(manifest),

@@ -1,7 +1,7 @@
 import { bounded } from './bounded.js';
 import { type Finding, ok, problem } from './finding.js';
 
-/** The two Web API calls the doctor makes: both read-only. */
+/** The Web API calls the doctor makes: none changes anything. */
 export interface SlackProbe {
   authTest(): Promise<{
     ok?: boolean;
@@ -12,6 +12,8 @@ export interface SlackProbe {
   conversationInfo(
     channel: string,
   ): Promise<{ channel?: { is_member?: boolean; is_private?: boolean; name?: string } }>;
+  /** Socket Mode: apps.connections.open with the app token (hands out a WebSocket URL; nothing connects). */
+  openConnection?(): Promise<{ url?: string }>;
 }
 
 export interface SlackCheckDeps {
@@ -58,8 +60,32 @@ export async function checkSlack(deps: SlackCheckDeps): Promise<Finding[]> {
     ),
   ];
   found.push(scopes(auth.response_metadata?.scopes, deps.wantedScopes));
+  found.push(await connection(deps));
   if (deps.alertChannel) found.push(await membership(deps));
   return found;
+}
+
+/** Socket Mode: the app-level token opens connections; HTTP mode: Slack must reach /slack/events, not testable here. */
+async function connection(deps: SlackCheckDeps): Promise<Finding> {
+  if (deps.mode === 'http' || !deps.slack.openConnection)
+    return ok(
+      'slack',
+      'HTTP mode',
+      "Slack must reach https://<this host>/slack/events (the manifest's request URLs)",
+    );
+  try {
+    await bounded(deps.slack.openConnection(), deps.timeoutMs, 'apps.connections.open');
+    return ok('slack', 'Socket Mode', 'the app token opens connections');
+  } catch (err) {
+    const code = slackError(err);
+    return problem(
+      'fail',
+      'slack',
+      'Socket Mode',
+      `apps.connections.open: ${code}`,
+      'SLACK_APP_TOKEN: create an app-level token with connections:write (Basic Information → App-Level Tokens) and turn Socket Mode on.',
+    );
+  }
 }
 
 function scopes(granted: string[] | undefined, wanted: readonly string[]): Finding {

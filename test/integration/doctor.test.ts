@@ -78,6 +78,7 @@ describe('npm run doctor', () => {
     expect(row(found, 'controller', 'openstack CLI')?.verdict).toBe('ok');
     expect(row(found, 'redis', 'reachable')).toMatchObject({ verdict: 'fail', fix: /REDIS_URL/ });
     expect(row(found, 'slack', 'token')?.verdict).toBe('ok');
+    expect(row(found, 'slack', 'HTTP mode')).toMatchObject({ verdict: 'ok', detail: /\/slack\/events/ });
     expect(row(found, 'slack', 'scopes')).toMatchObject({
       verdict: 'fail',
       detail: 'missing chat:write.public, files:write',
@@ -110,6 +111,30 @@ describe('npm run doctor', () => {
     expect(row(found, 'adm-nosudo', 'sudo -n')?.fix).toMatch(/NOPASSWD/);
     expect(row(found, 'redis', 'version')?.verdict).toBe('ok');
     expect(row(found, 'slack', 'alert channel')).toMatchObject({ verdict: 'warn', fix: /channels:read/ });
+  }, 60_000);
+
+  it('in Socket Mode checks that the app token opens connections; in HTTP mode says what Slack must reach', async () => {
+    const env = {
+      REDIS_URL: inject('redisUrl'),
+      LAB_INVENTORY: lab.inventoryPath,
+      LAB_KNOWN_HOSTS: lab.knownHostsPath,
+      SLACK_BOT_TOKEN: 'xoxb-fake-bot-token',
+      SLACK_API_URL: slack.apiUrl,
+    };
+    const wrong = await runDoctor(loadConfig({ ...env, SLACK_APP_TOKEN: 'xapp-not-this-one' }), {
+      manifestPath: MANIFEST,
+      stepMs: 2000,
+    });
+    expect(row(wrong, 'slack', 'Socket Mode')).toMatchObject({
+      verdict: 'fail',
+      detail: /invalid_auth/,
+      fix: /connections:write/,
+    });
+    const right = await runDoctor(loadConfig({ ...env, SLACK_APP_TOKEN: 'xapp-fake-app-token' }), {
+      manifestPath: MANIFEST,
+      stepMs: 2000,
+    });
+    expect(row(right, 'slack', 'Socket Mode')?.verdict).toBe('ok');
   }, 60_000);
 
   it('exits 0 when nothing blocks, and 1 with a config that does not parse', async () => {
