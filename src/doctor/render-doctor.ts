@@ -21,15 +21,22 @@ export function renderDoctor(findings: readonly Finding[]): string {
 
 const problems = (findings: readonly Finding[]) => findings.filter((f) => f.verdict !== 'ok');
 
-/** What passed, one row a subject: a host's five good checks are one line, not five. */
+/** What passed: a subject's three or more good checks in one row (a host's five are one line, not five). */
 function passed(findings: readonly Finding[]): Finding[] {
   const bySubject = new Map<string, Finding[]>();
   for (const f of findings)
     if (f.verdict === 'ok') bySubject.set(f.subject, [...(bySubject.get(f.subject) ?? []), f]);
-  return [...bySubject.entries()].map(([subject, oks]) =>
-    oks.length === 1
-      ? (oks[0] as Finding)
-      : { subject, check: `${oks.length} checks`, verdict: 'ok', detail: oks.map((f) => f.check).join(', ') },
+  return [...bySubject.entries()].flatMap(([subject, oks]): Finding[] =>
+    oks.length <= 2
+      ? oks
+      : [
+          {
+            subject,
+            check: `${oks.length} checks`,
+            verdict: 'ok',
+            detail: oks.map((f) => f.check).join(', '),
+          },
+        ],
   );
 }
 

@@ -37,7 +37,7 @@ describe('/lab doctor', () => {
     expect(thread?.text).toMatch(/❌ client-badkey +host key +.*differs/);
     expect(thread?.text).toMatch(/❌ client-off +TCP +connection refused/);
     expect(thread?.text).toMatch(/✅ client-sync +5 checks +known_hosts, TCP, host key, login, chronyc/);
-    expect(thread?.text).toMatch(/✅ slack +2 checks +token, HTTP mode/);
+    expect(thread?.text).toMatch(/✅ slack +token +bot labops/);
     expect(table).toContain('```'); // a code block in Slack
   }, 60_000);
 

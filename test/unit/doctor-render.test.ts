@@ -9,6 +9,7 @@ import { renderDoctor } from '../../src/doctor/render-doctor.js';
 describe('the doctor table', () => {
   const findings = [
     ok('redis', 'version', '7.0.15'),
+    ok('ntp1', 'known_hosts', 'has it'),
     ok('ntp1', 'TCP', 'answers'),
     ok('ntp1', 'login', 'root'),
     problem('warn', 'slack', 'alert channel', 'not checked', '/invite @labops'),
@@ -20,9 +21,10 @@ describe('the doctor table', () => {
     expect(lines[0]).toMatch(/^❌ web1 +known_hosts +no entry$/);
     expect(lines[1]).toMatch(/^ +→ ssh-keyscan \.\.\.$/);
     expect(lines[2]).toMatch(/^⚠️ +slack +alert channel +not checked$/);
-    expect(lines).toContainEqual(expect.stringMatching(/^✅ ntp1 +2 checks +TCP, login$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^✅ ntp1 +3 checks +known_hosts, TCP, login$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^✅ redis +version +7\.0\.15$/)); // one or two: with their details
     expect(lines.at(-1)).toBe(
-      '5 checks: 1 problem blocks labops, 1 warning. Fix them (→ above) and run the doctor again.',
+      '6 checks: 1 problem blocks labops, 1 warning. Fix them (→ above) and run the doctor again.',
     );
     expect(blocks(findings)).toBe(true);
   });
