@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 
 const LEVELS: Record<number, string> = {
   10: 'trace',
@@ -32,13 +32,13 @@ export function humanLogLine(json: string): string {
 /**
  * Console mode's log: human-readable lines appended to a file, so no log line lands in the transcript on the
  * terminal. `lines()` says how many were written (the session's end points to the file when there were any).
+ * Each session starts the file afresh, so it holds what that session's end points to, and does not grow forever.
  */
 export function humanLogFile(path: string): { write(line: string): void; lines(): number } {
   let n = 0;
   return {
     write(line) {
-      n++;
-      appendFileSync(path, humanLogLine(line));
+      (n++ === 0 ? writeFileSync : appendFileSync)(path, humanLogLine(line));
     },
     lines: () => n,
   };
