@@ -1,7 +1,8 @@
 // The console adapter as an operator sees it: `npm start` without a Slack token, on a terminal (a pseudo-terminal
 // from util-linux `script`, read back through a small terminal emulator) and on a pipe (a transcript).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { waitUntil } from '../lab/wait.js';
 import { screenOf } from '../support/terminal-screen.js';
 
@@ -34,6 +35,14 @@ function run(command: string, args: string[]) {
 }
 
 const PROGRESS = /checking 3 hosts/;
+
+// what the runs left in the shared Redis under their prefix (jobs, audit)
+afterAll(async () => {
+  const redis = new Redis(inject('redisUrl'));
+  const keys = await redis.keys(`labops-console-${process.pid}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+});
 
 describe('the console on a terminal', () => {
   it('redraws running answers in place and leaves each command with its final answer and thread once', async () => {
