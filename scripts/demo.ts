@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config.js';
 import { startLabops } from '../src/main.js';
@@ -60,19 +59,16 @@ async function demo(): Promise<void> {
     await forgetEarlierDemos(redis.url, process.env.LAB_QUEUE_PREFIX);
   delete process.env.SLACK_BOT_TOKEN; // the demo is the console adapter
 
-  const input = new PassThrough();
   const interactive = process.stdin.isTTY === true;
-  for (const line of ['/lab help', '/lab ntp status']) {
-    process.stdout.write(`lab> ${line}\n`);
-    input.write(`${line}\n`);
-  }
   if (interactive)
     say(
       'Type more /lab commands (Ctrl-D to quit), e.g. /lab ntp status ntp_clients, /lab deploy openstack (then "yes"), /lab network setup',
     );
-  process.stdin.pipe(input);
-
-  const labops = await startLabops(loadConfig(), 'all', { stdin: input, stdout: process.stdout });
+  const labops = await startLabops(loadConfig(), 'all', {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    commands: ['/lab help', '/lab ntp status'],
+  });
   const stop = async () => {
     await labops.stop();
     await lab.stop();

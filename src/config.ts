@@ -86,6 +86,7 @@ export const EnvSchema = z
         .optional(),
     ),
     LAB_OPENSTACK_ADMIN_PASSWORD_FILE: optional(z.string()),
+    LAB_LOG_FILE: optional(z.string()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   })
   .superRefine((env, ctx) => {
@@ -184,6 +185,8 @@ export interface Config {
   /** /lab deploy openstack: the admin password packstack sets (from the variable or the file). */
   openstack: { adminPassword?: string };
   logLevel?: string;
+  /** Console mode: where its human-readable log lines go (the terminal keeps the transcript). */
+  logFile?: string;
 }
 
 /** Thrown with one line per bad variable, so start-up fails fast and says what to fix. */
@@ -260,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         : undefined,
     openstack: { adminPassword },
     logLevel: e.LOG_LEVEL,
+    logFile: e.LAB_LOG_FILE,
   });
 }
 

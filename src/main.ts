@@ -1,10 +1,13 @@
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isAdmin } from './bot/permissions.js';
 import { CHART_THREAD, createPngRenderer } from './chart/png-renderer.js';
 import { type Config, ConfigError } from './config.js';
+import type { ConsoleOutput } from './console/create-view.js';
 import { homeView } from './home/home-view.js';
 import { loadInventory } from './inventory/index.js';
+import { humanLogFile } from './log/human-log.js';
 import { createLogger } from './log/logger.js';
 import { createJobsQueue } from './queue/jobs-queue.js';
 import { startBotRole } from './roles/bot-role.js';
@@ -25,7 +28,10 @@ export type Role = 'all' | 'bot' | 'worker';
 
 export interface LabopsIo {
   stdin: Readable & { isTTY?: boolean };
-  stdout: { write(text: string): unknown };
+  /** A terminal (isTTY) gets answers redrawn in place; anything else a transcript. */
+  stdout: ConsoleOutput;
+  /** Console mode: commands run before the first line of stdin (the demo's opening ones). */
+  commands?: readonly string[];
   /** Where the JSON log goes; stderr when unset (tests capture it). */
   log?: { write(line: string): unknown };
 }
@@ -50,7 +56,10 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
       'The console adapter runs bot and worker in one process: use `npm start` (no SLACK_BOT_TOKEN).',
     );
   }
-  const log = createLogger(config.logLevel ?? (consoleMode ? 'warn' : 'info'), io.log);
+  // console mode: the terminal holds the transcript; human-readable warnings and errors go to a file
+  const logPath = config.logFile ?? join(tmpdir(), 'labops-console.log');
+  const logFile = consoleMode && !io.log ? humanLogFile(logPath) : undefined;
+  const log = createLogger(config.logLevel ?? (consoleMode ? 'warn' : 'info'), io.log ?? logFile);
   const inventory = await loadInventory(config.inventoryPath, {
     user: userInfo().username,
     keyPath: config.defaultKeyPath,
@@ -71,7 +80,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     queue,
     watchQueue: createWatchQueue(redis, config.queuePrefix),
     stores,
-    edge: createChatEdge(config, (t) => io.stdout.write(t), log),
+    edge: createChatEdge(config, io.stdout, log),
     chart: offsetChartOf(stores.offsetHistory, config.drift, png),
     // the console operator runs labops on a machine that holds the lab's SSH key: they are the admin
     admin: (user) => consoleMode || isAdmin(config.admins, user),
@@ -103,9 +112,14 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     for (const close of closers)
       await close().catch((err) => log.warn({ msg: (err as Error).message }, 'close failed'));
   });
+  const { view } = core.edge;
+  const terminal = io.stdout as NodeJS.WritableStream;
   const consoleDone =
-    consoleMode && role === 'all'
-      ? runConsoleRole(core, commands, { stdin: io.stdin, write: (t) => io.stdout.write(t) })
+    view && role === 'all'
+      ? runConsoleRole(core, view, commands, { stdin: io.stdin, terminal, first: io.commands }).then(() => {
+          const n = logFile?.lines() ?? 0;
+          if (n > 0) process.stderr.write(`(${n} log line${n === 1 ? '' : 's'} in ${logPath})\n`);
+        })
       : undefined;
   return { consoleDone, httpPort: http?.httpPort, stop };
 }

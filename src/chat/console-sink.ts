@@ -1,24 +1,20 @@
+import type { ConsoleView } from '../console/console-view.js';
 import type { ChatSink } from './sink.js';
 
-/** The console adapter's "channel": every post, update and thread reply is printed as plain text. */
-export function createConsoleSink(write: (text: string) => void): ChatSink {
+/** The console adapter's "channel": posts, updates and thread replies go to the view that shows them. */
+export function createConsoleSink(view: Pick<ConsoleView, 'post' | 'update' | 'reply'>): ChatSink {
   let next = 1;
   return {
-    async post(_channel, message) {
-      write(`${message.text}\n`);
-      return { ts: String(next++) };
+    async post(channel, message) {
+      const ts = String(next++);
+      view.post(channel, ts, message.text);
+      return { ts };
     },
-    async update(_channel, _ts, message) {
-      write(`${message.text}\n`);
+    async update(channel, ts, message) {
+      view.update(channel, ts, message.text);
     },
-    async reply(_channel, _threadTs, message) {
-      write(`${indent(message.text)}\n`);
+    async reply(channel, threadTs, message) {
+      view.reply(channel, threadTs, message.text);
     },
   };
 }
-
-const indent = (text: string) =>
-  text
-    .split('\n')
-    .map((l) => `  │ ${l}`)
-    .join('\n');

@@ -1,7 +1,14 @@
 import type { Task } from '../tasks/task.js';
 
 /** The quick commands: answered by the bot itself, at once, without a job or SSH (handlers keyed by these). */
-export type QuickName = 'ntp.alerts' | 'ntp.watch' | 'ntp.graph' | 'lab.jobs' | 'lab.cancel' | 'lab.history';
+export type QuickName =
+  | 'ntp.alerts'
+  | 'ntp.watch'
+  | 'ntp.graph'
+  | 'lab.jobs'
+  | 'lab.cancel'
+  | 'lab.history'
+  | 'lab.doctor';
 
 /** One positional argument of a command: its name in messages and what it may be. */
 export interface ArgSpec {

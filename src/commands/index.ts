@@ -1,3 +1,4 @@
+import { doctorCommand } from '../doctor/doctor-command.js';
 import { cancelCommand, historyCommand, jobsCommand } from '../jobs/ops-command-specs.js';
 import { cephHealthCommand, cephStatusCommand } from '../tasks/ceph/command.js';
 import { deployOpenstackCommand } from '../tasks/deploy/command.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   jobsCommand,
   cancelCommand,
   historyCommand,
+  doctorCommand,
 ];
 
 /** Every task a worker can run, by job name: the tasks of the commands above, each once. */

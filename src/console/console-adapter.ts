@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { DispatchResult, Requester } from '../bot/dispatch.js';
+import type { ConsoleView } from './console-view.js';
 
 export interface JobOutcome {
   /** The job's failure, as a sentence. */
@@ -11,56 +12,78 @@ export interface JobOutcome {
 
 export interface ConsoleDeps {
   input: Readable;
-  write(text: string): void;
+  /** Where the answers are shown: a pipe's transcript or a terminal's live blocks. */
+  view: ConsoleView;
+  /** The terminal readline echoes to and prompts on, when input and output are both terminals. */
+  terminal?: NodeJS.WritableStream;
   dispatch(text: string, who: Requester): Promise<DispatchResult>;
   /** Confirm (yes) or cancel a plan. */
   decide(planId: string, user: string, yes: boolean): Promise<DispatchResult>;
   waitForJob(jobId: string): Promise<JobOutcome>;
-  prompt?: boolean;
+  /** Commands run before the first input line (the demo's opening /lab help and /lab ntp status). */
+  first?: readonly string[];
 }
 
-const WHO: Requester = { user: 'console', channel: 'console' };
+const USER = 'console';
+/** Each typed command answers on a channel of its own, so its answers stay together however the jobs interleave. */
+export const consoleChannel = (n: number) => `console-${n}`;
 
 /**
- * Reads "/lab ..." lines and prints replies and job updates. A changing command shows its plan and asks on the
- * terminal: the next line answers it. Resolves at end of input once every job finished.
+ * Reads "/lab ..." lines and shows each command's answers as one block labelled with it. A changing command shows
+ * its plan and asks: the next line answers it. Resolves at end of input once every job finished.
  */
 export async function runConsole(deps: ConsoleDeps): Promise<void> {
-  const lines = createInterface({ input: deps.input, terminal: false })[Symbol.asyncIterator]();
+  const { view } = deps;
+  const rl = createInterface({
+    input: deps.input,
+    ...(deps.terminal ? { output: deps.terminal, terminal: true } : { terminal: false }),
+  });
+  if (deps.terminal) {
+    view.attach?.(rl);
+    // readline in raw mode reads Ctrl-C as a key: hand it on as the signal it is (labops stops cleanly on it)
+    rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+  }
+  const lines = rl[Symbol.asyncIterator]();
   const jobs: Promise<unknown>[] = [];
-  const prompt = () => deps.prompt && deps.write('lab> ');
-  const report = (jobId: string, outcome: JobOutcome) => {
-    if (outcome.failure) deps.write(`Job ${jobId} failed: ${outcome.failure}\n`);
-  };
+  let count = 0;
 
-  const handle = async (result: DispatchResult): Promise<void> => {
+  const finish = (channel: string, jobId: string, outcome: JobOutcome) => {
+    if (outcome.failure) view.post(channel, `job-${jobId}-failed`, `Job ${jobId} failed: ${outcome.failure}`);
+    view.close(channel);
+  };
+  const handle = async (result: DispatchResult, channel: string, line: string): Promise<void> => {
     if (result.kind === 'reply') {
-      deps.write(`${result.message.text}\n`);
+      view.post(channel, `reply-${++count}`, result.message.text);
+      view.close(channel);
       return;
     }
     if (!result.awaitsConfirmation) {
-      jobs.push(deps.waitForJob(result.jobId).then((o) => report(result.jobId, o)));
+      jobs.push(deps.waitForJob(result.jobId).then((o) => finish(channel, result.jobId, o)));
       return;
     }
     const outcome = await deps.waitForJob(result.jobId); // the plan: the next line answers it
-    report(result.jobId, outcome);
+    finish(channel, result.jobId, outcome);
     if (!outcome.planId) return;
-    deps.write('Apply this plan? Type "yes" to confirm; anything else cancels: ');
+    view.ask('Apply this plan? Type "yes" to confirm; anything else cancels: ');
     const answer = await lines.next();
-    const yes = !answer.done && /^\s*y(es)?\s*$/i.test(answer.value);
-    if (!yes) deps.write('\n');
-    await handle(await deps.decide(outcome.planId, WHO.user, yes));
+    const text = answer.done ? '' : answer.value.trim();
+    view.answered(text);
+    const yes = /^y(es)?$/i.test(text);
+    view.open(channel, `${line} (${yes ? 'confirmed' : 'cancelled'})`);
+    await handle(await deps.decide(outcome.planId, USER, yes), channel, line);
   };
 
-  prompt();
-  for (let next = await lines.next(); !next.done; next = await lines.next()) {
-    const line = next.value.trim();
+  const command = async (typed: string) => {
+    const line = typed.trim();
     const match = line.match(/^\/lab(?:\s+(.*))?$/s);
-    if (line && !line.startsWith('#')) {
-      if (match) await handle(await deps.dispatch(match[1] ?? '', WHO));
-      else deps.write('Type a /lab command, for example: /lab help\n');
-    }
-    prompt();
-  }
+    if (!line || line.startsWith('#')) return;
+    if (!match) return view.note('Type a /lab command, for example: /lab help');
+    const channel = consoleChannel(++count);
+    view.open(channel, line);
+    await handle(await deps.dispatch(match[1] ?? '', { user: USER, channel }), channel, line);
+  };
+  for (const line of deps.first ?? []) await command(line);
+  for (let next = await lines.next(); !next.done; next = await lines.next()) await command(next.value);
   await Promise.all(jobs);
+  view.end();
 }

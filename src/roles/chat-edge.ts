@@ -9,28 +9,31 @@ import { BoundedWebClient } from '../chat/slack-client.js';
 import { createSlackFileSink } from '../chat/slack-file-sink.js';
 import { createSlackSink } from '../chat/slack-sink.js';
 import type { Config } from '../config.js';
+import type { ConsoleView } from '../console/console-view.js';
+import { type ConsoleOutput, createConsoleView } from '../console/create-view.js';
 import type { Logger } from '../log/logger.js';
 
 /** Where labops talks to people: Slack's Web API (every call bounded), or the terminal of the console adapter. */
 export interface ChatEdge {
   slack?: BoundedWebClient;
+  /** Console mode: the terminal's view of the channel (a transcript on a pipe, redrawn in place on a terminal). */
+  view?: ConsoleView;
   chat: ChatSink;
   files: FileSink;
   /** How a user is named in messages: <@U123> in Slack, the id itself on the console. */
   mention(user: string): string;
 }
 
-export function createChatEdge(
-  config: Readonly<Config>,
-  write: (text: string) => unknown,
-  log: Logger,
-): ChatEdge {
-  if (config.slack.mode === 'console')
+export function createChatEdge(config: Readonly<Config>, stdout: ConsoleOutput, log: Logger): ChatEdge {
+  if (config.slack.mode === 'console') {
+    const view = createConsoleView(stdout);
     return {
-      chat: createConsoleSink(write),
-      files: createConsoleFileSink(join(tmpdir(), 'labops-charts'), write),
+      view,
+      chat: createConsoleSink(view),
+      files: createConsoleFileSink(join(tmpdir(), 'labops-files'), view),
       mention: (user) => user,
     };
+  }
   const slack = new BoundedWebClient(
     config.slack.botToken,
     config.slack.calls,

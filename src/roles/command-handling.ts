@@ -3,7 +3,10 @@ import { type ConfirmDeps, cancelPlan, confirmPlan } from '../bot/confirm.js';
 import { type DispatchResult, dispatch, type Requester } from '../bot/dispatch.js';
 import { answerWhenQueueDown } from '../bot/not-started.js';
 import { type QuickHandler, quickCommands } from '../bot/quick-commands.js';
+import { withLongOutput } from '../chat/long-output-sink.js';
 import { ALL_TASKS, type QuickName } from '../commands/index.js';
+import { doctorCommandHandlers } from '../doctor/doctor-handler.js';
+import { runDoctor } from '../doctor/run-doctor.js';
 import { cancelJob } from '../jobs/cancel-job.js';
 import { opsCommandHandlers } from '../jobs/ops-commands.js';
 import { CommandBudget } from '../limits/command-budget.js';
@@ -19,6 +22,9 @@ export interface CommandHandling {
   /** The Cancel button of a running job, audited like `/lab cancel`. */
   cancelJob(jobId: string, who: Requester): Promise<DispatchResult>;
 }
+
+/** The Slack app manifest whose scopes the doctor expects the bot token to have. */
+const MANIFEST = new URL('../../slack-app-manifest.yml', import.meta.url).pathname;
 
 /** How the bot (Slack or console) answers what people type and click. */
 export function commandHandling(core: Core): CommandHandling {
@@ -54,6 +60,12 @@ export function commandHandling(core: Core): CommandHandling {
       mention,
       now: Date.now,
       log,
+    }),
+    // /lab doctor: the checks of npm run doctor, for admins, the table in the thread
+    ...doctorCommandHandlers({
+      run: () => runDoctor(config, { manifestPath: MANIFEST, stepMs: 5000 }),
+      chat: consoleMode ? chat : withLongOutput(chat, edge.files, log),
+      isAdmin,
     }),
   } satisfies Record<QuickName, QuickHandler>); // every quick command of the registry has its handler
   const queueReady = () => redis.status === 'ready';

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Job } from 'bullmq';
 import { runConsole } from '../console/console-adapter.js';
+import type { ConsoleView } from '../console/console-view.js';
 import { createJobsEvents } from '../queue/jobs-queue.js';
 import type { CommandHandling } from './command-handling.js';
 import type { Core } from './core.js';
@@ -8,19 +9,28 @@ import { WAIT } from './redis-connections.js';
 
 export interface ConsoleIo {
   stdin: Readable & { isTTY?: boolean };
-  write(text: string): void;
+  /** The terminal readline echoes to and prompts on, when a person types at a terminal that shows the live view. */
+  terminal?: NodeJS.WritableStream;
+  /** Commands run before the first line of stdin (the demo's opening ones). */
+  first?: readonly string[];
 }
 
 /** The console adapter: `/lab` lines from the terminal, answered there; settles when the input ended and its jobs finished. */
-export async function runConsoleRole(core: Core, commands: CommandHandling, io: ConsoleIo): Promise<void> {
+export async function runConsoleRole(
+  core: Core,
+  view: ConsoleView,
+  commands: CommandHandling,
+  io: ConsoleIo,
+): Promise<void> {
   const events = createJobsEvents(core.redis.duplicate(WAIT), core.config.queuePrefix);
   await events.waitUntilReady();
   await runConsole({
     input: io.stdin,
-    write: io.write,
+    view,
+    first: io.first,
+    terminal: view.terminal && io.stdin.isTTY === true ? io.terminal : undefined,
     dispatch: commands.handle,
     decide: commands.decide,
-    prompt: io.stdin.isTTY === true,
     waitForJob: async (id) => {
       const job = await Job.fromId(core.queue, id);
       if (!job) return { failure: `job ${id} vanished from the queue` };

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { waitUntil } from '../lab/wait.js';
 
 const dir = join(tmpdir(), 'labops-demo-test-lab');
+// another run beside this one (a helper's worktree) takes its own net
+const net = process.env.LABOPS_DEMO_TEST_NET ?? '127.0.17';
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,7 +22,7 @@ describe('npm run demo', () => {
         REDIS_URL: inject('redisUrl'),
         LAB_QUEUE_PREFIX: `labops-demo-test-${process.pid}`,
         LABOPS_DEMO_DIR: dir,
-        LABOPS_DEMO_NET: '127.0.17',
+        LABOPS_DEMO_NET: net,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -43,7 +45,11 @@ describe('npm run demo', () => {
       await shown('Apply this plan?');
       child.stdin.write('yes\n');
       await shown('Deploy OpenStack on controller: done');
-      expect(out).toMatch(/✅ 5\. Verify: \d+ checks pass; Horizon http:\/\/127\.0\.17\.\d+\/dashboard/);
+      expect(out).toMatch(
+        new RegExp(
+          `✅ 5\\. Verify: \\d+ checks pass; Horizon http://${net.replaceAll('.', '\\.')}\\.\\d+/dashboard`,
+        ),
+      );
 
       child.stdin.write('/lab network setup\n');
       await shown('Apply this plan?', 2);

@@ -40,6 +40,8 @@ export interface FakeSlackOptions {
   ackTimeoutMs?: number;
   /** conversations.info answers for these IDs; any other ID gets a generic public channel. */
   channels?: Record<string, Partial<FakeChannel>>;
+  /** The bot token's scopes, sent as Slack does in the x-oauth-scopes header of every answer. Default: none sent. */
+  scopes?: string[];
 }
 
 /** One request the fake received. */
@@ -829,7 +831,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const wanted = APP_TOKEN_METHODS.has(method) ? appToken : botToken;
       if (token !== wanted) return new HttpReply(200, { ok: false, error: 'invalid_auth' });
       const out = await handler(args, { token, fake });
-      return new HttpReply(200, { ok: true, ...out });
+      return new HttpReply(
+        200,
+        { ok: true, ...out },
+        opts.scopes ? { 'x-oauth-scopes': opts.scopes.join(',') } : {},
+      );
     });
   };
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/bot/grammar.js';
 import { renderHelp } from '../../src/bot/render-help.js';
 import { ALL_TASKS, COMMANDS } from '../../src/commands/index.js';
+import { type DoctorHandlerDeps, doctorCommandHandlers } from '../../src/doctor/doctor-handler.js';
 import type { OpsCommandDeps } from '../../src/jobs/ops-commands.js';
 import { opsCommandHandlers } from '../../src/jobs/ops-commands.js';
 import type { WatchCommandDeps } from '../../src/watch/watch-command-deps.js';
@@ -12,6 +13,7 @@ describe('every /lab command', () => {
   const quickHandlers = {
     ...opsCommandHandlers({} as OpsCommandDeps),
     ...watchCommandHandlers({} as WatchCommandDeps),
+    ...doctorCommandHandlers({} as DoctorHandlerDeps),
   };
 
   it.each(COMMANDS.map((c) => [c.words.join(' '), c] as const))(

@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { WebClient } from '@slack/web-api';
+import type { Config } from '../config.js';
+import { type Inventory, loadInventory } from '../inventory/index.js';
+import { type KnownHostEntry, parseKnownHosts } from '../ssh/known-hosts.js';
+import { SshPool } from '../ssh/ssh-pool.js';
+import { bounded } from './bounded.js';
+import { type Finding, ok, problem } from './finding.js';
+import { checkHost } from './host-checks.js';
+import { manifestBotScopes } from './manifest-scopes.js';
+import { checkRedis } from './redis-check.js';
+import { checkSlack } from './slack-checks.js';
+import { tcpProbe } from './tcp-probe.js';
+
+export interface DoctorOptions {
+  /** The Slack app manifest whose bot scopes the token must have. */
+  manifestPath: string;
+  /** Bound of one network call (TCP, SSH login, a command, Redis, Slack). */
+  stepMs: number;
+}
+
+/**
+ * Checks, in parallel and read-only, everything labops needs: the config (already parsed by the caller), the
+ * inventory, known_hosts and every host, Redis and Slack. Each host has a time budget; nothing waits longer.
+ */
+export async function runDoctor(config: Readonly<Config>, opts: DoctorOptions): Promise<Finding[]> {
+  const found: Finding[] = [ok('config', 'environment', `parses (${config.slack.mode} mode)`)];
+  const [inventory, knownHosts] = await Promise.all([
+    inventoryOf(config, found),
+    knownHostsOf(config, found),
+  ]);
+  const checks: Promise<Finding[]>[] = [checkRedis(config.redisUrl, opts.stepMs), slackOf(config, opts)];
+  let ssh: SshPool | undefined;
+  if (inventory && knownHosts) {
+    ssh = new SshPool({
+      knownHostsPath: config.knownHostsPath,
+      connectTimeoutMs: Math.min(config.ssh.connectTimeoutMs, opts.stepMs),
+      commandTimeoutMs: opts.stepMs,
+      idleMs: 60_000,
+      concurrency: config.ssh.concurrency,
+    });
+    const deps = { knownHosts, knownHostsPath: config.knownHostsPath, ssh, timeoutMs: opts.stepMs };
+    const tcp = (address: string, port: number) => tcpProbe(address, port, opts.stepMs);
+    // TCP, login, then the tools: a host is done within four steps' time, whatever hangs
+    for (const host of inventory.hosts.values())
+      checks.push(
+        bounded(checkHost(host, { ...deps, tcp }), 4 * opts.stepMs + 1000, host.name).catch((err: Error) => [
+          problem(
+            'fail',
+            host.name,
+            'SSH',
+            err.message,
+            `Check sshd on ${host.name}: it accepts TCP but does not finish the checks.`,
+          ),
+        ]),
+      );
+  }
+  try {
+    return [...found, ...(await Promise.all(checks)).flat()];
+  } finally {
+    await ssh?.close();
+  }
+}
+
+async function inventoryOf(config: Readonly<Config>, found: Finding[]): Promise<Inventory | undefined> {
+  try {
+    const inventory = await loadInventory(config.inventoryPath, {
+      user: userInfo().username,
+      keyPath: config.defaultKeyPath,
+    });
+    found.push(
+      ok(
+        'inventory',
+        'parses',
+        `${config.inventoryPath}: ${inventory.hosts.size} hosts, ${inventory.groups.size - 1} groups`,
+      ),
+    );
+    return inventory;
+  } catch (err) {
+    found.push(
+      problem(
+        'fail',
+        'inventory',
+        'parses',
+        (err as Error).message,
+        'Fix the inventory (LAB_INVENTORY; the Ansible YAML format, see README "Inventory").',
+      ),
+    );
+    return undefined;
+  }
+}
+
+async function knownHostsOf(
+  config: Readonly<Config>,
+  found: Finding[],
+): Promise<KnownHostEntry[] | undefined> {
+  try {
+    const entries = parseKnownHosts(await readFile(config.knownHostsPath, 'utf8'));
+    found.push(ok('known_hosts', 'readable', `${config.knownHostsPath}: ${entries.length} keys`));
+    return entries;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    found.push(
+      problem(
+        'fail',
+        'known_hosts',
+        'readable',
+        `${config.knownHostsPath}: ${code}`,
+        "Create it with the hosts' keys (see each host's ssh-keyscan line), or point LAB_KNOWN_HOSTS at yours.",
+      ),
+    );
+    return [];
+  }
+}
+
+async function slackOf(config: Readonly<Config>, opts: DoctorOptions): Promise<Finding[]> {
+  if (config.slack.mode === 'console')
+    return [ok('slack', 'mode', 'console adapter (no SLACK_BOT_TOKEN): Slack not checked')];
+  const client = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    timeout: opts.stepMs,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const manifest = await readFile(opts.manifestPath, 'utf8').catch(() => '');
+  const appToken = config.slack.mode === 'socket' ? config.slack.appToken : undefined;
+  return checkSlack({
+    slack: {
+      authTest: () => client.auth.test(),
+      conversationInfo: (channel) => client.conversations.info({ channel }),
+      openConnection: appToken ? () => client.apps.connections.open({ token: appToken }) : undefined,
+    },
+    mode: config.slack.mode,
+    wantedScopes: manifestBotScopes(manifest),
+    alertChannel: config.alertChannel,
+    timeoutMs: opts.stepMs,
+  });
+}

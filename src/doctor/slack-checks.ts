@@ -1,0 +1,153 @@
+import { bounded } from './bounded.js';
+import { type Finding, ok, problem } from './finding.js';
+
+/** The Web API calls the doctor makes: none changes anything. */
+export interface SlackProbe {
+  authTest(): Promise<{
+    ok?: boolean;
+    team?: string;
+    user?: string;
+    response_metadata?: { scopes?: string[] };
+  }>;
+  conversationInfo(
+    channel: string,
+  ): Promise<{ channel?: { is_member?: boolean; is_private?: boolean; name?: string } }>;
+  /** Socket Mode: apps.connections.open with the app token (hands out a WebSocket URL; nothing connects). */
+  openConnection?(): Promise<{ url?: string }>;
+}
+
+export interface SlackCheckDeps {
+  slack: SlackProbe;
+  mode: 'http' | 'socket';
+  wantedScopes: readonly string[];
+  alertChannel?: string;
+  timeoutMs: number;
+}
+
+const slackError = (err: unknown) =>
+  (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+
+const FIXES: Record<string, string> = {
+  invalid_auth:
+    "SLACK_BOT_TOKEN is not valid: copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.",
+  token_revoked: 'The token was revoked: reinstall the app to the workspace and copy the new xoxb- token.',
+  account_inactive: 'The app was uninstalled: reinstall it from its OAuth & Permissions page.',
+  not_authed: 'Set SLACK_BOT_TOKEN.',
+};
+
+/** The tokens work (auth.test), the bot has the manifest's scopes, and it is in the alert channel. */
+export async function checkSlack(deps: SlackCheckDeps): Promise<Finding[]> {
+  let auth: Awaited<ReturnType<SlackProbe['authTest']>>;
+  try {
+    auth = await bounded(deps.slack.authTest(), deps.timeoutMs, 'auth.test');
+  } catch (err) {
+    const code = slackError(err);
+    return [
+      problem(
+        'fail',
+        'slack',
+        'token',
+        `auth.test: ${code}`,
+        FIXES[code] ?? 'Check SLACK_BOT_TOKEN and that this machine reaches slack.com (or SLACK_API_URL).',
+      ),
+    ];
+  }
+  const found = [
+    ok(
+      'slack',
+      'token',
+      `bot ${auth.user ?? '?'} in ${auth.team ?? '?'} (${deps.mode === 'socket' ? 'Socket Mode' : 'HTTP mode: Slack must reach /slack/events'})`,
+    ),
+  ];
+  found.push(scopes(auth.response_metadata?.scopes, deps.wantedScopes));
+  found.push(await connection(deps));
+  if (deps.alertChannel) found.push(await membership(deps));
+  return found;
+}
+
+/** Socket Mode: the app-level token opens connections; HTTP mode: Slack must reach /slack/events, not testable here. */
+async function connection(deps: SlackCheckDeps): Promise<Finding> {
+  if (deps.mode === 'http' || !deps.slack.openConnection)
+    return ok(
+      'slack',
+      'HTTP mode',
+      "Slack must reach https://<this host>/slack/events (the manifest's request URLs)",
+    );
+  try {
+    await bounded(deps.slack.openConnection(), deps.timeoutMs, 'apps.connections.open');
+    return ok('slack', 'Socket Mode', 'the app token opens connections');
+  } catch (err) {
+    const code = slackError(err);
+    return problem(
+      'fail',
+      'slack',
+      'Socket Mode',
+      `apps.connections.open: ${code}`,
+      'SLACK_APP_TOKEN: create an app-level token with connections:write (Basic Information → App-Level Tokens) and turn Socket Mode on.',
+    );
+  }
+}
+
+function scopes(granted: string[] | undefined, wanted: readonly string[]): Finding {
+  if (!granted)
+    return problem(
+      'warn',
+      'slack',
+      'scopes',
+      "Slack did not list the token's scopes",
+      "Compare the app's OAuth & Permissions page with slack-app-manifest.yml.",
+    );
+  if (wanted.length === 0)
+    return problem(
+      'warn',
+      'slack',
+      'scopes',
+      'slack-app-manifest.yml not found: scopes not compared',
+      'Run the doctor from the labops folder.',
+    );
+  const missing = wanted.filter((s) => !granted.includes(s));
+  if (missing.length === 0) return ok('slack', 'scopes', wanted.join(', '));
+  return problem(
+    'fail',
+    'slack',
+    'scopes',
+    `missing ${missing.join(', ')}`,
+    `Add ${missing.join(', ')} under OAuth & Permissions (or re-create the app from slack-app-manifest.yml), then reinstall it to the workspace.`,
+  );
+}
+
+async function membership(deps: SlackCheckDeps): Promise<Finding> {
+  const channel = deps.alertChannel as string;
+  const invite = `Invite the bot: /invite @labops in ${channel}.`;
+  try {
+    const info = await bounded(deps.slack.conversationInfo(channel), deps.timeoutMs, 'conversations.info');
+    if (info.channel?.is_member)
+      return ok('slack', 'alert channel', `member of ${info.channel.name ?? channel}`);
+    return problem(
+      info.channel?.is_private ? 'fail' : 'warn',
+      'slack',
+      'alert channel',
+      `not a member of ${info.channel?.name ?? channel}`,
+      invite,
+    );
+  } catch (err) {
+    const code = slackError(err);
+    if (code === 'not_in_channel' || code === 'channel_not_found')
+      return problem(
+        'fail',
+        'slack',
+        'alert channel',
+        `${channel}: ${code}`,
+        `${invite} Check LAB_ALERT_CHANNEL is the channel's id (C…).`,
+      );
+    if (code === 'missing_scope')
+      return problem(
+        'warn',
+        'slack',
+        'alert channel',
+        'membership not checked: reading channels needs channels:read',
+        `${invite} (or add channels:read to let the doctor check it).`,
+      );
+    return problem('warn', 'slack', 'alert channel', `conversations.info: ${code}`, invite);
+  }
+}
