@@ -1,6 +1,6 @@
 import type { Sample } from './cpu.js';
 import type { NtpRun } from './labops-measure.js';
-import type { ReportInput } from './report.js';
+import type { ReportInput } from './report-input.js';
 import { median, ms } from './stats.js';
 
 export const labopsSamples = (runs: NtpRun[]): Sample[] => runs.map((r) => r.cpu);

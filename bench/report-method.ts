@@ -1,4 +1,4 @@
-import type { ReportInput } from './report.js';
+import type { ReportInput } from './report-input.js';
 
 /** How the numbers were taken, so a reader can judge and repeat them. */
 export function methodSection(r: ReportInput): string[] {

@@ -1,5 +1,5 @@
-import type { ReportInput } from './report.js';
 import { labopsSamples } from './report-breakdown.js';
+import type { ReportInput } from './report-input.js';
 import { median, ms } from './stats.js';
 
 const wall = (samples: { wallMs: number }[] | undefined) => median((samples ?? []).map((s) => s.wallMs));

@@ -1,36 +1,11 @@
 import type { Sample } from './cpu.js';
-import type { Floor } from './floor.js';
 import type { LabopsResults } from './labops-phase.js';
-import type { Machine } from './machine.js';
-import type { PeerResults } from './peer-phase.js';
 import { PEER_COMMAND } from './peers.js';
 import { breakdownSection, cpuSection, labopsSamples } from './report-breakdown.js';
+import type { ReportInput } from './report-input.js';
 import { methodSection } from './report-method.js';
 import { verdictNotes } from './report-verdict.js';
 import { median, ms, percentile, spread } from './stats.js';
-
-export interface ReportInput {
-  date: Date;
-  machine: Machine;
-  load: { before: number[]; after: number[] };
-  /** How many measured runs the quiet gate let start on a quiet machine, and how many after giving up. */
-  quiet: { quiet: number; busy: number };
-  hosts: number;
-  peers: PeerResults;
-  labops: LabopsResults;
-  /** VmRSS (KiB) of an idle TypeScript file run with tsx. */
-  idleTsxKiB: number;
-  floor: Floor;
-  reps: {
-    cold: number;
-    labopsCold: number;
-    warm: number;
-    stock: number;
-    burstRounds: number;
-    concurrency: number;
-  };
-  seconds: number;
-}
 
 const walls = (samples: Sample[]) => samples.map((s) => s.wallMs);
 /** "269 ms (260 ms–290 ms)": median (min–max) of the wall times. */

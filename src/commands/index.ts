@@ -1,3 +1,4 @@
+import type { CommandSpec } from '../command-spec/define-command.js';
 import { doctorCommand } from '../doctor/doctor-command.js';
 import { cancelCommand, historyCommand, jobsCommand } from '../jobs/ops-command-specs.js';
 import { cephHealthCommand, cephStatusCommand } from '../tasks/ceph/command.js';
@@ -8,9 +9,8 @@ import { ntpPlanCommand, ntpSetupCommand } from '../tasks/ntp-setup/command.js';
 import { ntpStatusCommand } from '../tasks/ntp-status/command.js';
 import type { Task } from '../tasks/task.js';
 import { ntpAlertsCommand, ntpGraphCommand, ntpWatchCommand } from '../watch/watch-command-specs.js';
-import type { CommandSpec } from './define-command.js';
 
-export type { ArgSpec, CommandSpec, QuickName } from './define-command.js';
+export type { ArgSpec, CommandSpec, QuickName } from '../command-spec/define-command.js';
 
 /**
  * Every /lab command, in the order `/lab help` lists them: one line here per command, declared beside what

@@ -1,4 +1,4 @@
-import { defineCommand } from '../commands/define-command.js';
+import { defineCommand } from '../command-spec/define-command.js';
 import { TargetName } from '../tasks/target-payload.js';
 
 const isTarget = (v: string) => TargetName.safeParse(v).success;

@@ -1,4 +1,4 @@
-import { defineCommand } from '../../commands/define-command.js';
+import { defineCommand } from '../../command-spec/define-command.js';
 import { CEPH_MONS, cephHealthTask, cephStatusTask } from './index.js';
 
 export const cephStatusCommand = defineCommand({

@@ -1,4 +1,4 @@
-import { defineCommand } from '../../commands/define-command.js';
+import { defineCommand } from '../../command-spec/define-command.js';
 import { deployOpenstackTask } from './index.js';
 
 export const deployOpenstackCommand = defineCommand({

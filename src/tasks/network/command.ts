@@ -1,4 +1,4 @@
-import { defineCommand } from '../../commands/define-command.js';
+import { defineCommand } from '../../command-spec/define-command.js';
 import { networkCheckTask } from './check-task.js';
 import { networkListTask } from './list-task.js';
 import { networkSetupTask } from './setup-task.js';
