@@ -65,6 +65,8 @@ export const EnvSchema = z
     LAB_DRIFT_FLAP_CHANGES: intFrom(4, 1),
     LAB_DRIFT_FLAP_WINDOW_MINUTES: intFrom(60, 1),
     LAB_DRIFT_FLAP_STABLE: intFrom(10, 1),
+    // minutes between reminders of an unacknowledged critical alert; 0 = never; fractions for tests
+    LAB_DRIFT_REMIND_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
     LAB_CEPH_INTERVAL: intFrom(60, 1),
     LAB_QUEUE_PREFIX: z
       .string()
@@ -165,6 +167,8 @@ export interface Config {
     flapChanges: number;
     flapWindowMs: number;
     flapStableChecks: number;
+    /** Between reminders of an unacknowledged critical alert, in its thread (LAB_DRIFT_REMIND_MINUTES); 0 = never. */
+    remindMs: number;
   };
   /** The Ceph watch: seconds between its health checks (LAB_CEPH_INTERVAL), when ceph_mons exists. */
   ceph: { intervalSeconds: number };
@@ -245,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       flapChanges: e.LAB_DRIFT_FLAP_CHANGES,
       flapWindowMs: e.LAB_DRIFT_FLAP_WINDOW_MINUTES * 60_000,
       flapStableChecks: e.LAB_DRIFT_FLAP_STABLE,
+      remindMs: Math.round(e.LAB_DRIFT_REMIND_MINUTES * 60_000),
     },
     ceph: { intervalSeconds: e.LAB_CEPH_INTERVAL },
     queuePrefix: e.LAB_QUEUE_PREFIX,

@@ -1,13 +1,24 @@
 import type { Task } from '../tasks/task.js';
 
 /** The quick commands: answered by the bot itself, at once, without a job or SSH (handlers keyed by these). */
-export type QuickName = 'ntp.alerts' | 'ntp.watch' | 'ntp.graph' | 'lab.jobs' | 'lab.cancel' | 'lab.history';
+export type QuickName =
+  | 'ntp.alerts'
+  | 'ntp.watch'
+  | 'ntp.graph'
+  | 'ntp.ack'
+  | 'ntp.silence'
+  | 'ntp.unsilence'
+  | 'lab.jobs'
+  | 'lab.cancel'
+  | 'lab.history';
 
 /** One positional argument of a command: its name in messages and what it may be. */
 export interface ArgSpec {
   name: string;
   valid(value: string): boolean;
   optional?: boolean;
+  /** The last argument only: it takes every word left (a free-text reason). */
+  rest?: boolean;
 }
 
 /** A /lab command the bot knows: the words that name it and what answers it. */

@@ -6,7 +6,14 @@ import { networkCheckCommand, networkListCommand, networkSetupCommand } from '..
 import { ntpPlanCommand, ntpSetupCommand } from '../tasks/ntp-setup/command.js';
 import { ntpStatusCommand } from '../tasks/ntp-status/command.js';
 import type { Task } from '../tasks/task.js';
-import { ntpAlertsCommand, ntpGraphCommand, ntpWatchCommand } from '../watch/watch-command-specs.js';
+import {
+  ntpAckCommand,
+  ntpAlertsCommand,
+  ntpGraphCommand,
+  ntpSilenceCommand,
+  ntpUnsilenceCommand,
+  ntpWatchCommand,
+} from '../watch/watch-command-specs.js';
 import type { CommandSpec } from './define-command.js';
 
 export type { ArgSpec, CommandSpec, QuickName } from './define-command.js';
@@ -23,6 +30,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   ntpAlertsCommand,
   ntpWatchCommand,
   ntpGraphCommand,
+  ntpAckCommand,
+  ntpSilenceCommand,
+  ntpUnsilenceCommand,
   networkListCommand,
   networkSetupCommand,
   networkCheckCommand,

@@ -21,6 +21,7 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Com
     dispatch: commands.handle,
     decide: commands.decide,
     cancelJob: commands.cancelJob,
+    alertAction: commands.alertAction,
     home: async (user: string) => {
       await stores.homeViewers.seen(user, Date.now());
       return core.home();

@@ -4,7 +4,9 @@ import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
 import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
 import { runCephTick } from '../watch/ceph-tick.js';
 import { deliver } from '../watch/deliver.js';
+import { followUp } from '../watch/follow-up.js';
 import { runTick } from '../watch/run-tick.js';
+import { silenceOf } from '../watch/silence.js';
 import {
   createWatchWorker,
   scheduleCephWatch,
@@ -56,7 +58,22 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
         thresholds: config.drift,
         rules,
         lockTtlMs,
-        deliver: (records) => deliver(records, { ...deliverDeps, now: Date.now, log }),
+        deliver: async (records) => {
+          const silences = await stores.silences.list();
+          const silenced = (host: string) => silenceOf(silences, host, Date.now()) !== undefined;
+          return deliver(records, { ...deliverDeps, silenced, now: Date.now, log });
+        },
+        followUp: (hosts) =>
+          followUp(hosts, {
+            store: watchStore,
+            silences: stores.silences,
+            chat,
+            channel,
+            remindMs: config.watch.remindMs,
+            now: Date.now,
+            mention: core.edge.mention,
+            log,
+          }),
         now: Date.now,
         log,
         signal,
