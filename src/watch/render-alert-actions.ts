@@ -13,7 +13,10 @@ const button = (action: string, text: string, value: string, style?: 'primary' |
   ...(style && { style }),
 });
 
-/** A drift alert with its buttons: Acknowledge (anyone), Silence 1 h / 8 h / until in sync (admins), Chart. */
+/**
+ * A drift alert with its buttons: Acknowledge (anyone), Silence 1 h / 8 h / until in sync (admins), Fix… (admins:
+ * the `/lab ntp setup` plan of the host, which runs only after Confirm), Chart.
+ */
 export function withAlertActions(message: ChatMessage, host: string): ChatMessage {
   const body = message.blocks ?? [section(message.text)];
   if (body.length > LIMITS.blocks - 1) return message;
@@ -25,6 +28,7 @@ export function withAlertActions(message: ChatMessage, host: string): ChatMessag
       button('silence_1h', 'Silence 1 h', host),
       button('silence_8h', 'Silence 8 h', host),
       button('silence_sync', 'Silence until in sync', host),
+      button('fix', 'Fix…', host),
       button('chart', 'Chart', host),
     ],
   };
@@ -38,6 +42,7 @@ export function alertCommand(actionId: string, host: string): string | undefined
   const action = actionId.slice(ALERT_ACTION_PREFIX.length);
   if (!/^[\w.-]{1,64}$/.test(host)) return undefined;
   if (action === 'ack') return `ntp ack ${host}`;
+  if (action === 'fix') return `ntp setup ${host}`;
   const duration = SILENCE[action];
   return duration ? `ntp silence ${host} ${duration} from the alert` : undefined;
 }

@@ -3,11 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, startLabops } from '../../src/main.js';
+import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { postInteraction, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
@@ -139,6 +141,7 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
       'labops_alert_silence_1h=client-drift',
       'labops_alert_silence_8h=client-drift',
       'labops_alert_silence_sync=client-drift',
+      'labops_alert_fix=client-drift',
       'labops_alert_chart=client-drift',
     ]);
 

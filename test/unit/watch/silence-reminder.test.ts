@@ -110,6 +110,7 @@ describe("an alert's buttons", () => {
       ['labops_alert_silence_1h', 'web1'],
       ['labops_alert_silence_8h', 'web1'],
       ['labops_alert_silence_sync', 'web1'],
+      ['labops_alert_fix', 'web1'],
       ['labops_alert_chart', 'web1'],
     ]);
   });
@@ -119,6 +120,7 @@ describe("an alert's buttons", () => {
     expect(alertCommand('labops_alert_silence_sync', 'web1')).toBe(
       'ntp silence web1 until-sync from the alert',
     );
+    expect(alertCommand('labops_alert_fix', 'web1')).toBe('ntp setup web1');
     expect(alertCommand('labops_alert_reboot', 'web1')).toBeUndefined();
     expect(alertCommand('labops_alert_ack', 'web1; reboot')).toBeUndefined();
   });
