@@ -48,6 +48,8 @@ export const EnvSchema = z
     LAB_SSH_IDLE_MS: intFrom(300_000, 1000),
     LAB_SSH_CONCURRENCY: intFrom(50, 1),
     LAB_ALERT_CHANNEL: optional(z.string()),
+    LAB_PAGERDUTY_ROUTING_KEY: optional(z.string().max(100)),
+    LAB_PAGERDUTY_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
     LAB_ADMINS: z
       .string()
       .default('')
@@ -155,6 +157,8 @@ export interface Config {
   defaultKeyPath?: string;
   ssh: { connectTimeoutMs: number; commandTimeoutMs: number; idleMs: number; concurrency: number };
   alertChannel?: string;
+  /** PagerDuty's Events API v2 for critical drift alerts (LAB_PAGERDUTY_ROUTING_KEY; URL: LAB_PAGERDUTY_URL). */
+  pagerDuty?: { routingKey: string; url: string };
   admins: readonly string[];
   drift: { warnMs: number; critMs: number };
   /**
@@ -241,6 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       concurrency: e.LAB_SSH_CONCURRENCY,
     },
     alertChannel: e.LAB_ALERT_CHANNEL,
+    ...(e.LAB_PAGERDUTY_ROUTING_KEY && {
+      pagerDuty: { routingKey: e.LAB_PAGERDUTY_ROUTING_KEY, url: e.LAB_PAGERDUTY_URL },
+    }),
     admins: Object.freeze([...e.LAB_ADMINS]),
     drift: { warnMs: e.LAB_DRIFT_WARN_MS, critMs: e.LAB_DRIFT_CRIT_MS },
     watch: {

@@ -9,6 +9,8 @@ import { opsCommandHandlers } from '../jobs/ops-commands.js';
 import { CommandBudget } from '../limits/command-budget.js';
 import { limitCommands } from '../limits/command-limits.js';
 import { chartInThread } from '../watch/alert-chart.js';
+import { createPager } from '../watch/pager.js';
+import { ackEvent } from '../watch/pagerduty-event.js';
 import { ALERT_ACTION_PREFIX, alertCommand } from '../watch/render-alert-actions.js';
 import type { WatchCommandDeps } from '../watch/watch-command-deps.js';
 import { watchCommandHandlers } from '../watch/watch-commands.js';
@@ -44,7 +46,10 @@ export function commandHandling(core: Core): CommandHandling {
     now: Date.now,
     log,
   };
+  const pd = config.pagerDuty;
+  const pager = pd && createPager({ url: pd.url, log });
   const watchDeps: WatchCommandDeps = {
+    ...(pd && { onAck: (incident: string) => pager?.send(ackEvent(incident, pd.routingKey)) }),
     store: stores.watchStore,
     silences: stores.silences,
     cephStore: stores.cephStore,

@@ -67,6 +67,7 @@ export async function ntpAck([target = '']: readonly string[], who: Requester, d
     `👀 Acknowledged by ${deps.mention(who.user)} at ${when(at, 'mrkdwn')}: no more reminders.`,
     deps,
   );
+  deps.onAck?.(record.incident.id);
   deps.log.info({ host, user: who.user }, 'drift alert acknowledged');
   return reply(`Acknowledged ${host}'s drift alert: no more reminders for it.`, `acknowledged ${host}`);
 }

@@ -33,6 +33,8 @@ export interface Delivery {
   posted: Announcement[];
   /** Hosts whose next announcement could not be posted: it stays in their outbox for the next check. */
   failed: string[];
+  /** Announcements of silenced hosts, dropped unposted (PagerDuty still hears of a recovery). */
+  dropped?: Announcement[];
 }
 
 const CHART_MS = 3600_000;
@@ -58,9 +60,12 @@ const same = (a: Announcement, b: Announcement) =>
  * nothing is posted twice.
  */
 export async function deliver(all: readonly HostRecord[], deps: DeliverDeps): Promise<Delivery> {
-  const result: Delivery = { posted: [], failed: [] };
+  const result: Delivery = { posted: [], failed: [], dropped: [] };
   const quiet = all.filter((r) => deps.silenced?.(r.host) && r.outbox.length > 0);
-  for (const r of quiet) await drop(r, deps);
+  for (const r of quiet) {
+    await drop(r, deps);
+    result.dropped?.push(...r.outbox);
+  }
   const records = all.filter((r) => !quiet.includes(r));
   const group = await postGroup(records, deps);
   // every host's open threads as they are now: a group's message is resolved when the last of its hosts recovers

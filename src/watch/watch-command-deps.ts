@@ -23,5 +23,7 @@ export interface WatchCommandDeps {
   isAdmin(user: string): boolean;
   mention(user: string): string;
   now(): number;
+  /** Tells on-call that an incident was acknowledged in Slack (PagerDuty), when paging is on. */
+  onAck?(incident: string): void;
   log: Logger;
 }
