@@ -48,6 +48,7 @@ export const EnvSchema = z
     LAB_SSH_IDLE_MS: intFrom(300_000, 1000),
     LAB_SSH_CONCURRENCY: intFrom(50, 1),
     LAB_ALERT_CHANNEL: optional(z.string()),
+    LAB_WEBHOOK_TOKEN: optional(z.string().min(16, 'must be at least 16 characters').max(200)),
     LAB_PAGERDUTY_ROUTING_KEY: optional(z.string().max(100)),
     LAB_PAGERDUTY_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
     LAB_ADMINS: z
@@ -157,6 +158,8 @@ export interface Config {
   defaultKeyPath?: string;
   ssh: { connectTimeoutMs: number; commandTimeoutMs: number; idleMs: number; concurrency: number };
   alertChannel?: string;
+  /** Bearer token of POST /hooks/alertmanager (LAB_WEBHOOK_TOKEN); unset = no such endpoint. */
+  webhookToken?: string;
   /** PagerDuty's Events API v2 for critical drift alerts (LAB_PAGERDUTY_ROUTING_KEY; URL: LAB_PAGERDUTY_URL). */
   pagerDuty?: { routingKey: string; url: string };
   admins: readonly string[];
@@ -245,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       concurrency: e.LAB_SSH_CONCURRENCY,
     },
     alertChannel: e.LAB_ALERT_CHANNEL,
+    ...(e.LAB_WEBHOOK_TOKEN && { webhookToken: e.LAB_WEBHOOK_TOKEN }),
     ...(e.LAB_PAGERDUTY_ROUTING_KEY && {
       pagerDuty: { routingKey: e.LAB_PAGERDUTY_ROUTING_KEY, url: e.LAB_PAGERDUTY_URL },
     }),

@@ -43,6 +43,7 @@ export function alertCommand(actionId: string, host: string): string | undefined
   if (!/^[\w.-]{1,64}$/.test(host)) return undefined;
   if (action === 'ack') return `ntp ack ${host}`;
   if (action === 'fix') return `ntp setup ${host}`;
+  if (action.startsWith('check_')) return `ntp status ${host}`; // Check with labops, on an Alertmanager alert
   const duration = SILENCE[action];
   return duration ? `ntp silence ${host} ${duration} from the alert` : undefined;
 }
