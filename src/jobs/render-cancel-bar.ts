@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { cut, LIMITS, section } from '../chat/blocks.js';
+import { LIMITS, section } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
 import { CANCEL_JOB_ACTION } from './render-jobs.js';
 
@@ -18,8 +18,10 @@ const clean = (s: string) => s.replace(/[`<>&]/g, ' ');
  * `/lab jobs` (same action, same cancel path), so who may use it is checked on click: its requester or an admin.
  */
 export function withCancelBar(message: ChatMessage, job: RunningJob): ChatMessage {
-  const body = message.blocks ?? [section(cut(message.text, LIMITS.sectionChars))];
-  if (body.length > LIMITS.blocks - 1) return message; // no room: the message matters more than the button
+  // no room (or a long text-only message a section would cut): the message matters more than the button
+  if (!message.blocks && message.text.length > LIMITS.sectionChars) return message;
+  const body = message.blocks ?? [section(message.text)];
+  if (body.length > LIMITS.blocks - 1) return message;
   const who = job.user ? `<@${job.user}> or a lab admin` : 'its requester or a lab admin';
   const bar: KnownBlock = {
     type: 'actions',

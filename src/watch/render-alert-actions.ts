@@ -18,6 +18,7 @@ const button = (action: string, text: string, value: string, style?: 'primary' |
  * the `/lab ntp setup` plan of the host, which runs only after Confirm), Chart.
  */
 export function withAlertActions(message: ChatMessage, host: string): ChatMessage {
+  if (!message.blocks && message.text.length > LIMITS.sectionChars) return message;
   const body = message.blocks ?? [section(message.text)];
   if (body.length > LIMITS.blocks - 1) return message;
   const actions: KnownBlock = {

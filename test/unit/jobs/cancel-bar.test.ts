@@ -33,6 +33,11 @@ describe('the Cancel bar of a running job', () => {
     expect(JSON.stringify(shown)).toContain('<@U1> or a lab admin');
   });
 
+  it('leaves a long text-only message as it is rather than cut it into one section', () => {
+    const long = { text: 'x'.repeat(5000) };
+    expect(withCancelBar(long, job)).toBe(long);
+  });
+
   it('leaves a message that already fills 50 blocks as it is', () => {
     const full = { text: 'x', blocks: Array.from({ length: 50 }, () => ({ type: 'divider' as const })) };
     expect(withCancelBar(full, job)).toBe(full);
