@@ -48,6 +48,9 @@ export const EnvSchema = z
     LAB_SSH_IDLE_MS: intFrom(300_000, 1000),
     LAB_SSH_CONCURRENCY: intFrom(50, 1),
     LAB_ALERT_CHANNEL: optional(z.string()),
+    LAB_WEBHOOK_TOKEN: optional(z.string().min(16, 'must be at least 16 characters').max(200)),
+    LAB_PAGERDUTY_ROUTING_KEY: optional(z.string().max(100)),
+    LAB_PAGERDUTY_URL: z.string().url().default('https://events.pagerduty.com/v2/enqueue'),
     LAB_ADMINS: z
       .string()
       .default('')
@@ -65,6 +68,8 @@ export const EnvSchema = z
     LAB_DRIFT_FLAP_CHANGES: intFrom(4, 1),
     LAB_DRIFT_FLAP_WINDOW_MINUTES: intFrom(60, 1),
     LAB_DRIFT_FLAP_STABLE: intFrom(10, 1),
+    // minutes between reminders of an unacknowledged critical alert; 0 = never; fractions for tests
+    LAB_DRIFT_REMIND_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
     LAB_CEPH_INTERVAL: intFrom(60, 1),
     LAB_QUEUE_PREFIX: z
       .string()
@@ -154,6 +159,10 @@ export interface Config {
   defaultKeyPath?: string;
   ssh: { connectTimeoutMs: number; commandTimeoutMs: number; idleMs: number; concurrency: number };
   alertChannel?: string;
+  /** Bearer token of POST /hooks/alertmanager (LAB_WEBHOOK_TOKEN); unset = no such endpoint. */
+  webhookToken?: string;
+  /** PagerDuty's Events API v2 for critical drift alerts (LAB_PAGERDUTY_ROUTING_KEY; URL: LAB_PAGERDUTY_URL). */
+  pagerDuty?: { routingKey: string; url: string };
   admins: readonly string[];
   drift: { warnMs: number; critMs: number };
   /**
@@ -166,6 +175,8 @@ export interface Config {
     flapChanges: number;
     flapWindowMs: number;
     flapStableChecks: number;
+    /** Between reminders of an unacknowledged critical alert, in its thread (LAB_DRIFT_REMIND_MINUTES); 0 = never. */
+    remindMs: number;
   };
   /** The Ceph watch: seconds between its health checks (LAB_CEPH_INTERVAL), when ceph_mons exists. */
   ceph: { intervalSeconds: number };
@@ -240,6 +251,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       concurrency: e.LAB_SSH_CONCURRENCY,
     },
     alertChannel: e.LAB_ALERT_CHANNEL,
+    ...(e.LAB_WEBHOOK_TOKEN && { webhookToken: e.LAB_WEBHOOK_TOKEN }),
+    ...(e.LAB_PAGERDUTY_ROUTING_KEY && {
+      pagerDuty: { routingKey: e.LAB_PAGERDUTY_ROUTING_KEY, url: e.LAB_PAGERDUTY_URL },
+    }),
     admins: Object.freeze([...e.LAB_ADMINS]),
     drift: { warnMs: e.LAB_DRIFT_WARN_MS, critMs: e.LAB_DRIFT_CRIT_MS },
     watch: {
@@ -248,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       flapChanges: e.LAB_DRIFT_FLAP_CHANGES,
       flapWindowMs: e.LAB_DRIFT_FLAP_WINDOW_MINUTES * 60_000,
       flapStableChecks: e.LAB_DRIFT_FLAP_STABLE,
+      remindMs: Math.round(e.LAB_DRIFT_REMIND_MINUTES * 60_000),
     },
     ceph: { intervalSeconds: e.LAB_CEPH_INTERVAL },
     queuePrefix: e.LAB_QUEUE_PREFIX,

@@ -84,7 +84,8 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     chart: offsetChartOf(stores.offsetHistory, config.drift, png),
     // the console operator runs labops on a machine that holds the lab's SSH key: they are the admin
     admin: (user) => consoleMode || isAdmin(config.admins, user),
-    home: () => homeView({ inventory, last: stores.lastNtp, queue, now: Date.now }),
+    home: () =>
+      homeView({ inventory, last: stores.lastNtp, queue, silences: stores.silences, now: Date.now }),
   };
 
   const workers = workerRedis ? await startWorkerRole(core, workerRedis) : undefined;

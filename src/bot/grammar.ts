@@ -46,7 +46,10 @@ export function parseCommand(text: string): ParsedCommand {
   return { kind: 'task', spec, target };
 }
 
-function parseArgs(spec: CommandSpec, specs: readonly ArgSpec[], args: string[]): string[] {
+function parseArgs(spec: CommandSpec, specs: readonly ArgSpec[], given: string[]): string[] {
+  // a last `rest` argument (a reason) takes every word left, joined by single spaces
+  const rest = specs.at(-1)?.rest && given.length > specs.length;
+  const args = rest ? [...given.slice(0, specs.length - 1), given.slice(specs.length - 1).join(' ')] : given;
   if (args.length > specs.length) throw new UserInputError(`Too many arguments. Usage: \`${spec.usage}\``);
   return specs.flatMap((arg, i) => {
     const value = args[i];

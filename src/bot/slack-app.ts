@@ -6,6 +6,7 @@ import type { Route } from '../http/route.js';
 import { MountedReceiver, slackEventsRoute } from '../http/slack-events-route.js';
 import { CANCEL_JOB_ACTION } from '../jobs/render-jobs.js';
 import type { Logger } from '../log/logger.js';
+import { ALERT_ACTION_PREFIX } from '../watch/render-alert-actions.js';
 import { boltLogger } from './bolt-logger.js';
 import type { DispatchResult, Requester } from './dispatch.js';
 import { CANCEL_ACTION, CONFIRM_ACTION } from './render-plan.js';
@@ -18,6 +19,8 @@ export interface SlackAppDeps {
   decide(planId: string, user: string, yes: boolean): Promise<DispatchResult>;
   /** The Cancel button of a running job in `/lab jobs`. */
   cancelJob?(jobId: string, who: Requester): Promise<DispatchResult>;
+  /** A drift alert's buttons (Acknowledge, Silence, Chart): the action id and the host it names. */
+  alertAction?(actionId: string, host: string, who: Requester): Promise<DispatchResult>;
   /** The App Home tab for a user who opened it (published with views.publish). */
   home?(user: string): Promise<HomeView>;
   log: Logger;
@@ -89,7 +92,29 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): { app: A
       },
     );
   }
-  const { cancelJob, home } = deps;
+  const { cancelJob, home, alertAction } = deps;
+  if (alertAction) {
+    app.action(
+      { type: 'block_actions', action_id: new RegExp(`^${ALERT_ACTION_PREFIX}`) },
+      async ({ ack, body, action, respond }) => {
+        await ack();
+        const host = action.type === 'button' ? (action.value ?? '') : '';
+        const actionId = action.type === 'button' ? action.action_id : '';
+        const who = { user: body.user.id, channel: body.channel?.id ?? '' };
+        const result = await alertAction(actionId, host, who).catch((err: Error) => {
+          deps.log.error({ msg: err.message, actionId }, 'alert action failed');
+          return {
+            kind: 'reply',
+            message: {
+              text: 'labops could not act on that alert (Redis or Slack did not answer). Try again in a minute.',
+            },
+          } as const;
+        });
+        if (result.kind === 'reply')
+          await respond({ response_type: 'ephemeral', replace_original: false, text: result.message.text });
+      },
+    );
+  }
   if (cancelJob) {
     app.action(
       { type: 'block_actions', action_id: CANCEL_JOB_ACTION },

@@ -5,6 +5,9 @@ export type QuickName =
   | 'ntp.alerts'
   | 'ntp.watch'
   | 'ntp.graph'
+  | 'ntp.ack'
+  | 'ntp.silence'
+  | 'ntp.unsilence'
   | 'lab.jobs'
   | 'lab.cancel'
   | 'lab.history'
@@ -15,6 +18,8 @@ export interface ArgSpec {
   name: string;
   valid(value: string): boolean;
   optional?: boolean;
+  /** The last argument only: it takes every word left (a free-text reason). */
+  rest?: boolean;
 }
 
 /** A /lab command the bot knows: the words that name it and what answers it. */

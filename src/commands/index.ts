@@ -8,7 +8,14 @@ import { networkCheckCommand, networkListCommand, networkSetupCommand } from '..
 import { ntpPlanCommand, ntpSetupCommand } from '../tasks/ntp-setup/command.js';
 import { ntpStatusCommand } from '../tasks/ntp-status/command.js';
 import type { Task } from '../tasks/task.js';
-import { ntpAlertsCommand, ntpGraphCommand, ntpWatchCommand } from '../watch/watch-command-specs.js';
+import {
+  ntpAckCommand,
+  ntpAlertsCommand,
+  ntpGraphCommand,
+  ntpSilenceCommand,
+  ntpUnsilenceCommand,
+  ntpWatchCommand,
+} from '../watch/watch-command-specs.js';
 
 export type { ArgSpec, CommandSpec, QuickName } from '../command-spec/define-command.js';
 
@@ -24,6 +31,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   ntpAlertsCommand,
   ntpWatchCommand,
   ntpGraphCommand,
+  ntpAckCommand,
+  ntpSilenceCommand,
+  ntpUnsilenceCommand,
   networkListCommand,
   networkSetupCommand,
   networkCheckCommand,

@@ -37,6 +37,8 @@ export function renderHome(input: {
   last: ReadonlyMap<string, LastNtpState>;
   running: readonly JobSummary[];
   now: number;
+  /** The drift watch's silences in force, one line each (scope, who, until, reason). */
+  silences?: readonly string[];
 }): HomeView {
   const section = (text: string): KnownBlock => ({
     type: 'section',
@@ -62,6 +64,15 @@ export function renderHome(input: {
       ),
     );
   }
+  if (input.silences?.length)
+    blocks.push(
+      section(
+        `*Silenced drift alerts* (${input.silences.length})\n${input.silences
+          .slice(0, 20)
+          .map((l) => `🔕 ${l}`)
+          .join('\n')}`,
+      ),
+    );
   blocks.push({ type: 'divider' });
   const running = input.running.filter((j) => j.state === 'running' || j.state === 'waiting');
   blocks.push(

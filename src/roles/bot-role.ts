@@ -1,9 +1,11 @@
 import { createSlackApp } from '../bot/slack-app.js';
 import type { Config } from '../config.js';
 import { queueDashboardRoute } from '../dashboard/queue-dashboard.js';
+import { alertmanagerRoute } from '../http/alertmanager-route.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { startHttpServer } from '../http/http-server.js';
 import { redisReadiness } from '../http/redis-readiness.js';
+import { postAlertmanager } from '../watch/alertmanager-post.js';
 import type { Closer } from './closers.js';
 import type { CommandHandling } from './command-handling.js';
 import type { Core } from './core.js';
@@ -21,6 +23,7 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Com
     dispatch: commands.handle,
     decide: commands.decide,
     cancelJob: commands.cancelJob,
+    alertAction: commands.alertAction,
     home: async (user: string) => {
       await stores.homeViewers.seen(user, Date.now());
       return core.home();
@@ -38,10 +41,25 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Com
       // Bull Board, read-only, behind basic auth; off unless LAB_DASHBOARD_USER/PASSWORD are set
       ...(config.dashboard ? [queueDashboardRoute([core.queue, core.watchQueue], config.dashboard)] : []),
       ...slackApp.routes,
+      // Alertmanager's webhook into the alert channel; off unless LAB_WEBHOOK_TOKEN and LAB_ALERT_CHANNEL are set
+      ...(config.webhookToken && config.alertChannel
+        ? [alertmanagerRoute(config.webhookToken, alertmanagerTake(core, config.alertChannel), log)]
+        : []),
     ],
   });
   await slackApp.app.start();
   log.info({ mode: slack.mode, host: config.httpHost, port: http.port }, 'labops bot started');
   const closers: Closer[] = [() => slackApp.app.stop(), () => http.close()];
   return { httpPort: http.port, closers };
+}
+
+function alertmanagerTake(core: Core, channel: string) {
+  const deps = {
+    redis: core.redis,
+    prefix: core.config.queuePrefix,
+    chat: core.edge.chat,
+    channel,
+    hosts: () => [...core.inventory.hosts.values()],
+  };
+  return (payload: Parameters<typeof postAlertmanager>[0]) => postAlertmanager(payload, deps);
 }

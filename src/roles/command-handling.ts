@@ -11,6 +11,11 @@ import { cancelJob } from '../jobs/cancel-job.js';
 import { opsCommandHandlers } from '../jobs/ops-commands.js';
 import { CommandBudget } from '../limits/command-budget.js';
 import { limitCommands } from '../limits/command-limits.js';
+import { chartInThread } from '../watch/alert-chart.js';
+import { createPager } from '../watch/pager.js';
+import { ackEvent } from '../watch/pagerduty-event.js';
+import { ALERT_ACTION_PREFIX, alertCommand } from '../watch/render-alert-actions.js';
+import type { WatchCommandDeps } from '../watch/watch-command-deps.js';
 import { watchCommandHandlers } from '../watch/watch-commands.js';
 import type { Core } from './core.js';
 
@@ -21,6 +26,8 @@ export interface CommandHandling {
   decide(planId: string, user: string, yes: boolean): Promise<DispatchResult>;
   /** The Cancel button of a running job, audited like `/lab cancel`. */
   cancelJob(jobId: string, who: Requester): Promise<DispatchResult>;
+  /** A drift alert's button: Acknowledge and Silence run as the command they stand for; Chart posts in the thread. */
+  alertAction(actionId: string, host: string, who: Requester): Promise<DispatchResult>;
 }
 
 /** The Slack app manifest whose scopes the doctor expects the bot token to have. */
@@ -45,22 +52,27 @@ export function commandHandling(core: Core): CommandHandling {
     now: Date.now,
     log,
   };
+  const pd = config.pagerDuty;
+  const pager = pd && createPager({ url: pd.url, log });
+  const watchDeps: WatchCommandDeps = {
+    ...(pd && { onAck: (incident: string) => pager?.send(ackEvent(incident, pd.routingKey)) }),
+    store: stores.watchStore,
+    silences: stores.silences,
+    cephStore: stores.cephStore,
+    chart: core.chart,
+    inventory: core.inventory,
+    chat,
+    files: edge.files,
+    alertChannel: config.alertChannel,
+    ...config.watch,
+    isAdmin,
+    mention,
+    now: Date.now,
+    log,
+  };
   const quick = quickCommands({
     ...opsCommandHandlers(opsDeps),
-    ...watchCommandHandlers({
-      store: stores.watchStore,
-      cephStore: stores.cephStore,
-      chart: core.chart,
-      inventory: core.inventory,
-      chat,
-      files: edge.files,
-      alertChannel: config.alertChannel,
-      ...config.watch,
-      isAdmin,
-      mention,
-      now: Date.now,
-      log,
-    }),
+    ...watchCommandHandlers(watchDeps),
     // /lab doctor: the checks of npm run doctor, for admins, the table in the thread
     ...doctorCommandHandlers({
       run: () => runDoctor(config, { manifestPath: MANIFEST, stepMs: 5000 }),
@@ -113,5 +125,12 @@ export function commandHandling(core: Core): CommandHandling {
     decide,
     cancelJob: (jobId, who) =>
       auditCommands((_t, w) => cancelJob(jobId, w, opsDeps), stores.audit)(`cancel ${jobId}`, who),
+    alertAction: async (actionId, host, who) => {
+      if (actionId === `${ALERT_ACTION_PREFIX}chart`) return chartInThread(host, who, watchDeps);
+      const text = alertCommand(actionId, host);
+      return text
+        ? handle(text, who)
+        : { kind: 'reply', message: { text: 'That button is not one labops knows.' } };
+    },
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import { HostLocks } from '../queue/host-locks.js';
 import { PlanStore } from '../queue/plan-store.js';
 import { OffsetHistory } from '../watch/offset-history.js';
+import { SilenceStore } from '../watch/silence-store.js';
 import { WatchStore } from '../watch/watch-store.js';
 
 /** Every Redis-backed store, on one connection and under the queue prefix. */
@@ -24,6 +25,7 @@ export function createStores(redis: Redis, config: Readonly<Config>, log: Logger
     // the Ceph watch: one record (the cluster), its own lock and counters
     cephStore: new WatchStore(redis, `${prefix}:ceph`),
     offsetHistory: new OffsetHistory(redis, prefix),
+    silences: new SilenceStore(redis, prefix),
   };
 }
 export type Stores = ReturnType<typeof createStores>;

@@ -4,7 +4,11 @@ import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
 import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
 import { runCephTick } from '../watch/ceph-tick.js';
 import { deliver } from '../watch/deliver.js';
+import { followUp } from '../watch/follow-up.js';
+import { createPager } from '../watch/pager.js';
+import { pagerEventOf } from '../watch/pagerduty-event.js';
 import { runTick } from '../watch/run-tick.js';
+import { silenceOf } from '../watch/silence.js';
 import {
   createWatchWorker,
   scheduleCephWatch,
@@ -12,6 +16,7 @@ import {
   unscheduleCephWatch,
   unscheduleWatch,
 } from '../watch/watch-queue.js';
+import type { Announcement } from '../watch/watch-state.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
 
@@ -42,6 +47,15 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
     // a skewed Ceph monitor's alert and its host's chrony alert are one incident: one thread
     joinThread: (host: string) => cephThreadOf(cephStore, host),
   };
+  // critical alerts page on-call; PagerDuty's answers never hold up the watch
+  const pd = config.pagerDuty;
+  const pager = pd && createPager({ url: pd.url, log });
+  const page = (announcements: readonly Announcement[]) => {
+    for (const a of announcements) {
+      const event = pd && pagerEventOf(a, pd.routingKey);
+      if (event) pager?.send(event);
+    }
+  };
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
   const watchWorker = createWatchWorker({
     connection,
@@ -56,7 +70,24 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
         thresholds: config.drift,
         rules,
         lockTtlMs,
-        deliver: (records) => deliver(records, { ...deliverDeps, now: Date.now, log }),
+        deliver: async (records) => {
+          const silences = await stores.silences.list();
+          const silenced = (host: string) => silenceOf(silences, host, Date.now()) !== undefined;
+          const delivery = await deliver(records, { ...deliverDeps, silenced, now: Date.now, log });
+          page([...delivery.posted, ...(delivery.dropped ?? []).filter((a) => a.closes)]);
+          return delivery;
+        },
+        followUp: (hosts) =>
+          followUp(hosts, {
+            store: watchStore,
+            silences: stores.silences,
+            chat,
+            channel,
+            remindMs: config.watch.remindMs,
+            now: Date.now,
+            mention: core.edge.mention,
+            log,
+          }),
         now: Date.now,
         log,
         signal,
@@ -80,5 +111,5 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
   if (core.inventory.groups.has(CEPH_MONS))
     await scheduleCephWatch(core.watchQueue, config.ceph.intervalSeconds);
   else await unscheduleCephWatch(core.watchQueue);
-  return [() => closeWorker(watchWorker, config.shutdownGraceMs)];
+  return [() => closeWorker(watchWorker, config.shutdownGraceMs), async () => pager?.close()];
 }

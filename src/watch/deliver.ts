@@ -2,6 +2,7 @@ import type { FileSink } from '../chat/file-sink.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Logger } from '../log/logger.js';
 import type { OffsetChartOf } from './offset-chart-of.js';
+import { withAlertActions } from './render-alert-actions.js';
 import {
   alertHeadline,
   groupHeadline,
@@ -24,12 +25,16 @@ export interface DeliverDeps {
   log: Logger;
   /** The thread of another open incident this host's new alert belongs in (a Ceph clock-skew alert naming it). */
   joinThread?(host: string): Promise<string | undefined>;
+  /** A silenced host: its announcements are dropped, not posted (its checks were recorded all the same). */
+  silenced?(host: string): boolean;
 }
 
 export interface Delivery {
   posted: Announcement[];
   /** Hosts whose next announcement could not be posted: it stays in their outbox for the next check. */
   failed: string[];
+  /** Announcements of silenced hosts, dropped unposted (PagerDuty still hears of a recovery). */
+  dropped?: Announcement[];
 }
 
 const CHART_MS = 3600_000;
@@ -54,8 +59,14 @@ const same = (a: Announcement, b: Announcement) =>
  * message names them all and each host's alert is a reply in its thread. The caller holds the watch lock, so
  * nothing is posted twice.
  */
-export async function deliver(records: readonly HostRecord[], deps: DeliverDeps): Promise<Delivery> {
-  const result: Delivery = { posted: [], failed: [] };
+export async function deliver(all: readonly HostRecord[], deps: DeliverDeps): Promise<Delivery> {
+  const result: Delivery = { posted: [], failed: [], dropped: [] };
+  const quiet = all.filter((r) => deps.silenced?.(r.host) && r.outbox.length > 0);
+  for (const r of quiet) {
+    await drop(r, deps);
+    result.dropped?.push(...r.outbox);
+  }
+  const records = all.filter((r) => !quiet.includes(r));
   const group = await postGroup(records, deps);
   // every host's open threads as they are now: a group's message is resolved when the last of its hosts recovers
   const open = new Map(records.map((r) => [r.host, r.threads]));
@@ -83,6 +94,22 @@ export async function deliver(records: readonly HostRecord[], deps: DeliverDeps)
     }
   }
   return result;
+}
+
+/** A silenced host's outbox is emptied unposted; an incident it closes meanwhile leaves no thread open. */
+async function drop(record: HostRecord, deps: DeliverDeps): Promise<void> {
+  const dropped = record.outbox;
+  const closed = new Set(dropped.filter((a) => a.closes).map((a) => a.incident));
+  await deps.store.update(record.host, (r) =>
+    r
+      ? {
+          ...r,
+          outbox: r.outbox.filter((b) => !dropped.some((a) => same(a, b))),
+          threads: Object.fromEntries(Object.entries(r.threads).filter(([id]) => !closed.has(id))),
+        }
+      : undefined,
+  );
+  deps.log.info({ host: record.host, dropped: dropped.length }, 'silenced: drift announcements not posted');
 }
 
 /** The hosts opening an incident in this check, when there are GROUP_MIN or more: one message (and one chart). */
@@ -116,7 +143,9 @@ async function post(
   deps: DeliverDeps,
   group?: Group,
 ): Promise<HostRecord['threads']> {
-  const message = renderAnnouncement(a, deps.rules);
+  // an alert that opens an incident carries its buttons (Acknowledge, Silence, Chart)
+  const plain = renderAnnouncement(a, deps.rules);
+  const message = a.opens ? withAlertActions(plain, a.host) : plain;
   const thread = threads[a.incident];
   if (thread && !a.opens) {
     await deps.chat.reply(deps.channel, thread.ts, message);

@@ -11,11 +11,12 @@ const OFF =
 /** `/lab ntp alerts`: open alerts and the last check, for the requester. */
 export async function ntpAlerts(deps: WatchCommandDeps): Promise<DispatchResult> {
   const hosts = ntpHosts(deps.inventory).map((h) => h.name);
-  const [loaded, lastCheck, paused, ceph] = await Promise.all([
+  const [loaded, lastCheck, paused, ceph, silences] = await Promise.all([
     deps.store.load(hosts),
     deps.store.lastCheck(),
     deps.store.paused(),
     deps.cephStore?.load([CEPH_RECORD]),
+    deps.silences.list(),
   ]);
   // the Ceph cluster's record reads like a host's: its state, since when, and why
   const records = [...loaded.values(), ...(ceph?.values() ?? [])].flatMap((v) =>
@@ -31,6 +32,7 @@ export async function ntpAlerts(deps: WatchCommandDeps): Promise<DispatchResult>
     confirmChecks: deps.confirmChecks,
     now: deps.now(),
     mention: deps.mention,
+    silences: silences.filter((s) => s.until === undefined || s.until > deps.now()),
   });
   return { kind: 'reply', message };
 }

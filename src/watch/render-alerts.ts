@@ -2,8 +2,10 @@ import { context, LIMITS, packLines, section } from '../chat/blocks.js';
 import type { ChatMessage } from '../chat/message.js';
 import type { TextStyle } from '../chat/mrkdwn.js';
 import { formatDuration } from '../tasks/chrony/format-offset.js';
+import { renderSilence } from './render-silences.js';
 import { describeObservation, STATE_WORDS, stateHeadline } from './render-state.js';
 import { elapsed, when } from './render-time.js';
+import type { Silence } from './silence.js';
 import type { HostRecord } from './watch-state.js';
 import type { LastCheck, Pause } from './watch-store.js';
 
@@ -19,6 +21,8 @@ export interface AlertsView {
   confirmChecks: number;
   now: number;
   mention(user: string): string;
+  /** Silences in force: listed under the alerts. */
+  silences?: readonly Silence[];
 }
 
 /** A host has an open alert while its announced state is not ok, or while it flaps. */
@@ -81,7 +85,9 @@ export function renderAlerts(v: AlertsView): ChatMessage {
     const pending = v.records
       .map((r) => pendingLine(r, v, style))
       .filter((l): l is string => l !== undefined);
+    const silenced = (v.silences ?? []).map((x) => `🔕 ${renderSilence(x, v.mention, style)}`);
     return {
+      silenced: silenced.length > 0 ? [`Silences (${silenced.length}):`, ...silenced] : [],
       head: status(v, style),
       title: style === 'mrkdwn' && open.length > 0 ? `*${title}*` : title,
       lines: open.map((r) => alertLine(r, v, style)),
@@ -93,13 +99,14 @@ export function renderAlerts(v: AlertsView): ChatMessage {
   const packed = packLines(rich.lines, LIMITS.blocks - 4, LIMITS.messageChars - 2000);
   const more = rich.lines.length - packed.count;
   return {
-    text: [plain.head, plain.title, ...plain.lines, ...plain.pending].join('\n'),
+    text: [plain.head, plain.title, ...plain.lines, ...plain.pending, ...plain.silenced].join('\n'),
     blocks: [
       section(rich.head),
       section(rich.title),
       ...packed.texts.map(section),
       ...(more > 0 ? [context(`…and ${more} more`)] : []),
       ...(rich.pending.length > 0 ? [context(rich.pending.join('\n').slice(0, 2900))] : []),
-    ],
+      ...(rich.silenced.length > 0 ? [section(rich.silenced.join('\n').slice(0, 2900))] : []),
+    ].slice(0, LIMITS.blocks),
   };
 }

@@ -23,6 +23,8 @@ export interface TickDeps {
   /** How long a check may hold the watch lock: longer than any check can take. */
   lockTtlMs: number;
   deliver(records: HostRecord[]): Promise<Delivery>;
+  /** After posting: silences that end, reminders that are due (see followUp). */
+  followUp?(hosts: readonly string[]): Promise<void>;
   now(): number;
   log: Logger;
   signal?: AbortSignal;
@@ -71,6 +73,10 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
     const delivery = (await deps.store.holdsLock(owner))
       ? await deps.deliver(records)
       : { posted: [], failed: [] };
+    if (deps.followUp && (await deps.store.holdsLock(owner)))
+      await deps
+        .followUp(hosts.map((h) => h.name))
+        .catch((err: Error) => deps.log.warn({ msg: err.message }, 'silences and reminders not followed up'));
     const counts: Record<string, number> = {
       checks: 1,
       hostChecks: hosts.length,

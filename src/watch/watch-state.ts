@@ -99,6 +99,10 @@ export interface HostRecord {
    * into another incident's thread (a Ceph clock-skew alert and its monitor's chrony alert), left as it is too.
    */
   threads: Record<string, { ts: string; headline: string; grouped?: boolean; joined?: boolean }>;
+  /** Who acknowledged which incident, and when: its reminders stop. */
+  ack?: { incident: string; by: string; at: number };
+  /** The last reminder posted in an incident's thread. */
+  reminded?: { incident: string; at: number };
 }
 
 export function newRecord(host: string, at: number): HostRecord {

@@ -13,6 +13,7 @@ import type { PlanStore } from '../queue/plan-store.js';
 import type { ExecStream } from '../ssh/exec-stream.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import type { Task, TaskContext, TaskSettings } from '../tasks/task.js';
+import { withCancelBarChat } from './cancel-bar-chat.js';
 import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
 import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected } from './job-guards.js';
 import { showPlan } from './show-plan.js';
@@ -70,11 +71,21 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
 
     const log = deps.log.child({ jobId: job.id, task: job.name, phase });
     const guarded = guardChat(deps.chat, signal);
+    const { channel, messageTs, user } = envelope.data.reply;
+    // a running command's message carries its id and a Cancel button (a plan has Confirm/Cancel of its own)
+    const bar =
+      (phase === 'run' || phase === 'apply') && messageTs
+        ? withCancelBarChat(
+            guarded.chat,
+            { channel, messageTs },
+            { jobId: String(job.id), command: envelope.data.command ?? `/lab ${job.name}`, user },
+          )
+        : undefined;
     const ctx: TaskContext<unknown> = {
       payload: parsed.data,
       inventory: deps.inventory(),
       ssh: deps.ssh,
-      chat: guarded.chat,
+      chat: bar?.chat ?? guarded.chat,
       log,
       signal,
       settings: deps.settings,
@@ -106,8 +117,17 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     }
     // the change's hosts stay locked while it runs, however long; a dead worker's locks run out on their own
     const stopHeartbeat = locked && heartbeat(deps.locks, locked, String(job.id), log);
+    // the button goes once the job ends (a cancel's message replaces it, and the guarded chat refuses it then)
+    const unbar = async () => {
+      await guarded.idle();
+      await bar?.settle().catch((err: Error) => log.debug({ msg: err.message }, 'Cancel button not removed'));
+    };
     try {
-      const result = await untilCancelled(task.run(ctx), signal).catch(cancelled);
+      const result = await untilCancelled(task.run(ctx), signal).catch(async (err: unknown) => {
+        if (!(err instanceof JobCancelled)) await unbar();
+        return cancelled(err);
+      });
+      await unbar();
       log.info('job finished');
       return result;
     } finally {

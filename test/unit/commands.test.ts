@@ -21,7 +21,7 @@ describe('every /lab command', () => {
     (words, c) => {
       // a value for each required argument that its own check accepts
       const required = (c.args ?? []).filter((a) => !a.optional);
-      const values = required.map((a) => ['on', 'x1', '1'].find((v) => a.valid(v)) ?? '');
+      const values = required.map((a) => ['on', 'x1', '1', '1h'].find((v) => a.valid(v)) ?? '');
       const parsed = parseCommand([words, ...values].join(' '));
       expect(parsed).toMatchObject({ kind: 'task', spec: { task: c.task } });
       if (c.quick) expect(Object.keys(quickHandlers)).toContain(c.task);

@@ -43,7 +43,11 @@ describe('loadConfig', () => {
       flapChanges: 4,
       flapWindowMs: 3_600_000,
       flapStableChecks: 10,
+      remindMs: 3_600_000,
     });
+    expect(loadConfig({ LAB_DRIFT_REMIND_MINUTES: '0' }).watch.remindMs).toBe(0);
+    expect(loadConfig({ LAB_DRIFT_REMIND_MINUTES: '0.05' }).watch.remindMs).toBe(3000);
+    expect(() => loadConfig({ LAB_DRIFT_REMIND_MINUTES: '-1' })).toThrow(/LAB_DRIFT_REMIND_MINUTES/);
     const c = loadConfig({
       LAB_DRIFT_CONFIRM: '3',
       LAB_DRIFT_FLAP_CHANGES: '6',

@@ -156,3 +156,29 @@ describe('delivering drift announcements', () => {
     expect(calls.some((c) => c.includes('🚨'))).toBe(false);
   });
 });
+
+describe('delivering while a host is silenced', () => {
+  it("posts nothing for the silenced host but empties its outbox; another host's alert has its buttons", async () => {
+    const { deps, calls, record } = setUp([withOutbox('a', [alert('a')]), withOutbox('b', [alert('b')])]);
+    const blocks: unknown[] = [];
+    const post = deps.chat.post;
+    deps.chat.post = async (c, m) => {
+      blocks.push(m.blocks);
+      return post(c, m);
+    };
+    const result = await deliver([record('a'), record('b')], { ...deps, silenced: (h) => h === 'a' });
+    expect(calls.filter((c) => c.includes(' a'))).toEqual([]);
+    expect(calls[0]).toMatch(/^post 1 .*b/);
+    expect(result.posted.map((p) => p.host)).toEqual(['b']);
+    expect(record('a').outbox).toEqual([]);
+    expect(JSON.stringify(blocks[0])).toContain('labops_alert_ack');
+  });
+
+  it("a silenced host's recovery closes its thread without a word", async () => {
+    const thread = { 'inc-a': { ts: '7', headline: 'a' } };
+    const { deps, calls, record } = setUp([withOutbox('a', [recovery('a')], thread)]);
+    await deliver([record('a')], { ...deps, silenced: () => true });
+    expect(calls).toEqual([]);
+    expect(record('a').threads).toEqual({});
+  });
+});

@@ -14,9 +14,10 @@ const inventory = parseInventory(
 function deps(chart: WatchCommandDeps['chart'], uploads: string[]): WatchCommandDeps {
   return {
     store: {} as WatchCommandDeps['store'],
+    silences: {} as WatchCommandDeps['silences'],
     chart,
     inventory,
-    chat: { post: async () => ({ ts: '1.1' }) },
+    chat: { post: async () => ({ ts: '1.1' }), reply: async () => undefined },
     files: { upload: async (_channel, file) => void uploads.push(file.filename) },
     intervalSeconds: 60,
     confirmChecks: 2,

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadInventory } from '../../src/inventory/index.js';
+import { postInteraction } from '../support/slack-request.js';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
+
+const TOKEN = 'am-webhook-token-0123456789';
+const ALERTS = 'C0AMHOOK';
+
+/** Alertmanager's webhook body, version 4, as its webhook_config sends it. */
+function payload(
+  status: 'firing' | 'resolved',
+  instances: string[],
+  groupKey = '{}:{alertname="NodeClockSkew"}',
+) {
+  return {
+    receiver: 'labops',
+    status,
+    alerts: instances.map((instance) => ({
+      status,
+      labels: { alertname: 'NodeClockSkew', instance, job: 'node', severity: 'critical' },
+      annotations: { summary: `Clock skew detected on ${instance}` },
+      startsAt: '2026-12-07T08:00:00.000Z',
+      endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-12-07T08:10:00.000Z',
+      generatorURL: 'http://prometheus:9090/graph?g0.expr=node_timex_offset_seconds',
+      fingerprint: `fp${instance.length}`,
+    })),
+    groupLabels: { alertname: 'NodeClockSkew' },
+    commonLabels: { alertname: 'NodeClockSkew', job: 'node', severity: 'critical' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    version: '4',
+    groupKey,
+    truncatedAlerts: 0,
+  };
+}
+
+describe('POST /hooks/alertmanager into the alert channel', () => {
+  let labops: SlackLabops;
+  let url: string;
+
+  beforeAll(async () => {
+    labops = await startSlackLabops({
+      LAB_WEBHOOK_TOKEN: TOKEN,
+      LAB_ALERT_CHANNEL: ALERTS,
+      LAB_DRIFT_INTERVAL: '3600',
+    });
+    url = labops.events.replace('/slack/events', '/hooks/alertmanager');
+  });
+  afterAll(async () => {
+    await labops?.close();
+  });
+
+  const send = (body: unknown, token = TOKEN) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const amMessages = () => labops.slack.messages(ALERTS).filter((m) => /Alertmanager/.test(m.text ?? ''));
+
+  it('refuses a bad token (401) and a bad body (400, with the reason), posting nothing', async () => {
+    const before = labops.slack.callsTo('chat.postMessage').length;
+    expect((await send(payload('firing', ['client-sync:9100']), 'wrong-token-0123456789')).status).toBe(401);
+    const noAuth = await fetch(url, { method: 'POST', body: '{}' });
+    expect(noAuth.status).toBe(401);
+    const badJson = await send('{"version": "4",');
+    expect(badJson.status).toBe(400);
+    expect(await badJson.text()).toMatch(/^bad JSON: /);
+    const badBody = await send({ ...payload('firing', ['x']), version: '3' });
+    expect(badBody.status).toBe(400);
+    expect(await badBody.text()).toMatch(/not an Alertmanager v4 webhook: version/);
+    expect(labops.slack.callsTo('chat.postMessage').length).toBe(before);
+  });
+
+  it('one message per group key, updated on resolve; Check with labops runs ntp status for the mapped host', async () => {
+    const inventory = await loadInventory(inject('lab').inventoryPath, { user: 'root' });
+    const address = inventory.hosts.get('client-sync')?.address;
+    expect(address).toMatch(/^127\./);
+    const firing = await send(payload('firing', [`${address}:9100`, 'unknown-box:9100']));
+    expect(firing.status).toBe(200);
+    const [posted] = amMessages();
+    expect(posted?.text).toMatch(/^🔥 Alertmanager: NodeClockSkew firing \(2 of 2\)/);
+    expect(posted?.text).toContain(`🔴 ${address}:9100: Clock skew detected on ${address}:9100`);
+    const buttons = JSON.stringify(posted?.blocks);
+    expect(buttons).toContain('"value":"client-sync"');
+    expect(buttons).not.toContain('unknown-box"');
+
+    // the same group again, then resolved: the one message is updated, never repeated
+    expect((await send(payload('firing', [`${address}:9100`]))).status).toBe(200);
+    expect((await send(payload('resolved', [`${address}:9100`]))).status).toBe(200);
+    expect(amMessages()).toHaveLength(1);
+    expect(labops.slack.message(ALERTS, posted?.ts ?? '')?.text).toMatch(
+      /^✅ Alertmanager: NodeClockSkew resolved/,
+    );
+    // another group is another message
+    expect((await send(payload('firing', ['client-sync:9100'], '{}:{alertname="Other"}'))).status).toBe(200);
+    expect(amMessages()).toHaveLength(2);
+
+    const before = labops.slack.callsTo('chat.postMessage').length;
+    const res = await postInteraction(labops.events, labops.secret, {
+      channel_id: ALERTS,
+      actions: [{ action_id: 'labops_alert_check_client-sync', value: 'client-sync' }],
+      response_url: labops.slack.responseUrl({ channel: ALERTS }),
+    });
+    expect(res.status).toBe(200);
+    const check = await labops.slack.waitFor(
+      (c) =>
+        c.method === 'chat.update' &&
+        c.args.channel === ALERTS &&
+        /client-sync/.test(String(c.args.text)) &&
+        !/⏳/.test(String(c.args.text)),
+      15_000,
+    );
+    expect(labops.slack.callsTo('chat.postMessage').length).toBeGreaterThan(before);
+    expect(String(check.args.text)).toMatch(/client-sync/);
+  });
+});
