@@ -4,6 +4,9 @@ export interface UpdateOptions {
   final?: boolean;
 }
 
+/** The options of a message's last update: its final state (a summary, a result, a failure). */
+export const FINAL: UpdateOptions = Object.freeze({ final: true });
+
 /** The one edge through which workers talk to people. */
 export interface ChatSink {
   post(channel: string, message: ChatMessage): Promise<{ ts: string }>;

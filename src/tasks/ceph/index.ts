@@ -1,4 +1,5 @@
 import { section } from '../../chat/blocks.js';
+import { FINAL } from '../../chat/sink.js';
 import { UserInputError } from '../../errors.js';
 import { resolveTargets, type Targets } from '../../inventory/index.js';
 import type { CephStep } from '../ceph-cluster/ceph-command.js';
@@ -45,19 +46,19 @@ async function runCeph(ctx: TaskContext<TargetPayload>, what: 'status' | 'health
   } catch (err) {
     if (!(err instanceof UserInputError)) throw err;
     const why = `${err.message} /lab ceph asks the hosts of the inventory group ${CEPH_MONS} (the Ceph monitors), or the group or host you name.`;
-    await chat.update(channel, ts, message([[line(`Ceph ${what}: failed. ${why}`)]]));
+    await chat.update(channel, ts, message([[line(`Ceph ${what}: failed. ${why}`)]]), FINAL);
     return { error: err.message };
   }
   const { reading, failed } = await readCeph(ssh, targets.hosts, STEPS[what], signal);
   const failedHosts = failed.map((f) => ({ host: f.host, code: f.failure.code }));
   if (!reading) {
-    await chat.update(channel, ts, renderNoMonitor(what, targets.label, failed));
+    await chat.update(channel, ts, renderNoMonitor(what, targets.label, failed), FINAL);
     log.warn({ target: targets.label, failed: failedHosts }, 'ceph: no monitor answered');
     return { health: undefined, failed: failedHosts };
   }
   const problems = what === 'status' ? monProblems(reading.health, reading.timeSync, reading.status) : [];
   const mons = await checkMons(ssh, inventory, problems, settings.drift, signal);
-  await chat.update(channel, ts, renderCephReport({ what, reading, mons, failed }));
+  await chat.update(channel, ts, renderCephReport({ what, reading, mons, failed }), FINAL);
   await postRaw(ctx, reading, ts);
   log.info({ monitor: reading.monitor, health: reading.health.status }, `ceph ${what} done`);
   return {

@@ -1,4 +1,5 @@
 import { section } from '../../chat/blocks.js';
+import { FINAL } from '../../chat/sink.js';
 import type { Inventory, InventoryHost } from '../../inventory/index.js';
 import type { TargetPayload } from '../target-payload.js';
 import type { Plan, TaskContext } from '../task.js';
@@ -51,7 +52,7 @@ export async function onController<T>(
     payload.target,
     (host) => work(host, ts),
     async (failure, host) => {
-      await chat.update(channel, ts, renderFailure(titleOf(what, host), failure));
+      await chat.update(channel, ts, renderFailure(titleOf(what, host), failure), FINAL);
       log.warn({ controller: host?.name, what, msg: failure.message }, 'controller command failed');
       return { controller: host?.name, error: failure.message };
     },

@@ -2,6 +2,7 @@ import { section } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
 import type { ChatSink } from '../../chat/sink.js';
+import { FINAL } from '../../chat/sink.js';
 import { createThrottle } from '../../chat/throttle.js';
 import { renderChecklist, STAGE_TITLES, type Stage } from './checklist.js';
 
@@ -43,7 +44,8 @@ export async function openChecklist(
   const ts = messageTs ?? (await chat.post(channel, render())).ts;
   const updates = createThrottle(async (outcome?: string) => {
     const message = render(outcome);
-    await chat.update(channel, ts, message);
+    // the outcome is shown once, at the end: the checklist's last state
+    await chat.update(channel, ts, message, outcome ? FINAL : undefined);
     remember(message);
   }, UPDATE_MS);
   const show = async (outcome?: string) => {

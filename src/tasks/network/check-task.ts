@@ -1,3 +1,4 @@
+import { FINAL } from '../../chat/sink.js';
 import { agentsFromList } from '../controller/cli-json.js';
 import { externalInterface } from '../controller/external-interface.js';
 import { toFailure } from '../controller/failure.js';
@@ -40,7 +41,7 @@ export const networkCheckTask = defineTask({
         ),
       ]);
       const lines = groups.flat();
-      await ctx.chat.update(ctx.payload.reply.channel, ts, renderNetworkCheck(host.name, lines));
+      await ctx.chat.update(ctx.payload.reply.channel, ts, renderNetworkCheck(host.name, lines), FINAL);
       ctx.log.info(
         { controller: host.name, problems: lines.filter((l) => l.state !== 'ok').length },
         'network check done',

@@ -1,3 +1,4 @@
+import { FINAL } from '../../chat/sink.js';
 import { onController } from '../controller/on-controller.js';
 import { TargetPayload } from '../target-payload.js';
 import { defineTask } from '../task.js';
@@ -11,7 +12,7 @@ export const networkListTask = defineTask({
   run: (ctx) =>
     onController(ctx, '⏳ Reading networks on the controller…', 'Networks', async (host, ts) => {
       const state = await readNeutronState(ctx.ssh, host, { signal: ctx.signal });
-      await ctx.chat.update(ctx.payload.reply.channel, ts, renderNetworkList(host.name, state));
+      await ctx.chat.update(ctx.payload.reply.channel, ts, renderNetworkList(host.name, state), FINAL);
       ctx.log.info({ controller: host.name, networks: state.networks.length }, 'network list done');
       return {
         controller: host.name,

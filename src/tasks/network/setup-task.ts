@@ -1,3 +1,4 @@
+import { FINAL } from '../../chat/sink.js';
 import type { InventoryHost } from '../../inventory/index.js';
 import { sentence, toFailure } from '../controller/failure.js';
 import { onController, planOnController } from '../controller/on-controller.js';
@@ -58,7 +59,7 @@ async function createMissing(ctx: Ctx, host: InventoryHost, ts: string) {
       log.warn({ controller: host.name, what: entry.action.what, msg: f.message }, 'network setup: failed');
     }
   }
-  await chat.update(channel, ts, renderSetupProgress(host.name, entries, true));
+  await chat.update(channel, ts, renderSetupProgress(host.name, entries, true), FINAL);
   const of = (pick: (e: SetupEntry) => boolean) => entries.filter(pick).map((e) => e.action.what);
   return {
     controller: host.name,

@@ -1,6 +1,7 @@
 import { context } from '../../chat/blocks.js';
 import type { ChatMessage } from '../../chat/message.js';
 import { escapeMrkdwn } from '../../chat/mrkdwn.js';
+import { FINAL } from '../../chat/sink.js';
 import { CEPH_MONS } from '../ceph-cluster/mon-group.js';
 import { CEPH_SKEW_WAIT, type SkewOutcome, waitForSkewToClear } from '../ceph-cluster/wait-skew-clear.js';
 import { formatDuration } from '../chrony/format-offset.js';
@@ -45,9 +46,9 @@ export async function verifyCephAfterSetup(
   if (fixed.length === 0) return undefined;
   const wait = ctx.settings.cephSkewWait ?? CEPH_SKEW_WAIT;
   const { channel, messageTs: ts } = payload.reply;
-  const show = (line: string) =>
+  const show = (line: string, last = false) =>
     ts
-      ? chat.update(channel, ts, withLine(summary, line))
+      ? chat.update(channel, ts, withLine(summary, line), last ? FINAL : undefined)
       : chat.post(channel, { text: line }).then(() => undefined);
   await show(
     `⏳ Waiting up to ${formatDuration(wait.settleMs / 1000)} for Ceph to clear MON_CLOCK_SKEW on ${fixed.map((r) => r.host).join(', ')}…`,
@@ -59,6 +60,6 @@ export async function verifyCephAfterSetup(
     fixed.map((r) => r.host),
     { ...wait, signal },
   );
-  await show(cephLine(outcome, wait.settleMs));
+  await show(cephLine(outcome, wait.settleMs), true);
   return outcome;
 }

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../chat/message.js';
 import type { ReplyTarget } from '../../chat/reply-target.js';
-import type { ChatSink } from '../../chat/sink.js';
+import { type ChatSink, FINAL } from '../../chat/sink.js';
 import { createThrottle } from '../../chat/throttle.js';
 
 /** Slack's chat.update tier allows about one update a second per message. */
@@ -53,6 +53,6 @@ export async function reportHostByHost<H, R>(
   await updates.flush();
   // thread first, summary last: once the summary shows, everything it points to is there
   for (const message of job.thread(done)) await chat.reply(channel, ts, message);
-  await chat.update(channel, ts, job.summary(done), { final: true });
+  await chat.update(channel, ts, job.summary(done), FINAL);
   return done;
 }
