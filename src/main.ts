@@ -22,6 +22,7 @@ import { startWatchRole } from './roles/watch-role.js';
 import { startWorkerHealth } from './roles/worker-health.js';
 import { startWorkerRole } from './roles/worker-role.js';
 import { offsetChartOf } from './watch/offset-chart-of.js';
+import { createPager } from './watch/pager.js';
 import { createWatchQueue } from './watch/watch-queue.js';
 
 export type Role = 'all' | 'bot' | 'worker';
@@ -72,6 +73,9 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const stores = createStores(redis, config, log);
   // charts are rasterised on a worker thread, so a big one cannot hold up Slack's 3 s ack
   const png = createPngRenderer(CHART_THREAD);
+  // critical alerts and acknowledgements page on-call; PagerDuty's answers never hold anything up
+  const pd = config.pagerDuty;
+  const pager = pd ? createPager({ url: pd.url, log }) : undefined;
   const core: Core = {
     config,
     log,
@@ -82,6 +86,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     stores,
     edge: createChatEdge(config, io.stdout, log),
     chart: offsetChartOf(stores.offsetHistory, config.drift, png),
+    ...(pager && pd && { pager: { send: pager.send, routingKey: pd.routingKey } }),
     // the console operator runs labops on a machine that holds the lab's SSH key: they are the admin
     admin: (user) => consoleMode || isAdmin(config.admins, user),
     home: () =>
@@ -102,6 +107,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     ...(http?.closers ?? []),
     ...watch,
     () => png.close(),
+    async () => pager?.close(),
     ...(workers?.closers ?? []),
     () => core.watchQueue.close(),
     () => queue.close(),

@@ -12,7 +12,6 @@ import { opsCommandHandlers } from '../jobs/ops-commands.js';
 import { CommandBudget } from '../limits/command-budget.js';
 import { limitCommands } from '../limits/command-limits.js';
 import { chartInThread } from '../watch/alert-chart.js';
-import { createPager } from '../watch/pager.js';
 import { ackEvent } from '../watch/pagerduty-event.js';
 import { ALERT_ACTION_PREFIX, alertCommand } from '../watch/render-alert-actions.js';
 import type { WatchCommandDeps } from '../watch/watch-command-deps.js';
@@ -52,10 +51,9 @@ export function commandHandling(core: Core): CommandHandling {
     now: Date.now,
     log,
   };
-  const pd = config.pagerDuty;
-  const pager = pd && createPager({ url: pd.url, log });
+  const { pager } = core;
   const watchDeps: WatchCommandDeps = {
-    ...(pd && { onAck: (incident: string) => pager?.send(ackEvent(incident, pd.routingKey)) }),
+    ...(pager && { onAck: (incident: string) => pager.send(ackEvent(incident, pager.routingKey)) }),
     store: stores.watchStore,
     silences: stores.silences,
     cephStore: stores.cephStore,

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
 import type { OffsetChartOf } from '../watch/offset-chart-of.js';
+import type { Pager } from '../watch/pager.js';
 import type { ChatEdge } from './chat-edge.js';
 import type { Stores } from './stores.js';
 
@@ -20,6 +21,8 @@ export interface Core {
   stores: Stores;
   edge: ChatEdge;
   chart: OffsetChartOf;
+  /** PagerDuty's Events API, when LAB_PAGERDUTY_ROUTING_KEY is set: one sender for the watch and the ack commands. */
+  pager?: { send: Pager['send']; routingKey: string };
   /** May this user run changing commands? (The console operator always may.) */
   admin(user: string): boolean;
   /** The App Home tab as it stands now. */

@@ -5,7 +5,6 @@ import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
 import { runCephTick } from '../watch/ceph-tick.js';
 import { deliver } from '../watch/deliver.js';
 import { followUp } from '../watch/follow-up.js';
-import { createPager } from '../watch/pager.js';
 import { pagerEventOf } from '../watch/pagerduty-event.js';
 import { runTick } from '../watch/run-tick.js';
 import { silenceOf } from '../watch/silence.js';
@@ -48,11 +47,10 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
     joinThread: (host: string) => cephThreadOf(cephStore, host),
   };
   // critical alerts page on-call; PagerDuty's answers never hold up the watch
-  const pd = config.pagerDuty;
-  const pager = pd && createPager({ url: pd.url, log });
+  const { pager } = core;
   const page = (announcements: readonly Announcement[]) => {
     for (const a of announcements) {
-      const event = pd && pagerEventOf(a, pd.routingKey);
+      const event = pager && pagerEventOf(a, pager.routingKey);
       if (event) pager?.send(event);
     }
   };
@@ -111,5 +109,5 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
   if (core.inventory.groups.has(CEPH_MONS))
     await scheduleCephWatch(core.watchQueue, config.ceph.intervalSeconds);
   else await unscheduleCephWatch(core.watchQueue);
-  return [() => closeWorker(watchWorker, config.shutdownGraceMs), async () => pager?.close()];
+  return [() => closeWorker(watchWorker, config.shutdownGraceMs)];
 }
