@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,24 +5,14 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { type Lab, startLab } from '../lab/index.js';
+import { processesMatching, until } from '../support/local-processes.js';
 import { SLACK_IDS } from '../support/slack-request.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 // what client-sync's chronyc runs: a sleep no other process on this machine has, so pgrep finds only it
 const HANG = `sleep 6${Math.floor(Math.random() * 90000 + 10000)}`;
 /** Processes on this machine (the lab's hosts run their commands here) running the hanging chronyc. */
-const hanging = () => {
-  try {
-    return execFileSync('pgrep', ['-f', HANG], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-};
-const until = async (ok: () => boolean | Promise<boolean>, ms: number) => {
-  const deadline = Date.now() + ms;
-  while (!(await ok()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return ok();
-};
+const hanging = () => processesMatching(HANG);
 
 describe('a lab host that stops answering in the middle of a job', () => {
   let lab: Lab;

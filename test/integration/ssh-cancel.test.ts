@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { HostError } from '../../src/errors.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { SshPool } from '../../src/ssh/ssh-pool.js';
 import { type Lab, startLab } from '../lab/index.js';
+import { processesMatching as running, until as waitFor } from '../support/local-processes.js';
 
 // a lab of its own: these commands are not the fixed templates the shared lab's command logs are checked for
 let lab: Lab;
@@ -30,18 +30,6 @@ const host = async (name: string) => {
   const h = (await loadInventory(lab.inventoryPath, { user: 'root' })).hosts.get(name);
   if (!h) throw new Error(`no ${name}`);
   return h;
-};
-/** Processes on this machine (the lab's hosts are local) whose command line contains `marker`. */
-const running = (marker: string) => {
-  try {
-    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-};
-const waitFor = async (ok: () => boolean, ms: number) => {
-  for (let t = 0; t < ms && !ok(); t += 50) await new Promise((r) => setTimeout(r, 50));
-  return ok();
 };
 
 describe('cancelling remote work over SSH', () => {

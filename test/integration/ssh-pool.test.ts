@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { getEventListeners } from 'node:events';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { type InventoryHost, loadInventory } from '../../src/inventory/index.js'
 import { SshPool, type SshPoolOptions } from '../../src/ssh/ssh-pool.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { tcpAccepts } from '../lab/ports.js';
+import { processesMatching as running, until } from '../support/local-processes.js';
 
 // a lab of its own: these tests run arbitrary commands, which the shared lab's command logs must not see
 let lab: Lab;
@@ -99,19 +99,6 @@ describe('SshPool on the simulated lab', () => {
   });
 });
 
-/** Processes on this machine (the lab's hosts run their commands here) whose command line contains `marker`. */
-const running = (marker: string) => {
-  try {
-    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-};
-const until = async (ok: () => boolean | Promise<boolean>, ms: number) => {
-  const deadline = Date.now() + ms;
-  while (!(await ok()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return ok();
-};
 const uniqueSleep = () => `sleep 88${Math.floor(Math.random() * 9000 + 1000)}`;
 
 describe('SshPool against a host that hangs, floods or runs out of sessions', () => {
