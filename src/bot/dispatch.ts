@@ -21,6 +21,10 @@ export interface DispatchDeps {
   chat: Pick<ChatSink, 'post' | 'update'>;
   locks: Pick<HostLocks, 'holderOf'>;
   isAdmin(user: string): boolean;
+  /** The lab the command runs against, named in the job (a labops with LAB_POLICY; absent: the one lab). */
+  lab?: string;
+  /** With a policy file: what a plan says about who may confirm it. */
+  confirmNote?(words: readonly string[], requester: string): string;
   /** How long a job may wait in the queue before a worker must start it (default 10 minutes). */
   startWithinMs?: number;
   log: Logger;
@@ -86,6 +90,8 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
       phase,
       command,
       startBy: Date.now() + startWithinMs,
+      ...(deps.lab && { lab: deps.lab }),
+      ...(phase === 'plan' && deps.confirmNote && { confirmNote: deps.confirmNote(spec.words, who.user) }),
     });
   } catch (err) {
     // the channel must not keep a message that says "checking…" for a job that does not exist

@@ -17,6 +17,31 @@ import type { Core } from './core.js';
 export async function startWorkerRole(core: Core, connection: Redis) {
   const { config, log, edge, stores } = core;
   const ssh = new SshPool({ knownHostsPath: config.knownHostsPath, ...config.ssh });
+  // a lab with a known_hosts of its own (LAB_POLICY) gets a pool of its own: one per file, made when first used
+  const pools = new Map<string, SshPool>([[config.knownHostsPath, ssh]]);
+  const poolFor = (knownHostsPath: string) => {
+    const known = pools.get(knownHostsPath);
+    if (known) return known;
+    const made = new SshPool({ knownHostsPath, ...config.ssh });
+    pools.set(knownHostsPath, made);
+    return made;
+  };
+  const forLab = (name: string | undefined) => {
+    const lab = core.labs.labNamed(name);
+    if (!lab) return undefined;
+    const { stores: s } = core.labs.runtime(lab);
+    return {
+      inventory: () => lab.inventory,
+      ssh: poolFor(lab.knownHostsPath),
+      locks: s.locks,
+      audit: s.audit,
+      ntpStates: s.lastNtp,
+      execStream: createExecStream({
+        knownHostsPath: lab.knownHostsPath,
+        connectTimeoutMs: config.ssh.connectTimeoutMs,
+      }),
+    };
+  };
   const worker = createTaskWorker({
     connection,
     prefix: config.queuePrefix,
@@ -37,6 +62,7 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     audit: stores.audit,
     lockMs: config.jobLockMs,
     ntpStates: stores.lastNtp,
+    ...(config.policyPath && { forLab }),
     log,
   });
   const closers: Closer[] = [];
@@ -59,7 +85,7 @@ export async function startWorkerRole(core: Core, connection: Redis) {
   );
   closers.push(
     () => closeWorker(worker, config.shutdownGraceMs),
-    () => ssh.close(),
+    () => Promise.all([...pools.values()].map((p) => p.close())),
     stopCancels,
   );
   return { ssh, closers };

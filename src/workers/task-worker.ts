@@ -41,7 +41,39 @@ export interface TaskWorkerDeps {
   lockMs?: number;
   /** Where tasks that check clocks keep each host's last state (the App Home shows them). */
   ntpStates?: TaskContext<unknown>['ntpStates'];
+  /**
+   * The lab a job names (LAB_POLICY): its inventory, SSH pool, host locks, trail and clock states; undefined when
+   * the policy has no such lab (any more). Absent: every job runs on the deps above.
+   */
+  forLab?(lab: string | undefined): LabWorkerDeps | undefined;
   log: Logger;
+}
+
+/** What differs from lab to lab on a worker. */
+export type LabWorkerDeps = Pick<
+  TaskWorkerDeps,
+  'inventory' | 'ssh' | 'locks' | 'audit' | 'ntpStates' | 'execStream'
+>;
+
+function labOf(deps: TaskWorkerDeps, lab: string | undefined): Partial<LabWorkerDeps> {
+  if (!deps.forLab) return {};
+  const found = deps.forLab(lab);
+  if (!found)
+    throw new UnrecoverableError(
+      `lab ${lab} is not in labops' policy any more: nothing was run. Ask an admin to check LAB_POLICY.`,
+    );
+  return found;
+}
+
+const auditOf = (deps: TaskWorkerDeps, lab: unknown) =>
+  (deps.forLab && (typeof lab === 'string' || lab === undefined) ? deps.forLab(lab)?.audit : undefined) ??
+  deps.audit;
+
+/** The last line of a confirmed change's messages: who approved it, and who asked (two-person approval). */
+function approvalLine(approval: { by: string; requestedBy?: string } | undefined): string | undefined {
+  if (!approval) return undefined;
+  const asked = approval.requestedBy ? `; requested by <@${approval.requestedBy}>` : '';
+  return `Approved by <@${approval.by}>${asked}.`;
 }
 
 const invalid = (what: string, err: { issues: { path: (string | number)[] }[] }) =>
@@ -65,12 +97,14 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     const parsed = task.payload.safeParse(job.data);
     if (!parsed.success) throw invalid(`payload for ${job.name}`, parsed.error);
     const { phase } = envelope.data;
+    // the job's lab: its hosts, SSH pool, locks, trail (a labops without LAB_POLICY has one lab, deps itself)
+    const d = { ...deps, ...labOf(deps, envelope.data.lab) };
     await refuseToStart(job, envelope.data, deps);
     if (job.attemptsStarted <= 1) await refuseStale(job, envelope.data, Date.now(), deps);
     const locked = await confirmedHosts(job, envelope.data, task.plan !== undefined, deps);
 
-    const log = deps.log.child({ jobId: job.id, task: job.name, phase });
-    const guarded = guardChat(deps.chat, signal);
+    const log = d.log.child({ jobId: job.id, task: job.name, phase });
+    const guarded = guardChat(d.chat, signal);
     const { channel, messageTs, user } = envelope.data.reply;
     // a running command's message carries its id and a Cancel button (a plan has Confirm/Cancel of its own)
     const bar =
@@ -79,19 +113,20 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
             guarded.chat,
             { channel, messageTs },
             { jobId: String(job.id), command: envelope.data.command ?? `/lab ${job.name}`, user },
+            approvalLine(envelope.data.approval),
           )
         : undefined;
     const ctx: TaskContext<unknown> = {
       payload: parsed.data,
-      inventory: deps.inventory(),
-      ssh: deps.ssh,
+      inventory: d.inventory(),
+      ssh: d.ssh,
       chat: bar?.chat ?? guarded.chat,
       log,
       signal,
-      settings: deps.settings,
-      ...(deps.execStream && { execStream: deps.execStream }),
-      ...(deps.files && { files: deps.files }),
-      ...(deps.ntpStates && { ntpStates: deps.ntpStates }),
+      settings: d.settings,
+      ...(d.execStream && { execStream: d.execStream }),
+      ...(d.files && { files: d.files }),
+      ...(d.ntpStates && { ntpStates: d.ntpStates }),
       remember: (lastMessage) => {
         job
           .updateProgress({ lastMessage })
@@ -116,7 +151,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       );
     }
     // the change's hosts stay locked while it runs, however long; a dead worker's locks run out on their own
-    const stopHeartbeat = locked && heartbeat(deps.locks, locked, String(job.id), log);
+    const stopHeartbeat = locked && heartbeat(d.locks, locked, String(job.id), log);
     // the button goes once the job ends (a cancel's message replaces it, and the guarded chat refuses it then)
     const unbar = async () => {
       await guarded.idle();
@@ -132,7 +167,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       return result;
     } finally {
       if (stopHeartbeat) stopHeartbeat();
-      if (locked) await deps.locks.release(locked, String(job.id));
+      if (locked) await d.locks.release(locked, String(job.id));
     }
   };
 
@@ -143,7 +178,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
   });
   const result = (job: Job, outcome: string) =>
-    deps.audit.record({
+    auditOf(deps, job.data?.lab).record({
       kind: 'result',
       user: String(job.data?.reply?.user ?? '?'),
       channel: String(job.data?.reply?.channel ?? '?'),
