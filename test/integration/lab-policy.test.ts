@@ -1,0 +1,387 @@
+// LAB_POLICY (issue 15): two labs on a simulated lab of this file's own (127.0.211: alpha = three of its NTP hosts,
+// beta = its NTP administration hosts), two channels bound to them and a third bound to none, users in each role and
+// a user group (usergroups.users.list on the fake Slack). Real labops in HTTP mode, real Redis, real sshd/chronyd.
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { type Lab, startLab } from '../lab/index.js';
+import type { RecordedCall } from '../support/fake-slack.js';
+import { logSince } from '../support/log-since.js';
+import { postInteraction, postSlashCommand } from '../support/slack-request.js';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
+
+const NET = '127.0.211';
+const DIR = join(tmpdir(), `labops-policy-${NET}`);
+const ALPHA = 'CALPHA001';
+const BETA = 'CBETA0001';
+const ELSEWHERE = 'COTHER001';
+const DM = 'D0DIRECT1';
+const ALPHA_ALERTS = 'CALPHAALR';
+/** Users: a stranger, a viewer everywhere, an operator of alpha, an operator of beta by user group, two admins. */
+const U = {
+  stranger: 'USTRANGE1',
+  viewer: 'UVIEWER01',
+  operA: 'UOPERALPH',
+  operB: 'UGROUPOP1',
+  admin1: 'UADMIN001',
+  admin2: 'UADMIN002',
+  envAdmin: 'UENVADMIN',
+};
+const ALPHA_HOSTS = ['ntp1', 'ntp2', 'client-sync'];
+const BETA_HOSTS = ['adm-server1', 'adm-server2', 'adm-client1', 'adm-client2'];
+
+let lab: Lab;
+let labops: SlackLabops;
+let policyPath: string;
+const logLines: string[] = [];
+
+function policyText(alphaViewer: string[] = []): string {
+  return stringify({
+    labs: {
+      alpha: {
+        inventory: join(DIR, 'alpha.yml'),
+        known_hosts: lab.knownHostsPath,
+        channels: [ALPHA],
+        alert_channel: ALPHA_ALERTS,
+        roles: { operator: [U.operA, ...alphaViewer] },
+      },
+      beta: {
+        inventory: join(DIR, 'beta.yml'),
+        known_hosts: join(DIR, 'beta_known_hosts'),
+        ssh_key: lab.keyPath,
+        channels: [BETA],
+        roles: { operator: ['SOPSBETA1'] },
+      },
+    },
+    roles: { viewer: [U.viewer], admin: [U.admin1, U.admin2] },
+    default_role: 'none',
+    commands: { 'ntp alerts': 'operator' },
+    approvals: { 'ntp setup': 2 },
+  });
+}
+
+/** alpha: three of the lab's NTP hosts, as the lab's inventory writes them. */
+function writeInventories() {
+  const main = parse(readFileSync(lab.inventoryPath, 'utf8'));
+  const servers = main.all.children.ntp_servers.hosts;
+  const clients = main.all.children.ntp_clients.hosts;
+  const alpha = {
+    all: {
+      vars: main.all.vars,
+      children: {
+        ntp_servers: { hosts: { ntp1: servers.ntp1, ntp2: servers.ntp2 } },
+        ntp_clients: { hosts: { 'client-sync': clients['client-sync'] } },
+      },
+    },
+  };
+  writeFileSync(join(DIR, 'alpha.yml'), stringify(alpha));
+  // beta: the administration hosts without their key variable: the policy's ssh_key must reach them
+  const admin = parse(readFileSync(lab.ntpAdmin?.inventoryPath ?? '', 'utf8'));
+  delete admin.all.vars.ansible_ssh_private_key_file;
+  admin.all.children.ntp_clients.hosts = Object.fromEntries(
+    Object.entries(admin.all.children.ntp_clients.hosts).filter(([h]) => BETA_HOSTS.includes(h)),
+  );
+  admin.all.children.ntp_servers.hosts = Object.fromEntries(
+    Object.entries(admin.all.children.ntp_servers.hosts).filter(([h]) => BETA_HOSTS.includes(h)),
+  );
+  writeFileSync(join(DIR, 'beta.yml'), stringify(admin));
+  copyFileSync(lab.knownHostsPath, join(DIR, 'beta_known_hosts'));
+  // the environment's known_hosts knows no host: each lab's own file must be the one used
+  writeFileSync(join(DIR, 'empty_known_hosts'), '');
+}
+
+beforeAll(async () => {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  lab = await startLab({ dir: join(DIR, 'lab'), net: NET, ntpAdmin: true });
+  writeInventories();
+  policyPath = join(DIR, 'policy.yml');
+  writeFileSync(policyPath, policyText());
+  labops = await startSlackLabops(
+    {
+      LAB_POLICY: policyPath,
+      LAB_ADMINS: U.envAdmin,
+      LAB_INVENTORY: join(DIR, 'no-such-inventory.yml'), // not read when the policy names labs
+      LAB_KNOWN_HOSTS: join(DIR, 'empty_known_hosts'),
+      LOG_LEVEL: 'info',
+    },
+    'all',
+    { log: { write: (line: string) => logLines.push(line) } },
+  );
+  labops.slack.setUserGroup('SOPSBETA1', [U.operB]);
+}, 120_000);
+
+afterAll(async () => {
+  await labops?.close();
+  await lab?.stop();
+});
+
+/** `/lab <text>` typed by user in channel; resolves with labops' ephemeral answer. */
+async function ask(channel: string, text: string, user: string): Promise<string> {
+  const responseUrl = labops.slack.responseUrl({ channel, user });
+  const ack = await postSlashCommand(labops.events, labops.secret, {
+    text,
+    user_id: user,
+    channel_id: channel,
+    response_url: responseUrl,
+  });
+  expect(ack.status).toBe(200);
+  const path = new URL(responseUrl).pathname;
+  const answer = await labops.slack.waitFor((c) => c.method === 'response_url' && c.path === path, 10_000);
+  return String(answer.args.text);
+}
+
+/** `/lab <text>` that starts a job: the channel's first message about it, then the message matching `done`. */
+async function run(channel: string, text: string, user: string, done: RegExp): Promise<RecordedCall> {
+  const before = labops.slack.calls.length;
+  const ack = await postSlashCommand(labops.events, labops.secret, {
+    text,
+    user_id: user,
+    channel_id: channel,
+    response_url: labops.slack.responseUrl({ channel, user }),
+  });
+  expect(ack.status).toBe(200);
+  return labops.slack.waitFor(
+    (c) =>
+      labops.slack.calls.indexOf(c) >= before &&
+      (c.method === 'chat.update' || c.method === 'chat.postMessage') &&
+      c.args.channel === channel &&
+      done.test(String(c.args.text)),
+    60_000,
+  );
+}
+
+const refusedText = (command: string, needed: string, has: string, labName: string) =>
+  new RegExp(
+    `^\`/lab ${command}\` needs the ${needed} role in lab \\*${labName}\\*; you have ${has === 'none' ? 'no role' : `the ${has} role`} there\\. Ask an admin of lab ${labName} \\(<@${U.envAdmin}>, <@${U.admin1}>, <@${U.admin2}>\\) if you need it\\.$`,
+  );
+
+describe('channels bound to labs', () => {
+  it('a channel bound to no lab, or a DM, is told which channels serve which labs, and the refusal is audited', async () => {
+    for (const channel of [ELSEWHERE, DM]) {
+      const text = await ask(channel, 'ntp status', U.admin1);
+      expect(text).toMatch(/^This channel serves no lab, so nothing was run\./);
+      expect(text).toContain(`• lab *alpha*: <#${ALPHA}>`);
+      expect(text).toContain(`• lab *beta*: <#${BETA}>`);
+    }
+    const redis = new Redis(inject('redisUrl'));
+    const rows = await redis.xrange(`${labops.prefix}:audit`, '-', '+');
+    await redis.quit();
+    const entries = rows.map(([, f]) =>
+      Object.fromEntries(f.flatMap((v, i) => (i % 2 ? [] : [[v, f[i + 1]]]))),
+    );
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          channel: DM,
+          kind: 'refusal',
+          outcome: 'refused: channel bound to no lab',
+        }),
+        expect.objectContaining({ channel: ELSEWHERE, kind: 'refusal', user: U.admin1 }),
+      ]),
+    );
+  });
+});
+
+describe('roles', () => {
+  // viewer: /lab history; operator: /lab ntp alerts (the policy's commands:); admin: /lab ntp unsilence
+  const commands = [
+    { text: 'history 5', words: 'history', needs: 'viewer', answered: /^\*?Audit trail|^The audit trail/ },
+    { text: 'ntp alerts', words: 'ntp alerts', needs: 'operator', answered: /No open alerts|Open alerts \(/ },
+    { text: 'ntp unsilence ntp1', words: 'ntp unsilence', needs: 'admin', answered: /^No silence on `ntp1`/ },
+  ];
+  const order = ['none', 'viewer', 'operator', 'admin'];
+  const cases: Array<[string, string, string, string]> = [
+    // lab, channel, user, the user's role there
+    ['alpha', ALPHA, U.stranger, 'none'],
+    ['alpha', ALPHA, U.viewer, 'viewer'],
+    ['alpha', ALPHA, U.operA, 'operator'],
+    ['alpha', ALPHA, U.operB, 'none'],
+    ['alpha', ALPHA, U.admin1, 'admin'],
+    ['alpha', ALPHA, U.envAdmin, 'admin'],
+    ['beta', BETA, U.stranger, 'none'],
+    ['beta', BETA, U.viewer, 'viewer'],
+    ['beta', BETA, U.operA, 'none'],
+    ['beta', BETA, U.operB, 'operator'],
+    ['beta', BETA, U.admin2, 'admin'],
+  ];
+
+  it.each(cases)(
+    'in %s (%s) %s, who has %s there: allowed and refused as the policy says',
+    async (name, channel, user, role) => {
+      for (const c of commands) {
+        const text = await ask(channel, c.text, user);
+        if (order.indexOf(role) >= order.indexOf(c.needs)) {
+          expect(text, `${user} ${c.text}`).toMatch(c.answered);
+          expect(text, `${user} ${c.text}`).not.toMatch(/needs the \w+ role/);
+        } else {
+          expect(text, `${user} ${c.text}`).toMatch(refusedText(c.words, c.needs, role, name));
+        }
+      }
+    },
+  );
+
+  it('/lab help lists what the user may run there; someone with no role is told whom to ask', async () => {
+    const viewer = await ask(ALPHA, 'help', U.viewer);
+    expect(viewer).toMatch(/hosts of lab \*alpha\*.*You have the viewer role in this lab/);
+    expect(viewer).toContain('`/lab history [n]`');
+    expect(viewer).toContain('`/lab ntp status');
+    expect(viewer).not.toContain('`/lab ntp alerts`');
+    expect(viewer).not.toContain('`/lab ntp setup');
+    expect(viewer).not.toContain('`/lab deploy openstack');
+    const operator = await ask(BETA, 'help', U.operB);
+    expect(operator).toContain('`/lab ntp alerts`');
+    expect(operator).toContain('`/lab ntp setup');
+    expect(operator).not.toContain('`/lab deploy openstack');
+    expect(operator).not.toContain('`/lab ntp unsilence');
+    const admin = await ask(BETA, 'help', U.admin1);
+    expect(admin).toContain('`/lab deploy openstack');
+    expect(admin).toContain('`/lab doctor');
+    expect(await ask(ALPHA, 'help', U.stranger)).toMatch(refusedText('help', 'viewer', 'none', 'alpha'));
+  });
+
+  it("refusals are in the lab's own audit trail, not the other lab's", async () => {
+    const alpha = await ask(ALPHA, 'history 100', U.admin1);
+    expect(alpha).toMatch(
+      new RegExp(`⛔ .* ${U.stranger} in ${ALPHA}: /lab ntp unsilence ntp1 → refused: needs admin, has none`),
+    );
+    expect(alpha).toMatch(
+      new RegExp(`⛔ .* ${U.viewer} in ${ALPHA}: /lab ntp alerts → refused: needs operator, has viewer`),
+    );
+    expect(alpha).not.toContain(BETA);
+    const beta = await ask(BETA, 'history 100', U.admin1);
+    expect(beta).toMatch(
+      new RegExp(`⛔ .* ${U.operA} in ${BETA}: /lab history 5 → refused: needs viewer, has none`),
+    );
+    expect(beta).not.toContain(ALPHA);
+  });
+});
+
+describe('each lab runs on its own hosts', () => {
+  it("/lab ntp status in alpha reaches alpha's hosts only, in beta beta's only; jobs and history per lab", async () => {
+    const logs = (hosts: string[], path: (h: string) => string) =>
+      Object.fromEntries(hosts.map((h) => [h, logSince(path(h))]));
+    const alphaLogs = logs(ALPHA_HOSTS, (h) => lab.commandLogPath(h));
+    const betaLogs = logs(BETA_HOSTS, (h) => lab.ntpAdmin?.commandLogPath(h) ?? '');
+    const otherAlpha = logSince(lab.commandLogPath('client-drift')); // in the lab, in no policy lab
+
+    const a = await run(ALPHA, 'ntp status', U.viewer, /^\*?NTP status of/);
+    expect(String(a.args.text)).toMatch(/3 in sync/);
+    for (const h of ALPHA_HOSTS) expect(alphaLogs[h]?.read().length, h).toBeGreaterThan(0);
+    for (const h of BETA_HOSTS) expect(betaLogs[h]?.read(), h).toEqual([]);
+    expect(otherAlpha.read()).toEqual([]);
+
+    const b = await run(BETA, 'ntp status', U.operB, /^\*?NTP status of/);
+    expect(String(b.args.text)).toMatch(/of all hosts|4 /);
+    for (const h of BETA_HOSTS) expect(betaLogs[h]?.read().length, h).toBeGreaterThan(0);
+    const alphaAfter = Object.fromEntries(ALPHA_HOSTS.map((h) => [h, alphaLogs[h]?.read().length]));
+    // beta's job sent nothing more to alpha's hosts than alpha's own job did
+    const c = await run(BETA, 'ntp status', U.operB, /^\*?NTP status of/);
+    expect(c.args.channel).toBe(BETA);
+    for (const h of ALPHA_HOSTS) expect(alphaLogs[h]?.read().length, h).toBe(alphaAfter[h]);
+
+    const alphaJobs = await ask(ALPHA, 'jobs', U.viewer);
+    const betaJobs = await ask(BETA, 'jobs', U.operB);
+    expect(alphaJobs).toMatch(new RegExp(`/lab ntp status by ${U.viewer} on all hosts, completed`));
+    expect(alphaJobs).not.toContain(U.operB);
+    expect(betaJobs).toMatch(new RegExp(`/lab ntp status by ${U.operB} on all hosts, completed`));
+    expect(betaJobs).not.toContain(U.viewer);
+    const alphaHistory = await ask(ALPHA, 'history 100', U.admin1);
+    expect(alphaHistory).toMatch(new RegExp(`${U.viewer} in ${ALPHA}: /lab ntp status → completed`));
+    expect(alphaHistory).not.toMatch(new RegExp(`${U.operB} in ${BETA}: /lab ntp status`));
+  });
+});
+
+describe('two-person approval', () => {
+  it("the plan says who may confirm; the requester's own Confirm is refused; a second admin's runs it and is named", async () => {
+    const planned = await run(
+      BETA,
+      'ntp setup adm-server1',
+      U.admin1,
+      /^NTP setup plan for host adm-server1/,
+    );
+    const blocks = JSON.stringify(planned.args.blocks);
+    expect(blocks).toContain(
+      `Nothing changes until someone with the operator role in lab beta other than <@${U.admin1}> confirms (two-person approval).`,
+    );
+    const planId = (
+      planned.args.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[]
+    )
+      .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+      .find((e) => e.action_id === 'labops_confirm')?.value;
+    expect(planId).toBeDefined();
+    const click = async (user: string) => {
+      const responseUrl = labops.slack.responseUrl({ channel: BETA, user });
+      const res = await postInteraction(labops.events, labops.secret, {
+        user_id: user,
+        channel_id: BETA,
+        message_ts: String(planned.args.ts),
+        response_url: responseUrl,
+        actions: [{ action_id: 'labops_confirm', block_id: 'labops_plan', type: 'button', value: planId }],
+      });
+      expect(res.status).toBe(200);
+      return responseUrl;
+    };
+    const own = new URL(await click(U.admin1)).pathname;
+    const refused = await labops.slack.waitFor((c) => c.method === 'response_url' && c.path === own, 10_000);
+    expect(String(refused.args.text)).toMatch(
+      /^You asked for `\/lab ntp setup adm-server1`, and it takes two people: someone else with the operator role in lab beta must Confirm it\. The plan is still pending\./,
+    );
+    // someone without the role in beta cannot be the second person either
+    const alphaOnly = new URL(await click(U.operA)).pathname;
+    const low = await labops.slack.waitFor(
+      (c) => c.method === 'response_url' && c.path === alphaOnly,
+      10_000,
+    );
+    expect(String(low.args.text)).toMatch(
+      /^Confirming `\/lab ntp setup adm-server1` needs the operator role in lab beta; you have no role there/,
+    );
+
+    const before = labops.slack.calls.length;
+    await click(U.admin2);
+    const done = await labops.slack.waitFor(
+      (c) =>
+        labops.slack.calls.indexOf(c) >= before &&
+        c.method === 'chat.update' &&
+        /^NTP setup of host adm-server1/.test(String(c.args.text)) &&
+        String(c.args.text).includes('Approved by'),
+      90_000,
+    );
+    expect(String(done.args.text)).toContain(`Approved by <@${U.admin2}>; requested by <@${U.admin1}>.`);
+    const trail = await ask(BETA, 'history 20', U.admin1);
+    expect(trail).toMatch(
+      new RegExp(
+        `✅ .* ${U.admin2} in ${BETA}: /lab ntp setup adm-server1 → confirmed by @${U.admin2} \\(approver; requested by @${U.admin1}\\), queued`,
+      ),
+    );
+    expect(trail).toMatch(
+      new RegExp(
+        `⛔ .* ${U.admin1} in ${BETA}: /lab ntp setup adm-server1 → refused: two-person approval, the requester cannot confirm their own change`,
+      ),
+    );
+  });
+});
+
+describe('reloading the policy (SIGHUP)', () => {
+  it('a valid file takes effect for new commands; an invalid one is refused with its reasons and the old one stays', async () => {
+    expect(await ask(ALPHA, 'ntp alerts', U.viewer)).toMatch(
+      refusedText('ntp alerts', 'operator', 'viewer', 'alpha'),
+    );
+    writeFileSync(policyPath, policyText([U.viewer]));
+    expect(await labops.reload()).toEqual({ ok: true });
+    expect(await ask(ALPHA, 'ntp alerts', U.viewer)).not.toMatch(/needs the operator role/);
+
+    // a typo in a role's name: the whole file is refused
+    writeFileSync(policyPath, policyText().replace('operator:', 'operater:'));
+    const lines = logLines.length;
+    expect(await labops.reload()).toEqual({ ok: false });
+    const logged = logLines.slice(lines).join('\n');
+    expect(logged).toMatch(/policy not reloaded, the old one stays/);
+    expect(logged).toMatch(/labs\.alpha\.roles: Unrecognized key\(s\) in object: 'operater'/);
+    // the old policy (the viewer an operator in alpha) still holds
+    expect(await ask(ALPHA, 'ntp alerts', U.viewer)).not.toMatch(/needs the operator role/);
+  });
+});
