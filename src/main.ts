@@ -19,7 +19,7 @@ import { type Closer, once } from './roles/closers.js';
 import { commandHandling } from './roles/command-handling.js';
 import { runConsoleRole } from './roles/console-role.js';
 import type { Core } from './roles/core.js';
-import { firstPolicy, Labs, perLab } from './roles/labs.js';
+import { firstPolicy, Labs, labsHomeOf, perLab } from './roles/labs.js';
 import { connectRedis } from './roles/redis-connections.js';
 import { createStores } from './roles/stores.js';
 import { startWatchRole } from './roles/watch-role.js';
@@ -124,12 +124,23 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     chart: offsetChartOf(stores.offsetHistory, config.drift, png),
     ...(pager && pd && { pager: { send: pager.send, routingKey: pd.routingKey } }),
     admin,
-    home: () =>
-      homeView({ inventory, last: stores.lastNtp, queue, silences: stores.silences, now: Date.now }),
+    home: (user) =>
+      policy.fromFile
+        ? labsHomeOf(labs, user, (lab, s) =>
+            homeView({
+              inventory: lab.inventory,
+              last: s.lastNtp,
+              queue,
+              silences: s.silences,
+              lab: lab.name,
+              now: Date.now,
+            }),
+          )
+        : homeView({ inventory, last: stores.lastNtp, queue, silences: stores.silences, now: Date.now }),
   };
 
   const workers = workerRedis ? await startWorkerRole(core, workerRedis) : undefined;
-  const watch = workers && workerRedis ? await startWatchRole(core, workerRedis, workers.ssh) : [];
+  const watch = workers && workerRedis ? await startWatchRole(core, workerRedis, workers.sshFor) : [];
   const commands = labGate({
     policy: () => labs.policy(),
     commandsOf: perLab((lab) => commandHandling(core, labs.runtime(lab))),

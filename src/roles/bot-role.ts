@@ -26,7 +26,7 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Gat
     alertAction: commands.alertAction,
     home: async (user: string) => {
       await stores.homeViewers.seen(user, Date.now());
-      return core.home();
+      return core.home(user);
     },
     log,
   });

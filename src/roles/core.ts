@@ -28,6 +28,6 @@ export interface Core {
   pager?: { send: Pager['send']; routingKey: string };
   /** May this user run changing commands? (The console operator always may.) */
   admin(user: string): boolean;
-  /** The App Home tab as it stands now. */
-  home(): Promise<HomeView>;
+  /** The App Home tab as it stands now (LAB_POLICY: for this user, each lab they can see). */
+  home(user?: string): Promise<HomeView>;
 }

@@ -1,11 +1,13 @@
+import type { HomeView } from '@slack/types';
 import type { Redis } from 'ioredis';
 import { parseCommand } from '../bot/grammar.js';
 import type { Config } from '../config.js';
+import { labsHome } from '../home/labs-home.js';
 import type { Inventory } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
 import { loadPolicy, type PolicyDefaults, policyOfEnvironment } from '../policy/load-policy.js';
 import { type ConfirmRefusal, mayConfirm, whoMayConfirm } from '../policy/may-confirm.js';
-import { type Lab, labOfChannel, type Policy, type UserRole } from '../policy/policy.js';
+import { channelsText, type Lab, labOfChannel, type Policy, type UserRole } from '../policy/policy.js';
 import { roleOf } from '../policy/resolve-role.js';
 import type { UserGroups } from '../policy/user-groups.js';
 import type { PendingPlan } from '../queue/plan-store.js';
@@ -150,6 +152,20 @@ export class Labs {
       },
     };
   }
+}
+
+/** The App Home of a user under LAB_POLICY: each lab where they have a role, in the policy's order. */
+export async function labsHomeOf(
+  labs: Labs,
+  user: string | undefined,
+  view: (lab: Lab, stores: Stores) => Promise<HomeView>,
+): Promise<HomeView> {
+  const policy = labs.policy();
+  const seen: Lab[] = [];
+  for (const lab of policy.labs.values())
+    if (user !== undefined && (await labs.roleOf(lab, user)) !== 'none') seen.push(lab);
+  const views = await Promise.all(seen.map((lab) => view(lab, labs.runtime(lab).stores)));
+  return labsHome(views, channelsText(policy));
 }
 
 /** One value per lab object, made when first asked for (a reload's new labs get new ones). */

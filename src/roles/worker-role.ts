@@ -4,6 +4,7 @@ import { withLongOutput } from '../chat/long-output-sink.js';
 import { ALL_TASKS } from '../commands/index.js';
 import { createHomeRefresher, HOME_REFRESH_MS } from '../home/home-refresh.js';
 import { CancelRequests } from '../jobs/cancel-requests.js';
+import type { Lab } from '../policy/policy.js';
 import { createExecStream } from '../ssh/exec-stream.js';
 import { SshPool } from '../ssh/ssh-pool.js';
 import { createTaskWorker } from '../workers/task-worker.js';
@@ -70,7 +71,8 @@ export async function startWorkerRole(core: Core, connection: Redis) {
   if (slack) {
     const homes = createHomeRefresher({
       viewers: () => stores.homeViewers.recent(Date.now()),
-      view: core.home,
+      view: () => core.home(),
+      ...(config.policyPath && { viewOf: (user: string) => core.home(user) }),
       publish: (user, view) => slack.views.publish({ user_id: user, view }),
       claim: (windowMs) => stores.homeViewers.claimRefresh(windowMs),
       debounceMs: HOME_REFRESH_MS,
@@ -88,5 +90,5 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     () => Promise.all([...pools.values()].map((p) => p.close())),
     stopCancels,
   );
-  return { ssh, closers };
+  return { ssh, sshFor: (lab: Lab) => poolFor(lab.knownHostsPath), closers };
 }
