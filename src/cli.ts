@@ -23,13 +23,16 @@ async function run(): Promise<void> {
   }
   const config = loadConfig();
   logUnhandledRejections(process, createLogger(config.logLevel ?? 'info'));
+  // SIGHUP: the policy file again (a bad one is logged with its problems and the old policy stays); taken from the
+  // start, so a SIGHUP while labops starts is not the default action (exit)
+  let reload: (() => Promise<unknown>) | undefined;
+  process.on('SIGHUP', () => void reload?.());
   const labops = await startLabops(config, role, {
     stdin: process.stdin,
     stdout: process.stdout,
     ...(lab && { lab }),
   });
-  // SIGHUP: the policy file again (a bad one is logged with its problems and the old policy stays)
-  process.on('SIGHUP', () => void labops.reload());
+  reload = labops.reload;
   const exit = (code: number) => labops.stop().then(() => process.exit(code));
   process.once('SIGTERM', () => exit(0));
   process.once('SIGINT', () => exit(0));

@@ -1,6 +1,8 @@
 // LAB_POLICY (issue 15): two labs on a simulated lab of this file's own (127.0.211: alpha = three of its NTP hosts,
 // beta = its NTP administration hosts), two channels bound to them and a third bound to none, users in each role and
 // a user group (usergroups.users.list on the fake Slack). Real labops in HTTP mode, real Redis, real sshd/chronyd.
+
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +10,14 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type Lab, startLab } from '../lab/index.js';
+import { freePort } from '../lab/redis.js';
 import type { RecordedCall } from '../support/fake-slack.js';
+import { startFakeSlack } from '../support/fake-slack.js';
+import { until } from '../support/local-processes.js';
 import { logSince } from '../support/log-since.js';
 import { postInteraction, postSlashCommand } from '../support/slack-request.js';
-import { type SlackLabops, startSlackLabops } from './start-labops.js';
+import { spawnLabops } from './spawn-labops.js';
+import { type SlackLabops, startSlackLabops, startTestLabops } from './start-labops.js';
 
 const NET = '127.0.211';
 const DIR = join(tmpdir(), `labops-policy-${NET}`);
@@ -20,6 +26,7 @@ const BETA = 'CBETA0001';
 const ELSEWHERE = 'COTHER001';
 const DM = 'D0DIRECT1';
 const ALPHA_ALERTS = 'CALPHAALR';
+const BETA_ALERTS = 'CBETAALRT';
 /** Users: a stranger, a viewer everywhere, an operator of alpha, an operator of beta by user group, two admins. */
 const U = {
   stranger: 'USTRANGE1',
@@ -45,7 +52,6 @@ function policyText(alphaViewer: string[] = []): string {
         inventory: join(DIR, 'alpha.yml'),
         known_hosts: lab.knownHostsPath,
         channels: [ALPHA],
-        alert_channel: ALPHA_ALERTS,
         roles: { operator: [U.operA, ...alphaViewer] },
       },
       beta: {
@@ -383,5 +389,184 @@ describe('reloading the policy (SIGHUP)', () => {
     expect(logged).toMatch(/labs\.alpha\.roles: Unrecognized key\(s\) in object: 'operater'/);
     // the old policy (the viewer an operator in alpha) still holds
     expect(await ask(ALPHA, 'ntp alerts', U.viewer)).not.toMatch(/needs the operator role/);
+    writeFileSync(policyPath, policyText());
+  });
+
+  it('SIGHUP reloads the policy of a running labops process; a bad file is refused and the old one kept', async () => {
+    const path = join(DIR, 'sighup-policy.yml');
+    writeFileSync(path, policyText());
+    const fake = await startFakeSlack();
+    const secret = 'labops-sighup-signing-secret';
+    const prefix = `labops-sighup-${randomUUID().slice(0, 8)}`;
+    const proc = await spawnLabops('bot', await freePort(), {
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: fake.apiUrl,
+      LAB_POLICY: path,
+      LAB_ADMINS: U.envAdmin,
+      LAB_KNOWN_HOSTS: join(DIR, 'empty_known_hosts'),
+      LAB_QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'info',
+    });
+    const askProc = async (text: string, user: string) => {
+      const responseUrl = fake.responseUrl({ channel: ALPHA, user });
+      const events = `http://127.0.0.1:${proc.port}/slack/events`;
+      const fields = { text, user_id: user, channel_id: ALPHA, response_url: responseUrl };
+      expect((await postSlashCommand(events, secret, fields)).status).toBe(200);
+      const at = new URL(responseUrl).pathname;
+      return String(
+        (await fake.waitFor((c) => c.method === 'response_url' && c.path === at, 10_000)).args.text,
+      );
+    };
+    try {
+      expect(await askProc('ntp alerts', U.viewer)).toMatch(
+        refusedText('ntp alerts', 'operator', 'viewer', 'alpha'),
+      );
+      writeFileSync(path, policyText([U.viewer]));
+      proc.proc.kill('SIGHUP');
+      expect(await until(() => /"msg":"policy reloaded"/.test(proc.output()), 20_000)).toBe(true);
+      expect(await askProc('ntp alerts', U.viewer)).toMatch(/No open alerts/);
+      writeFileSync(path, policyText().replace('operator:', 'operater:'));
+      proc.proc.kill('SIGHUP');
+      expect(await until(() => /policy not reloaded, the old one stays/.test(proc.output()), 20_000)).toBe(
+        true,
+      );
+      expect(proc.output()).toMatch(/labs\.alpha\.roles: Unrecognized key\(s\) in object: 'operater'/);
+      expect(proc.alive()).toBe(true);
+      expect(await askProc('ntp alerts', U.viewer)).toMatch(/No open alerts/);
+    } finally {
+      await proc.stop();
+      await fake.close();
+      const redis = new Redis(inject('redisUrl'));
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    }
+  });
+});
+
+describe('the console adapter', () => {
+  it("--lab beta runs the commands on beta's hosts, its operator an admin there", async () => {
+    const alphaLogs = ALPHA_HOSTS.map((h) => logSince(lab.commandLogPath(h)));
+    const betaLog = logSince(lab.ntpAdmin?.commandLogPath('adm-client1') ?? '');
+    const console = await startTestLabops(
+      { LAB_POLICY: policyPath, LAB_KNOWN_HOSTS: join(DIR, 'empty_known_hosts') },
+      'all',
+      { lab: 'beta' },
+    );
+    try {
+      console.stdin.end('/lab ntp status\n/lab ntp unsilence adm-client1\n');
+      await console.consoleDone;
+    } finally {
+      await console.close();
+    }
+    const out = console.output();
+    expect(out).toMatch(/NTP status of all hosts/);
+    expect(out).toContain('adm-client1');
+    expect(out).not.toContain('client-sync');
+    expect(out).toMatch(/No silence on `adm-client1`/);
+    expect(betaLog.read().length).toBeGreaterThan(0);
+    for (const log of alphaLogs) expect(log.read()).toEqual([]);
+  });
+
+  it('refuses to start with a lab the policy does not have', async () => {
+    await expect(
+      startTestLabops({ LAB_POLICY: policyPath, LAB_KNOWN_HOSTS: join(DIR, 'empty_known_hosts') }, 'all', {
+        lab: 'gamma',
+      }),
+    ).rejects.toThrow('--lab gamma: the policy has no such lab (labs: alpha, beta).');
+  });
+});
+
+describe('each lab has its own drift watch', () => {
+  let watching: SlackLabops;
+  const hostsOf = (names: string[]) => {
+    const main = parse(readFileSync(lab.inventoryPath, 'utf8'));
+    const all = { ...main.all.children.ntp_servers.hosts, ...main.all.children.ntp_clients.hosts };
+    return stringify({
+      all: { vars: main.all.vars, hosts: Object.fromEntries(names.map((n) => [n, all[n]])) },
+    });
+  };
+
+  beforeAll(async () => {
+    writeFileSync(join(DIR, 'watch-alpha.yml'), hostsOf(['ntp1', 'client-drift']));
+    writeFileSync(join(DIR, 'watch-beta.yml'), hostsOf(['ntp2', 'client-unsync']));
+    const path = join(DIR, 'watch-policy.yml');
+    const labEntry = (name: string, channel: string, alerts: string) => ({
+      inventory: join(DIR, `watch-${name}.yml`),
+      known_hosts: lab.knownHostsPath,
+      channels: [channel],
+      alert_channel: alerts,
+    });
+    writeFileSync(
+      path,
+      stringify({
+        labs: { alpha: labEntry('alpha', ALPHA, ALPHA_ALERTS), beta: labEntry('beta', BETA, BETA_ALERTS) },
+        roles: { admin: [U.admin1] },
+      }),
+    );
+    watching = await startSlackLabops({
+      LAB_POLICY: path,
+      LAB_KNOWN_HOSTS: join(DIR, 'empty_known_hosts'),
+      LAB_DRIFT_INTERVAL: '1',
+      LAB_DRIFT_CONFIRM: '1',
+    });
+  });
+  afterAll(async () => {
+    await watching?.close();
+  });
+
+  it("posts each lab's alerts in its own channel, keeps its state under its own keys, and labels its metrics", async () => {
+    const about = (channel: string, host: string) => (c: RecordedCall) =>
+      c.method === 'chat.postMessage' &&
+      c.args.channel === channel &&
+      String(c.args.text).includes(`${host}:`);
+    await watching.slack.waitFor(about(ALPHA_ALERTS, 'client-drift'), 30_000);
+    await watching.slack.waitFor(about(BETA_ALERTS, 'client-unsync'), 30_000);
+    const texts = (channel: string) =>
+      watching.slack.messages(channel).map((m) => m.history[0]?.text ?? m.text ?? '');
+    expect(texts(ALPHA_ALERTS).join('\n')).not.toMatch(/client-unsync|ntp2/);
+    expect(texts(BETA_ALERTS).join('\n')).not.toMatch(/client-drift|ntp1/);
+
+    const redis = new Redis(inject('redisUrl'));
+    const counters = async (prefix: string) =>
+      Number((await redis.hget(`${prefix}:drift:counters`, 'checks')) ?? 0);
+    // a check is counted once its announcements are out: wait for one more of each lab's
+    const counted = await until(
+      async () =>
+        (await counters(`${watching.prefix}:lab:alpha`)) > 0 &&
+        (await counters(`${watching.prefix}:lab:beta`)) > 0,
+      20_000,
+    );
+    const bare = await redis.exists(`${watching.prefix}:drift:counters`);
+    await redis.quit();
+    expect(counted).toBe(true);
+    expect(bare).toBe(0);
+
+    const alerts = await (async () => {
+      const responseUrl = watching.slack.responseUrl({ channel: ALPHA, user: U.admin1 });
+      const fields = { text: 'ntp alerts', user_id: U.admin1, channel_id: ALPHA, response_url: responseUrl };
+      await postSlashCommand(watching.events, watching.secret, fields);
+      const at = new URL(responseUrl).pathname;
+      return String(
+        (await watching.slack.waitFor((c) => c.method === 'response_url' && c.path === at, 10_000)).args.text,
+      );
+    })();
+    expect(alerts).toContain('client-drift');
+    expect(alerts).not.toContain('client-unsync');
+
+    const metrics = await (await fetch(`http://127.0.0.1:${watching.httpPort}/metrics`)).text();
+    const samples = (name: string, host: string) =>
+      metrics.split('\n').filter((l) => l.startsWith(`${name}{`) && l.includes(`host="${host}"`));
+    expect(samples('labops_ntp_offset_seconds', 'client-drift')).toEqual([
+      expect.stringContaining('lab="alpha"'),
+    ]);
+    expect(samples('labops_ntp_offset_seconds', 'client-unsync').every((l) => l.includes('lab="beta"'))).toBe(
+      true,
+    );
+    expect(metrics.match(/^# HELP labops_ntp_offset_seconds /gm)).toHaveLength(1);
+    expect(metrics).toMatch(/^labops_drift_checks_total\{lab="alpha"\} [1-9]/m);
+    expect(metrics).toMatch(/^labops_drift_checks_total\{lab="beta"\} [1-9]/m);
+    expect(metrics).toMatch(/^labops_jobs\{queue="jobs",state="waiting"\} \d+/m);
   });
 });
