@@ -79,7 +79,9 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   // LAB_POLICY names the labs (issue 15); without it, one lab from LAB_INVENTORY and LAB_ADMINS as always
   const policy = await firstPolicy({ config, defaults }, () => loadInventory(config.inventoryPath, defaults));
   if (io.lab && !consoleMode)
-    throw new ConfigError('--lab is for the console adapter (no SLACK_BOT_TOKEN): in Slack, a channel says its lab.');
+    throw new ConfigError(
+      '--lab is for the console adapter (no SLACK_BOT_TOKEN): in Slack, a channel says its lab.',
+    );
   if (consoleMode && io.lab && !policy.labs.has(io.lab))
     throw new ConfigError(
       `--lab ${io.lab}: the policy has no such lab (labs: ${[...policy.labs.keys()].join(', ')}).`,

@@ -42,7 +42,8 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Gat
       ...(config.dashboard ? [queueDashboardRoute([core.queue, core.watchQueue], config.dashboard)] : []),
       ...slackApp.routes,
       // Alertmanager's webhook into the alert channel; off unless LAB_WEBHOOK_TOKEN and LAB_ALERT_CHANNEL are set
-      ...(config.webhookToken && config.alertChannel
+      // (a labops with LAB_POLICY has alert channels per lab and does not use LAB_ALERT_CHANNEL)
+      ...(config.webhookToken && config.alertChannel && !core.labs.policy().fromFile
         ? [alertmanagerRoute(config.webhookToken, alertmanagerTake(core, config.alertChannel), log)]
         : []),
     ],
