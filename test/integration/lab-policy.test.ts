@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { loadConfig } from '../../src/config.js';
+import { runDoctor } from '../../src/doctor/run-doctor.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { freePort } from '../lab/redis.js';
 import type { RecordedCall } from '../support/fake-slack.js';
@@ -568,5 +570,41 @@ describe('each lab has its own drift watch', () => {
     expect(metrics).toMatch(/^labops_drift_checks_total\{lab="alpha"\} [1-9]/m);
     expect(metrics).toMatch(/^labops_drift_checks_total\{lab="beta"\} [1-9]/m);
     expect(metrics).toMatch(/^labops_jobs\{queue="jobs",state="waiting"\} \d+/m);
+  });
+});
+
+describe('npm run doctor with LAB_POLICY', () => {
+  it("checks the policy, every lab's known_hosts and hosts; a bad policy is one failing row with every problem", async () => {
+    const config = loadConfig({
+      REDIS_URL: inject('redisUrl'),
+      LAB_POLICY: policyPath,
+      LAB_KNOWN_HOSTS: join(DIR, 'empty_known_hosts'),
+      LAB_INVENTORY: join(DIR, 'no-such-inventory.yml'),
+    });
+    const manifest = new URL('../../slack-app-manifest.yml', import.meta.url).pathname;
+    const found = await runDoctor(config, { manifestPath: manifest, stepMs: 2000 });
+    const row = (subject: string, check: string) =>
+      found.find((f) => f.subject === subject && f.check === check);
+    expect(row('policy', 'parses')).toMatchObject({
+      verdict: 'ok',
+      detail: `${policyPath}: 2 labs: alpha (3 hosts), beta (4 hosts)`,
+    });
+    expect(row('inventory', 'parses')).toBeUndefined(); // LAB_INVENTORY is not used with a policy
+    for (const host of [...ALPHA_HOSTS, ...BETA_HOSTS]) expect(row(host, 'login')?.verdict, host).toBe('ok');
+
+    const bad = join(DIR, 'doctor-bad-policy.yml');
+    writeFileSync(
+      bad,
+      policyText().replace('operator:', 'operater:').replace('default_role: none', 'default_role: all'),
+    );
+    const badFound = await runDoctor(
+      { ...config, policyPath: bad },
+      { manifestPath: manifest, stepMs: 2000 },
+    );
+    const policyRow = badFound.find((f) => f.subject === 'policy');
+    expect(policyRow?.verdict).toBe('fail');
+    expect(policyRow?.detail).toMatch(/labs\.alpha\.roles: Unrecognized key\(s\) in object: 'operater'/);
+    expect(policyRow?.detail).toMatch(/default_role: /);
+    expect(badFound.some((f) => f.subject === 'client-sync')).toBe(false);
   });
 });
