@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { FileSink } from '../chat/file-sink.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Inventory } from '../inventory/index.js';
+import { renderRefused } from '../jobs/render-job-end.js';
 import type { Logger } from '../log/logger.js';
 import type { HostLocks } from '../queue/host-locks.js';
 import { JobEnvelope } from '../queue/job-envelope.js';
@@ -15,7 +16,7 @@ import type { SshPool } from '../ssh/ssh-pool.js';
 import type { Task, TaskContext, TaskSettings } from '../tasks/task.js';
 import { withCancelBarChat } from './cancel-bar-chat.js';
 import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
-import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected } from './job-guards.js';
+import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected, tell } from './job-guards.js';
 import { showPlan } from './show-plan.js';
 import { confirmedHosts, refuseStale } from './start-guards.js';
 
@@ -55,14 +56,14 @@ export type LabWorkerDeps = Pick<
   'inventory' | 'ssh' | 'locks' | 'audit' | 'ntpStates' | 'execStream'
 >;
 
-function labOf(deps: TaskWorkerDeps, lab: string | undefined): Partial<LabWorkerDeps> {
+/** The job's lab; one the policy no longer has (a reload took it out while the job waited) is refused, and said so. */
+async function labOf(deps: TaskWorkerDeps, envelope: JobEnvelope): Promise<Partial<LabWorkerDeps>> {
   if (!deps.forLab) return {};
-  const found = deps.forLab(lab);
-  if (!found)
-    throw new UnrecoverableError(
-      `lab ${lab} is not in labops' policy any more: nothing was run. Ask an admin to check LAB_POLICY.`,
-    );
-  return found;
+  const found = deps.forLab(envelope.lab);
+  if (found) return found;
+  const why = `lab ${envelope.lab} is not in labops' policy any more, so nothing was run. Ask an admin to check LAB_POLICY.`;
+  await tell(envelope, renderRefused(envelope.command ?? 'the command', why), deps);
+  throw new UnrecoverableError(`refused: ${why}`);
 }
 
 const auditOf = (deps: TaskWorkerDeps, lab: unknown) =>
@@ -98,7 +99,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     if (!parsed.success) throw invalid(`payload for ${job.name}`, parsed.error);
     const { phase } = envelope.data;
     // the job's lab: its hosts, SSH pool, locks, trail (a labops without LAB_POLICY has one lab, deps itself)
-    const d = { ...deps, ...labOf(deps, envelope.data.lab) };
+    const d = { ...deps, ...(await labOf(deps, envelope.data)) };
     await refuseToStart(job, envelope.data, deps);
     if (job.attemptsStarted <= 1) await refuseStale(job, envelope.data, Date.now(), deps);
     const locked = await confirmedHosts(job, envelope.data, task.plan !== undefined, deps);

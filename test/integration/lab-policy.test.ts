@@ -17,7 +17,7 @@ import type { RecordedCall } from '../support/fake-slack.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { until } from '../support/local-processes.js';
 import { logSince } from '../support/log-since.js';
-import { postInteraction, postSlashCommand } from '../support/slack-request.js';
+import { postInteraction, postSlackRequest, postSlashCommand } from '../support/slack-request.js';
 import { spawnLabops } from './spawn-labops.js';
 import { type SlackLabops, startSlackLabops, startTestLabops } from './start-labops.js';
 
@@ -300,6 +300,50 @@ describe('each lab runs on its own hosts', () => {
     const alphaHistory = await ask(ALPHA, 'history 100', U.admin1);
     expect(alphaHistory).toMatch(new RegExp(`${U.viewer} in ${ALPHA}: /lab ntp status → completed`));
     expect(alphaHistory).not.toMatch(new RegExp(`${U.operB} in ${BETA}: /lab ntp status`));
+  });
+});
+
+describe('App Home', () => {
+  const open = async (user: string) => {
+    const event = {
+      token: 'fake-verification-token',
+      team_id: 'T0000TEST',
+      api_app_id: 'A0000TEST',
+      type: 'event_callback',
+      event_id: `Ev0${user}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: 'app_home_opened',
+        user,
+        channel: 'D0000HOME',
+        tab: 'home',
+        event_ts: `${Date.now() / 1000}`,
+      },
+    };
+    const res = await postSlackRequest(labops.events, labops.secret, JSON.stringify(event), {
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    const publish = await labops.slack.waitFor(
+      (c) => c.method === 'views.publish' && c.args.user_id === user,
+      10_000,
+    );
+    return JSON.stringify(publish.args.view);
+  };
+
+  it('shows each lab the user has a role in, and only those', async () => {
+    const viewer = await open(U.viewer);
+    expect(viewer).toContain('labops: lab alpha at a glance');
+    expect(viewer).toContain('labops: lab beta at a glance');
+    const operA = await open(U.operA);
+    expect(operA).toContain('labops: lab alpha at a glance');
+    expect(operA).not.toContain('lab beta');
+    expect(operA).toContain('client-sync');
+    expect(operA).not.toContain('adm-client1');
+    const operB = await open(U.operB);
+    expect(operB).toContain('labops: lab beta at a glance');
+    expect(operB).not.toContain('lab alpha at a glance');
+    expect(await open(U.stranger)).toContain('You have no role in any lab labops serves');
   });
 });
 
