@@ -144,7 +144,13 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   };
 
   const workers = workerRedis ? await startWorkerRole(core, workerRedis) : undefined;
-  const watch = workers && workerRedis ? await startWatchRole(core, workerRedis, workers.sshFor) : [];
+  const startWatch = () => (workers && workerRedis ? startWatchRole(core, workerRedis, workers.sshFor) : []);
+  let watch: Closer[] = await startWatch();
+  const stopWatch = async () => {
+    const running = watch;
+    watch = [];
+    for (const close of running) await close();
+  };
   const commands = labGate({
     policy: () => labs.policy(),
     commandsOf: perLab((lab) => commandHandling(core, labs.runtime(lab))),
@@ -162,7 +168,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
 
   const closers: Closer[] = [
     ...(http?.closers ?? []),
-    ...watch,
+    stopWatch,
     () => png.close(),
     async () => pager?.close(),
     ...(workers?.closers ?? []),
@@ -185,5 +191,16 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
           if (n > 0) process.stderr.write(`(${n} log line${n === 1 ? '' : 's'} in ${logPath})\n`);
         })
       : undefined;
-  return { consoleDone, httpPort: http?.httpPort, stop, reload: () => labs.reload() };
+  // a reloaded policy's labs get their drift watches (new labs, alert channels, hosts); commands take it at once
+  const reload = async () => {
+    const result = await labs.reload();
+    if (!result.ok || !workers) return result;
+    await stopWatch()
+      .then(async () => {
+        watch = await startWatch();
+      })
+      .catch((err: Error) => log.error({ msg: err.message }, 'drift watches not restarted after the reload'));
+    return result;
+  };
+  return { consoleDone, httpPort: http?.httpPort, stop, reload };
 }

@@ -29,6 +29,7 @@ const ELSEWHERE = 'COTHER001';
 const DM = 'D0DIRECT1';
 const ALPHA_ALERTS = 'CALPHAALR';
 const BETA_ALERTS = 'CBETAALRT';
+const GAMMA_ALERTS = 'CGAMMAALR';
 /** Users: a stranger, a viewer everywhere, an operator of alpha, an operator of beta by user group, two admins. */
 const U = {
   stranger: 'USTRANGE1',
@@ -614,6 +615,28 @@ describe('each lab has its own drift watch', () => {
     expect(metrics).toMatch(/^labops_drift_checks_total\{lab="alpha"\} [1-9]/m);
     expect(metrics).toMatch(/^labops_drift_checks_total\{lab="beta"\} [1-9]/m);
     expect(metrics).toMatch(/^labops_jobs\{queue="jobs",state="waiting"\} \d+/m);
+  });
+
+  it("a reload that adds a lab starts that lab's watch, in its own alert channel", async () => {
+    writeFileSync(join(DIR, 'watch-gamma.yml'), hostsOf(['client-unsync']));
+    const path = join(DIR, 'watch-policy.yml');
+    const policy = parse(readFileSync(path, 'utf8'));
+    policy.labs.gamma = {
+      inventory: join(DIR, 'watch-gamma.yml'),
+      known_hosts: lab.knownHostsPath,
+      channels: ['CGAMMA001'],
+      alert_channel: GAMMA_ALERTS,
+    };
+    writeFileSync(path, stringify(policy));
+    expect(await watching.reload()).toEqual({ ok: true });
+    // client-unsync is also beta's, whose watch announced it long ago: gamma's own state announces it again
+    await watching.slack.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.args.channel === GAMMA_ALERTS &&
+        String(c.args.text).includes('client-unsync:'),
+      30_000,
+    );
   });
 });
 
