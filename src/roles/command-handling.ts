@@ -103,7 +103,7 @@ export function commandHandling(core: Core, rt: LabRuntime): CommandHandling {
   };
   const dispatchDeps = {
     inventory: lab.inventory,
-    ...(named && { lab: named }),
+    ...(named && { lab: named, rolesChecked: true }),
     ...(rt.confirm && { confirmNote: rt.confirm.note }),
     queue,
     chat,

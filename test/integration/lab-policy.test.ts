@@ -304,6 +304,33 @@ describe('each lab runs on its own hosts', () => {
   });
 });
 
+describe('host locks per lab', () => {
+  it("an operator's change; one lab's locks do not hold the same host name in another lab", async () => {
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      await redis.set(`${labops.prefix}:lab:beta:lock:host:client-sync`, 'apply-beta-job', 'PX', 60_000);
+      // the plan of a change (read-only: nothing is confirmed), not refused as busy
+      const planning = await run(
+        ALPHA,
+        'ntp setup client-sync',
+        U.operA,
+        /^📝 `\/lab ntp setup client-sync`/,
+      );
+      expect(String(planning.args.text)).toMatch(/looking at 1 host to plan the change/);
+      await redis.set(`${labops.prefix}:lab:alpha:lock:host:client-sync`, 'apply-alpha-job', 'PX', 60_000);
+      expect(await ask(ALPHA, 'ntp setup client-sync', U.operA)).toBe(
+        'A change is already running on host client-sync (job apply-alpha-job). Wait for it to finish.',
+      );
+    } finally {
+      await redis.del(
+        `${labops.prefix}:lab:alpha:lock:host:client-sync`,
+        `${labops.prefix}:lab:beta:lock:host:client-sync`,
+      );
+      await redis.quit();
+    }
+  });
+});
+
 describe('App Home', () => {
   const open = async (user: string) => {
     const event = {
