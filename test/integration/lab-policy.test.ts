@@ -196,11 +196,25 @@ describe('channels bound to labs', () => {
 });
 
 describe('roles', () => {
-  // viewer: /lab history; operator: /lab ntp alerts (the policy's commands:); admin: /lab ntp unsilence
+  // viewer: /lab history; operator: /lab ntp alerts (the policy's commands:), /lab ntp setup; admin: /lab ntp
+  // unsilence, /lab deploy openstack
   const commands = [
     { text: 'history 5', words: 'history', needs: 'viewer', answered: /^\*?Audit trail|^The audit trail/ },
     { text: 'ntp alerts', words: 'ntp alerts', needs: 'operator', answered: /No open alerts|Open alerts \(/ },
     { text: 'ntp unsilence ntp1', words: 'ntp unsilence', needs: 'admin', answered: /^No silence on `ntp1`/ },
+    // changes: past the gate, a target the lab does not have is the answer (nothing is started)
+    {
+      text: 'ntp setup nosuchhost',
+      words: 'ntp setup',
+      needs: 'operator',
+      answered: /^Unknown target `nosuchhost`/,
+    },
+    {
+      text: 'deploy openstack',
+      words: 'deploy openstack',
+      needs: 'admin',
+      answered: /^Unknown target `openstack_controllers`/,
+    },
   ];
   const order = ['none', 'viewer', 'operator', 'admin'];
   const cases: Array<[string, string, string, string]> = [
