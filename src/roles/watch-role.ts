@@ -1,4 +1,6 @@
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Lab } from '../policy/policy.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
 import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
@@ -9,6 +11,7 @@ import { pagerEventOf } from '../watch/pagerduty-event.js';
 import { runTick } from '../watch/run-tick.js';
 import { silenceOf } from '../watch/silence.js';
 import {
+  createWatchQueue,
   createWatchWorker,
   scheduleCephWatch,
   scheduleWatch,
@@ -18,18 +21,55 @@ import {
 import type { Announcement } from '../watch/watch-state.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
+import type { LabRuntime } from './labs.js';
 
 /**
- * The clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler
+ * The clock-drift watch of every lab: the watch machinery below once per lab, on its hosts, with its alert channel,
+ * its own queue and Redis keys under the lab's key prefix. A labops without LAB_POLICY has one lab whose keys and
+ * queue are where they always were.
+ */
+export async function startWatchRole(
+  core: Core,
+  connection: Redis,
+  sshFor: (lab: Lab) => SshPool,
+): Promise<Closer[]> {
+  const policy = core.labs.policy();
+  const labs = [...policy.labs.values()];
+  const [only] = labs;
+  if (!policy.fromFile && only)
+    return startLabWatch(core, core.labs.runtime(only), core.watchQueue, connection, sshFor(only));
+  // the policy's labs each have their own watch: none runs under the bare prefix
+  await unscheduleWatch(core.watchQueue);
+  await unscheduleCephWatch(core.watchQueue);
+  const closers: Closer[] = [];
+  for (const lab of labs) {
+    const queue = createWatchQueue(core.redis, lab.keyPrefix);
+    closers.push(...(await startLabWatch(core, core.labs.runtime(lab), queue, connection, sshFor(lab))), () =>
+      queue.close(),
+    );
+  }
+  return closers;
+}
+
+/**
+ * One lab's clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler
  * (whichever worker takes it), records and offset history in Redis; without one, the scheduler is removed.
  * Its closer must run before the SSH pool closes: a check cut short would read as every host unreachable.
  */
-export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool): Promise<Closer[]> {
-  const { config, log, stores } = core;
-  const channel = config.alertChannel;
+async function startLabWatch(
+  core: Core,
+  rt: LabRuntime,
+  watchQueue: Queue,
+  connection: Redis,
+  ssh: SshPool,
+): Promise<Closer[]> {
+  const { config } = core;
+  const { lab, stores } = rt;
+  const log = core.labs.policy().fromFile ? core.log.child({ lab: lab.name }) : core.log;
+  const channel = lab.alertChannel;
   if (!channel) {
-    await unscheduleWatch(core.watchQueue);
-    await unscheduleCephWatch(core.watchQueue);
+    await unscheduleWatch(watchQueue);
+    await unscheduleCephWatch(watchQueue);
     return [];
   }
   const { confirmChecks, flapChanges, flapWindowMs, flapStableChecks } = config.watch;
@@ -41,7 +81,7 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
     chat,
     files,
     channel,
-    chart: core.chart,
+    chart: rt.chart,
     rules,
     // a skewed Ceph monitor's alert and its host's chrony alert are one incident: one thread
     joinThread: (host: string) => cephThreadOf(cephStore, host),
@@ -57,13 +97,13 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
   const watchWorker = createWatchWorker({
     connection,
-    prefix: config.queuePrefix,
+    prefix: lab.keyPrefix,
     log,
     tick: (signal) =>
       runTick({
         store: stores.watchStore,
         history: stores.offsetHistory,
-        inventory: () => core.inventory,
+        inventory: () => lab.inventory,
         ssh,
         thresholds: config.drift,
         rules,
@@ -94,7 +134,7 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
       runCephTick({
         store: cephStore,
         driftStore: watchStore,
-        inventory: () => core.inventory,
+        inventory: () => lab.inventory,
         ssh,
         rules,
         lockTtlMs,
@@ -105,9 +145,8 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
         signal,
       }),
   });
-  await scheduleWatch(core.watchQueue, config.watch.intervalSeconds);
-  if (core.inventory.groups.has(CEPH_MONS))
-    await scheduleCephWatch(core.watchQueue, config.ceph.intervalSeconds);
-  else await unscheduleCephWatch(core.watchQueue);
+  await scheduleWatch(watchQueue, config.watch.intervalSeconds);
+  if (lab.inventory.groups.has(CEPH_MONS)) await scheduleCephWatch(watchQueue, config.ceph.intervalSeconds);
+  else await unscheduleCephWatch(watchQueue);
   return [() => closeWorker(watchWorker, config.shutdownGraceMs)];
 }
