@@ -26,6 +26,8 @@ export interface Fleet extends FleetFiles {
   hosts: FleetHost[];
   port: number;
   counters: FleetCounters;
+  /** Client connections open now. */
+  openConnections(): number;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,8 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   });
   const counters: FleetCounters = {
     connections: 0,
+    maxOpen: 0,
+    byHost: new Map(),
     authFailures: 0,
     commands: 0,
     unknownCommands: 0,
@@ -98,5 +102,5 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     await stop();
     throw err;
   }
-  return { ...files, hosts, port, counters, stop };
+  return { ...files, hosts, port, counters, openConnections: () => live.size, stop };
 }
