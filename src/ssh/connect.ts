@@ -16,6 +16,8 @@ export interface ConnectOptions {
   knownHosts: KnownHostEntry[];
   knownHostsPath: string;
   connectTimeoutMs: number;
+  /** How the private key is read; default a fresh read each time (the pool keeps it for a moment). */
+  readKeyFile?: (path: string) => Promise<Buffer>;
 }
 
 const where = (h: InventoryHost) => `${h.address}:${h.port}`;
@@ -56,7 +58,10 @@ function openSocket(host: InventoryHost, timeoutMs: number): Promise<Socket> {
   });
 }
 
-async function readKey(host: InventoryHost): Promise<Buffer> {
+async function readKey(
+  host: InventoryHost,
+  read: (path: string) => Promise<Buffer> = readFile,
+): Promise<Buffer> {
   if (!host.keyPath) {
     throw new HostError(
       host.name,
@@ -66,7 +71,7 @@ async function readKey(host: InventoryHost): Promise<Buffer> {
     );
   }
   try {
-    return await readFile(host.keyPath);
+    return await read(host.keyPath);
   } catch (err) {
     throw new HostError(
       host.name,
@@ -90,7 +95,7 @@ export async function connectHost(host: InventoryHost, opts: ConnectOptions): Pr
       `Verify the host's fingerprint, then add it (ssh-keyscan -p ${host.port} ${host.address} >> ${opts.knownHostsPath}).`,
     );
   }
-  const privateKey = await readKey(host);
+  const privateKey = await readKey(host, opts.readKeyFile);
   const started = Date.now();
   const sock = await openSocket(host, opts.connectTimeoutMs);
   let verdict: HostKeyVerdict | undefined;

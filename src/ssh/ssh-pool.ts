@@ -14,6 +14,7 @@ import {
 import { connectHost } from './connect.js';
 import { type KnownHostEntry, parseKnownHosts } from './known-hosts.js';
 import { onAbort } from './on-abort.js';
+import { recentFiles } from './recent-files.js';
 import { cancelled, type ExecResult, runRemote, sessionFailed } from './remote-process.js';
 
 export type { ExecResult } from './remote-process.js';
@@ -53,6 +54,8 @@ export interface SshPoolOptions {
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 
 const KILL_DRAIN_MS = 3000;
+/** How often known_hosts' mtime is looked at while connections are opened. */
+const KNOWN_HOSTS_RECHECK_MS = 1000;
 /** How long a closed connection may take to say it is gone before its slot under the ceiling is let go. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -77,6 +80,7 @@ export class SshPool {
   private readonly conns = new Map<string, Pooled>();
   private readonly limit: LimitFunction;
   private knownHosts: { mtimeMs: number; entries: KnownHostEntry[] } | undefined;
+  private knownHostsRead: { at: number; entries: Promise<KnownHostEntry[]> } | undefined;
   private closed = false;
   /** Aborted by close(): running commands are stopped and their groups killed before the connections go. */
   private readonly closing = new AbortController();
@@ -85,6 +89,7 @@ export class SshPool {
   /** Commands waiting for room under the ceiling. */
   private readonly roomWaiters: Array<() => void> = [];
   private readonly ceiling: CeilingReport | undefined;
+  private readonly readKeyFile = recentFiles(KNOWN_HOSTS_RECHECK_MS);
 
   constructor(private readonly opts: SshPoolOptions) {
     this.limit = pLimit(opts.concurrency);
@@ -183,6 +188,7 @@ export class SshPool {
         knownHosts,
         knownHostsPath: this.opts.knownHostsPath,
         connectTimeoutMs: this.opts.connectTimeoutMs,
+        readKeyFile: this.readKeyFile,
       }),
     );
     const limits = { ...DEFAULT_CHANNEL_LIMITS, ...this.opts.channels };
@@ -231,8 +237,23 @@ export class SshPool {
     return pooled.gone;
   }
 
-  /** known_hosts is re-read when it changes, so an operator's fix applies without a restart. */
-  private async loadKnownHosts(): Promise<KnownHostEntry[]> {
+  /**
+   * known_hosts is re-read when it changes, so an operator's fix applies without a restart. Its mtime is looked at
+   * once a second at most: a fan-out of 1000 new connections asks once, not 1000 times.
+   */
+  private loadKnownHosts(): Promise<KnownHostEntry[]> {
+    const now = Date.now();
+    if (this.knownHostsRead && now - this.knownHostsRead.at < KNOWN_HOSTS_RECHECK_MS)
+      return this.knownHostsRead.entries;
+    const entries = this.readKnownHosts();
+    this.knownHostsRead = { at: now, entries };
+    entries.catch(() => {
+      this.knownHostsRead = undefined;
+    });
+    return entries;
+  }
+
+  private async readKnownHosts(): Promise<KnownHostEntry[]> {
     const path = this.opts.knownHostsPath;
     const mtimeMs = await stat(path).then(
       (s) => s.mtimeMs,
