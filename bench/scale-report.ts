@@ -87,6 +87,39 @@ function table(results: SizeResult[]): string {
   ].join('\n');
 }
 
+/** The issue's targets, read at 1000 hosts (or the size nearest it), met or missed. */
+function targets(results: SizeResult[]): string {
+  const at = results.reduce((best, r) => (Math.abs(r.hosts - 1000) < Math.abs(best.hosts - 1000) ? r : best));
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const big = results.filter((r) => r.hosts > 100);
+  const calls = big.map((r) => max([...r.cold, ...r.warm].map((x) => x.slackCalls)));
+  return [
+    `| target (at ${at.hosts} hosts) | measured | |`,
+    '|---|---|---|',
+    `| warm end to end ≤ 0.5 s | ${s(at.medians.warmMs)} | ${verdict(at.medians.warmMs <= 500)} |`,
+    `| cold (connect all) ≤ 3 s, one worker | ${s(at.medians.coldMs)} | ${verdict(at.medians.coldMs <= 3000)} |`,
+    `| worker CPU ≤ 0.3 ms per host per check (warm) | ${at.medians.warmCpuPerHostMs.toFixed(2)} ms | ${verdict(at.medians.warmCpuPerHostMs <= 0.3)} |`,
+    `| RSS growth ≤ 150 KiB per pooled connection | ${perConnectionKiB(at).toFixed(0)} KiB | ${verdict(perConnectionKiB(at) <= 150)} |`,
+    `| Slack calls per run bounded whatever N | ${big.map((r, i) => `${calls[i]} at ${r.hosts}`).join(', ') || 'n/a'} | ${verdict(calls.every((c) => c <= 20))} (at most 1 post, 12 progress updates, 3 for the file, 1 summary) |`,
+  ].join('\n');
+}
+
+/** Cost per host at each size: flat means linear in N. */
+function curve(results: SizeResult[]): string {
+  const per = (ms: number, n: number) => `${((ms / n) * 1000).toFixed(0)} µs`;
+  return [
+    `| per host | ${results.map((r) => `${r.hosts}`).join(' | ')} |`,
+    `|---|${results.map(() => '---').join('|')}|`,
+    `| warm wall time | ${results.map((r) => per(r.medians.warmMs, r.hosts)).join(' | ')} |`,
+    `| cold wall time | ${results.map((r) => per(r.medians.coldMs, r.hosts)).join(' | ')} |`,
+    `| worker CPU, warm | ${results.map((r) => per(r.medians.warmCpuPerHostMs * r.hosts, r.hosts)).join(' | ')} |`,
+    `| worker CPU, cold | ${results.map((r) => per(r.medians.coldCpuPerHostMs * r.hosts, r.hosts)).join(' | ')} |`,
+    `| fleet + fake Slack CPU, cold | ${results.map((r) => per(median(r.cold.map((x) => x.benchCpuMs)), r.hosts)).join(' | ')} |`,
+  ].join('\n');
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
 export function renderScaleReport(o: ScaleReportInput): string {
   const m = o.machine;
   return `## \`/lab ntp status all\` at scale: 40 to ${Math.max(...o.results.map((r) => r.hosts))} simulated hosts
@@ -101,5 +134,13 @@ fake Slack receiving the final \`chat.update\`. Cold: a worker that has connecte
 Warm: the median of ${o.reps.warm} runs on a pool holding every host.
 
 ${table(o.results)}
+
+Targets:
+
+${targets(o.results)}
+
+Cost per host (flat across a row = linear in N):
+
+${curve(o.results)}
 `;
 }

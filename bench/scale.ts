@@ -5,7 +5,7 @@
 // BENCH_CPU_PROF=DIR writes a CPU profile of the worker (node --cpu-prof) for each size.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { readFdLimit } from '../src/ssh/fd-limit.js';
@@ -187,6 +187,7 @@ async function main(): Promise<void> {
     seconds: (Date.now() - began) / 1000,
   });
   writeReportSection(REPORT, report, 'scale');
+  writeFileSync(`${DIR}/results.json`, JSON.stringify({ machine, results }, null, 2));
   log(`wrote ${REPORT} in ${((Date.now() - began) / 1000).toFixed(0)} s`);
 }
 

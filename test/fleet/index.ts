@@ -35,7 +35,7 @@ export interface Fleet extends FleetFiles {
  * An ed25519 pair ssh2 can read back: its converter drops a leading zero byte of the key (about 1 key in 200
  * comes out "Malformed OpenSSH private key"), so such a pair is drawn again.
  */
-function newKeyPair(): { private: string; public: string } {
+export function newKeyPair(): { private: string; public: string } {
   for (;;) {
     const k = ssh2.utils.generateKeyPairSync('ed25519');
     if (
