@@ -45,9 +45,9 @@ function table(results: SizeResult[]): string {
         )}`,
     ),
     row(
-      'cold (connect all), end to end',
+      'cold (connect all), end to end, slowest run',
       (r) =>
-        `**${s(r.medians.coldMs)}**${range(
+        `**${s(max(r.cold.map((x) => x.ms)))}**${range(
           r.cold.map((x) => x.ms),
           s,
         )}`,
@@ -97,7 +97,7 @@ function targets(results: SizeResult[]): string {
     `| target (at ${at.hosts} hosts) | measured | |`,
     '|---|---|---|',
     `| warm end to end ≤ 0.5 s | ${s(at.medians.warmMs)} | ${verdict(at.medians.warmMs <= 500)} |`,
-    `| cold (connect all) ≤ 3 s, one worker | ${s(at.medians.coldMs)} | ${verdict(at.medians.coldMs <= 3000)} |`,
+    `| cold (connect all) ≤ 3 s, one worker | ${at.cold.map((r) => s(r.ms)).join(', ')} | ${verdict(max(at.cold.map((r) => r.ms)) <= 3000)} |`,
     `| worker CPU ≤ 0.3 ms per host per check (warm) | ${at.medians.warmCpuPerHostMs.toFixed(2)} ms | ${verdict(at.medians.warmCpuPerHostMs <= 0.3)} |`,
     `| RSS growth ≤ 150 KiB per pooled connection | ${perConnectionKiB(at).toFixed(0)} KiB | ${verdict(perConnectionKiB(at) <= 150)} |`,
     `| Slack calls per run bounded whatever N | ${big.map((r, i) => `${calls[i]} at ${r.hosts}`).join(', ') || 'n/a'} | ${verdict(calls.every((c) => c <= 20))} (at most 1 post, 12 progress updates, 3 for the file, 1 summary) |`,
@@ -111,7 +111,7 @@ function curve(results: SizeResult[]): string {
     `| per host | ${results.map((r) => `${r.hosts}`).join(' | ')} |`,
     `|---|${results.map(() => '---').join('|')}|`,
     `| warm wall time | ${results.map((r) => per(r.medians.warmMs, r.hosts)).join(' | ')} |`,
-    `| cold wall time | ${results.map((r) => per(r.medians.coldMs, r.hosts)).join(' | ')} |`,
+    `| cold wall time (slowest run) | ${results.map((r) => per(max(r.cold.map((x) => x.ms)), r.hosts)).join(' | ')} |`,
     `| worker CPU, warm | ${results.map((r) => per(r.medians.warmCpuPerHostMs * r.hosts, r.hosts)).join(' | ')} |`,
     `| worker CPU, cold | ${results.map((r) => per(r.medians.coldCpuPerHostMs * r.hosts, r.hosts)).join(' | ')} |`,
     `| fleet + fake Slack CPU, cold | ${results.map((r) => per(median(r.cold.map((x) => x.benchCpuMs)), r.hosts)).join(' | ')} |`,
@@ -131,7 +131,8 @@ ssh2 servers on 127.64.x.x, each host its own ed25519 key, every host answering 
 in sync, 7 % drifting, 4 % not synchronised, 4 % chronyd down). The fleet and the fake Slack run in the bench's process
 on the same two cores: their CPU is shown apart and is not labops'. End to end: from the signed slash command sent to the
 fake Slack receiving the final \`chat.update\`. Cold: a worker that has connected to no host yet (a fresh process).
-Warm: the median of ${o.reps.warm} runs on a pool holding every host.
+Warm: the median of ${o.reps.warm} runs on a pool holding every host. Cold: 2 runs (1 at 5000 hosts), each on a
+fresh worker; the table shows the slower.
 
 ${table(o.results)}
 
