@@ -1,4 +1,5 @@
 import ssh2, { type Server, type ServerConnection } from 'ssh2';
+import { ensureFdLimit } from './fd-limit.js';
 import { type FleetFiles, writeFleetFiles } from './fleet-files.js';
 import { DEFAULT_MIX, type FleetHost, type FleetMix, planFleet } from './fleet-plan.js';
 import { type FleetCounters, parsePublicKey, startHostServer } from './fleet-server.js';
@@ -48,6 +49,9 @@ export function newKeyPair(): { private: string; public: string } {
 
 /** Starts N simulated SSH hosts in this process and writes the files labops needs to reach them. */
 export async function startFleet(o: FleetOptions): Promise<Fleet> {
+  // every host listens (one descriptor) and may hold a connection (one more): raise the soft limit, or say why not
+  const fds = ensureFdLimit(2 * o.count + 100);
+  if (fds.warning) throw new Error(`${o.count} simulated hosts: ${fds.warning}`);
   const port = o.port ?? 2222;
   const hosts = planFleet(o.count, o.net, o.mix ?? DEFAULT_MIX);
   const poolSize = o.keyPool && o.keyPool > 0 ? Math.min(o.keyPool, o.count) : o.count;
