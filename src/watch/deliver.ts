@@ -33,7 +33,10 @@ export interface Delivery {
   posted: Announcement[];
   /** Hosts whose next announcement could not be posted: it stays in their outbox for the next check. */
   failed: string[];
-  /** Announcements of silenced hosts, dropped unposted (PagerDuty still hears of a recovery). */
+  /**
+   * Announcements of silenced hosts, dropped unposted, of incidents whose alert had been posted (and so paged):
+   * PagerDuty still hears of their recovery. An incident that opened while silenced was never paged.
+   */
   dropped?: Announcement[];
 }
 
@@ -64,7 +67,7 @@ export async function deliver(all: readonly HostRecord[], deps: DeliverDeps): Pr
   const quiet = all.filter((r) => deps.silenced?.(r.host) && r.outbox.length > 0);
   for (const r of quiet) {
     await drop(r, deps);
-    result.dropped?.push(...r.outbox);
+    result.dropped?.push(...r.outbox.filter((a) => r.threads[a.incident] !== undefined));
   }
   const records = all.filter((r) => !quiet.includes(r));
   const group = await postGroup(records, deps);

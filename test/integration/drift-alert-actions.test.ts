@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -11,6 +9,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, startLabops } from '../../src/main.js';
 import { type Lab, startLab } from '../lab/index.js';
+import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { postInteraction, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
 import { untilHostInSync } from '../support/until-host-in-sync.js';
@@ -53,8 +52,8 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
   let redis: Redis;
   let labops: Labops;
   // a fake PagerDuty Events API v2: records what it is sent
-  let pagerDuty: Server;
-  const paged: { event_action: string; dedup_key: string; routing_key: string }[] = [];
+  let pagerDuty: FakePagerDuty;
+  const paged = () => pagerDuty.events;
   const prefix = `labops-alerts-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
@@ -65,16 +64,7 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
     await untilHostInSync(lab, 'client-drift');
     fake = await startFakeSlack();
     redis = new Redis(inject('redisUrl'));
-    pagerDuty = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        paged.push(JSON.parse(body));
-        res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success"}');
-      });
-    });
-    await new Promise<void>((r) => pagerDuty.listen(0, '127.0.0.1', r));
-    const pdPort = (pagerDuty.address() as AddressInfo).port;
+    pagerDuty = await startFakePagerDuty();
     const config = loadConfig({
       REDIS_URL: inject('redisUrl'),
       LAB_INVENTORY: writeInventory(lab),
@@ -87,7 +77,7 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
       LAB_ALERT_CHANNEL: ALERTS,
       LAB_ADMINS: ADMIN,
       LAB_PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
-      LAB_PAGERDUTY_URL: `http://127.0.0.1:${pdPort}/v2/enqueue`,
+      LAB_PAGERDUTY_URL: pagerDuty.url,
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: fake.apiUrl,
@@ -103,7 +93,7 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
     if (keys.length) await redis.del(...keys);
     await redis?.quit();
     await fake?.close();
-    await new Promise((r) => pagerDuty?.close(r));
+    await pagerDuty?.close();
     await lab?.stop();
   });
 
@@ -202,14 +192,14 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
     );
     const reminders = inThread(alert.ts, /Reminder/).length;
     // on-call was paged once for the incident, and hears of the acknowledgement under the same dedup key
-    await until('the PagerDuty acknowledge', () => paged.find((e) => e.event_action === 'acknowledge'));
-    const [trigger, ...more] = paged.filter((e) => e.event_action === 'trigger');
+    await until('the PagerDuty acknowledge', () => paged().find((e) => e.event_action === 'acknowledge'));
+    const [trigger, ...more] = paged().filter((e) => e.event_action === 'trigger');
     expect(more).toEqual([]);
     expect(trigger).toMatchObject({
       routing_key: 'R0UTINGKEY',
       dedup_key: expect.stringMatching(/^labops-drift-client-drift@\d+$/),
     });
-    expect(paged.find((e) => e.event_action === 'acknowledge')?.dedup_key).toBe(trigger?.dedup_key);
+    expect(paged().find((e) => e.event_action === 'acknowledge')?.dedup_key).toBe(trigger?.dedup_key);
     await moreChecks(5); // more than one reminder interval
     expect(inThread(alert.ts, /Reminder/)).toHaveLength(reminders);
     expect(await ephemeral('ntp ack client-drift', ADMIN)).toMatch(/already acknowledged by <@U0OTHER3>/);
@@ -246,10 +236,12 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
     expect(Date.now() - silencedAt).toBeLessThan(60_000); // (else the rest of this test proves nothing)
     expect(inThread(alert.ts, /back in sync/)).toEqual([]);
     // the recovery is not posted, but PagerDuty's incident is resolved; the silenced new one pages nobody
-    expect(paged.filter((e) => e.event_action === 'resolve').map((e) => e.dedup_key)).toEqual([
-      trigger?.dedup_key,
-    ]);
-    expect(paged.filter((e) => e.event_action === 'trigger')).toHaveLength(1);
+    expect(
+      paged()
+        .filter((e) => e.event_action === 'resolve')
+        .map((e) => e.dedup_key),
+    ).toEqual([trigger?.dedup_key]);
+    expect(paged().filter((e) => e.event_action === 'trigger')).toHaveLength(1);
     expect(alerts()).toHaveLength(1);
     // the threads' own Silenced note is the only word since the silence
     expect(fake.messages(ALERTS).length + fake.thread(ALERTS, alert.ts).length).toBeLessThanOrEqual(said + 1);

@@ -174,6 +174,16 @@ describe('delivering while a host is silenced', () => {
     expect(JSON.stringify(blocks[0])).toContain('labops_alert_ack');
   });
 
+  it('PagerDuty hears of a silenced recovery only for an incident whose alert was posted (and so paged)', async () => {
+    const posted = { 'inc-a': { ts: '7', headline: 'a' } };
+    const { deps, record } = setUp([
+      withOutbox('a', [recovery('a')], posted),
+      withOutbox('b', [recovery('b')]),
+    ]);
+    const result = await deliver([record('a'), record('b')], { ...deps, silenced: () => true });
+    expect(result.dropped?.map((a) => a.host)).toEqual(['a']);
+  });
+
   it("a silenced host's recovery closes its thread without a word", async () => {
     const thread = { 'inc-a': { ts: '7', headline: 'a' } };
     const { deps, calls, record } = setUp([withOutbox('a', [recovery('a')], thread)]);

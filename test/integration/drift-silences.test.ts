@@ -1,0 +1,190 @@
+// Drift silences on a lab of this file's own (127.0.203.x) with two drifting hosts: client-drift and client-drift-2
+// both follow ntp-fast alone, so moving ntp-fast makes both drift at once, as when a real time server goes wrong.
+// Real chronyd, sshd and Redis; the fake Slack over signed HTTP; a fake PagerDuty Events API v2.
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadConfig } from '../../src/config.js';
+import { type Labops, startLabops } from '../../src/main.js';
+import { type Lab, startLab } from '../lab/index.js';
+import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
+import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
+import { untilHostInSync } from '../support/until-host-in-sync.js';
+
+const NET = '127.0.203';
+const SECRET = 'drift-silences-signing-secret';
+const ALERTS = 'C0SILENCES';
+const ADMIN = 'U0ADMIN203';
+const OTHER = 'U0OTHER203';
+const DRIFTING = ['client-drift', 'client-drift-2'];
+const HOSTS = { ntp_servers: ['ntp1', 'ntp-fast'], ntp_clients: ['client-sync', ...DRIFTING] };
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 60_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function writeInventory(lab: Lab): string {
+  const address = new Map(lab.hosts.map((h) => [h.name, h.address]));
+  const group = (names: string[]) => ({
+    hosts: Object.fromEntries(names.map((n) => [n, { ansible_host: address.get(n) }])),
+  });
+  const path = join(lab.dir, 'silences-inventory.yml');
+  const vars = { ansible_user: 'root', ansible_port: 2222, ansible_ssh_private_key_file: lab.keyPath };
+  const children = { ntp_servers: group(HOSTS.ntp_servers), ntp_clients: group(HOSTS.ntp_clients) };
+  writeFileSync(path, stringify({ all: { vars, children } }));
+  return path;
+}
+
+interface Record {
+  state?: string;
+  last?: { state: string };
+  incident?: { id: string };
+  threads?: { [id: string]: { ts: string } };
+}
+
+describe('drift silences on a lab with two drifting hosts', () => {
+  let lab: Lab;
+  let fake: FakeSlack;
+  let redis: Redis;
+  let labops: Labops;
+  let pagerDuty: FakePagerDuty;
+  const prefix = `labops-silences-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    lab = await startLab({ dir: join(tmpdir(), 'labops-drift-silences-lab'), net: NET, driftClients: 1 });
+    // the lab starts with ntp-fast at +3 s: both drifting clients follow it back to 0 before the watch starts
+    await lab.setFastServerOffset(0);
+    for (const host of DRIFTING) await untilHostInSync(lab, host);
+    fake = await startFakeSlack();
+    redis = new Redis(inject('redisUrl'));
+    pagerDuty = await startFakePagerDuty();
+    const config = loadConfig({
+      REDIS_URL: inject('redisUrl'),
+      LAB_INVENTORY: writeInventory(lab),
+      LAB_KNOWN_HOSTS: lab.knownHostsPath,
+      LAB_QUEUE_PREFIX: prefix,
+      LAB_SSH_CONNECT_TIMEOUT_MS: '2000',
+      LAB_DRIFT_INTERVAL: '1',
+      LAB_DRIFT_CONFIRM: '2',
+      LAB_DRIFT_REMIND_MINUTES: '0',
+      LAB_ALERT_CHANNEL: ALERTS,
+      LAB_ADMINS: ADMIN,
+      LAB_PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY203',
+      LAB_PAGERDUTY_URL: pagerDuty.url,
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+    });
+    labops = await startLabops(config, 'all', { stdin: new PassThrough(), stdout: { write: () => true } });
+  }, 90_000);
+
+  afterAll(async () => {
+    await labops?.stop().catch(() => undefined);
+    const keys = (await redis?.keys(`${prefix}:*`)) ?? [];
+    if (keys.length) await redis.del(...keys);
+    await redis?.quit();
+    await fake?.close();
+    await pagerDuty?.close();
+    await lab?.stop();
+  });
+
+  const events = () => `http://127.0.0.1:${labops.httpPort}/slack/events`;
+  const ephemeral = async (text: string, user: string) => {
+    const before = fake.callsTo('response_url').length;
+    await postSlashCommand(events(), SECRET, {
+      text,
+      user_id: user,
+      response_url: fake.responseUrl({ channel: SLACK_IDS.channelId, user }),
+    });
+    const calls = await fake.waitForCount('response_url', before + 1, 10_000);
+    return String(calls[before]?.args.text ?? '');
+  };
+  const checks = async () => Number((await redis.hget(`${prefix}:drift:counters`, 'checks')) ?? 0);
+  const moreChecks = async (n: number) => {
+    const from = await checks();
+    await until(`${n} more checks`, async () => (await checks()) >= from + n);
+  };
+  const record = async (host: string) =>
+    JSON.parse((await redis.hget(`${prefix}:drift:host:${host}`, 'json')) ?? '{}') as Record;
+  const inState = (host: string, state: string) =>
+    until(`${host} ${state}`, async () => ((await record(host)).state === state ? true : undefined));
+  /** The top-level message of a host's open incident, once posted. */
+  const openAlert = async (host: string) => {
+    const r = await record(host);
+    const thread = r.incident && r.threads?.[r.incident.id];
+    return thread && fake.messages(ALERTS).find((m) => m.ts === thread.ts);
+  };
+  const textOf = (m: FakeMessage) => [m.text ?? '', ...m.history.map((h) => h.text ?? '')].join('\n');
+  /** Every message (top-level or in a thread) and file in the alert channel that names client-drift itself. */
+  const aboutClientDrift = () => [
+    ...fake.messages(ALERTS).filter((m) => /client-drift(?!-2)/.test(textOf(m))),
+    ...fake.files().filter((f) => /^client-drift-offset/.test(f.filename ?? '')),
+  ];
+  const pagedFor = (host: string) =>
+    pagerDuty.events
+      .filter((e) => e.dedup_key.startsWith(`labops-drift-${host}@`))
+      .map((e) => e.event_action);
+
+  it('a silence on one host posts and pages nothing for it while the other drifting host alerts', async () => {
+    for (const host of DRIFTING)
+      await until(`${host} checked in sync`, async () => {
+        const r = await record(host);
+        return r.state === 'ok' && r.last?.state === 'ok' ? true : undefined;
+      });
+    await moreChecks(2);
+    expect(fake.messages(ALERTS)).toEqual([]);
+
+    expect(await ephemeral('ntp silence client-drift 1h kernel upgrade', ADMIN)).toMatch(
+      /^Silenced host client-drift for 1 h: still checked and recorded, nothing posted/,
+    );
+    const points = await redis.zcard(`${prefix}:drift:history:client-drift`);
+    await lab.setFastServerOffset(3);
+
+    // client-drift-2 alerts in the channel and pages on-call
+    const alert = await until('client-drift-2’s alert', () => openAlert('client-drift-2'));
+    expect(alert.text).toMatch(/client-drift-2: drifting \(critical\)/);
+    expect(alert.text).toMatch(/offset 3\.0 s slow of NTP time/);
+    await until('the PagerDuty trigger', () => pagedFor('client-drift-2').includes('trigger'));
+
+    // client-drift drifts just the same: checked and recorded, and not a word about it
+    await inState('client-drift', 'critical');
+    await moreChecks(3);
+    expect(aboutClientDrift()).toEqual([]);
+    expect(pagedFor('client-drift')).toEqual([]);
+    expect(await redis.zcard(`${prefix}:drift:history:client-drift`)).toBeGreaterThan(points);
+    const listed = await ephemeral('ntp alerts', OTHER);
+    expect(listed).toMatch(
+      new RegExp(`🔕 client-drift silenced by <@${ADMIN}> until .* UTC \\(reason: kernel upgrade\\)`),
+    );
+    expect(listed).toMatch(/client-drift-2/);
+
+    // both back in sync: client-drift-2's recovery in its thread and resolved on-call; still nothing of client-drift
+    await lab.setFastServerOffset(0);
+    await until('client-drift-2’s recovery', () =>
+      fake.thread(ALERTS, alert.ts).find((m) => /back in sync/.test(m.text ?? '')),
+    );
+    await until('the PagerDuty resolve', () => pagedFor('client-drift-2').includes('resolve'));
+    expect(pagedFor('client-drift-2')).toEqual(['trigger', 'resolve']);
+    await inState('client-drift', 'ok');
+    await moreChecks(2);
+    expect(aboutClientDrift()).toEqual([]);
+    expect(pagedFor('client-drift')).toEqual([]);
+    expect(await ephemeral('ntp unsilence client-drift', ADMIN)).toMatch(
+      /^Ended the silence on client-drift/,
+    );
+  }, 180_000);
+});
