@@ -5,7 +5,7 @@ import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
 import { runCephTick } from '../watch/ceph-tick.js';
 import { deliver } from '../watch/deliver.js';
 import { followUp } from '../watch/follow-up.js';
-import { pagerEventOf } from '../watch/pagerduty-event.js';
+import { cephPagerEventOf, pagerEventOf } from '../watch/pagerduty-event.js';
 import { runTick } from '../watch/run-tick.js';
 import { silenceOf } from '../watch/silence.js';
 import {
@@ -18,6 +18,13 @@ import {
 import type { Announcement } from '../watch/watch-state.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
+
+/** The Ceph cluster the watch asks: its monitors' `ceph_cluster` (ceph unless the inventory says otherwise). */
+function cephCluster(inventory: Core['inventory']): string {
+  const [first] = inventory.groups.get(CEPH_MONS) ?? [];
+  const cluster = first && inventory.hosts.get(first)?.vars.ceph_cluster;
+  return typeof cluster === 'string' ? cluster : 'ceph';
+}
 
 /**
  * The clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler
@@ -53,6 +60,11 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
       const event = pager && pagerEventOf(a, pager.routingKey);
       if (event) pager?.send(event);
     }
+  };
+  // Ceph alerts page too, one dedup key per cluster and incident
+  const pageCeph = (a: Announcement) => {
+    const event = pager && cephPagerEventOf(a, cephCluster(core.inventory), pager.routingKey);
+    if (event) pager?.send(event);
   };
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
   const watchWorker = createWatchWorker({
@@ -99,7 +111,14 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
         rules,
         lockTtlMs,
         deliver: (record) =>
-          deliverCeph(record, { store: cephStore, driftStore: watchStore, chat, channel, log }),
+          deliverCeph(record, {
+            store: cephStore,
+            driftStore: watchStore,
+            chat,
+            channel,
+            log,
+            page: pageCeph,
+          }),
         now: Date.now,
         log,
         signal,
