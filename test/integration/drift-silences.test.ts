@@ -187,4 +187,44 @@ describe('drift silences on a lab with two drifting hosts', () => {
       /^Ended the silence on client-drift/,
     );
   }, 180_000);
+
+  it('unsilencing one host takes it out of a group silence; a silenced alert is crossed out on recovery', async () => {
+    await lab.setFastServerOffset(3);
+    const alert = await until('client-drift’s alert', () => openAlert('client-drift'));
+    const alert2 = await until('client-drift-2’s alert', () => openAlert('client-drift-2'));
+    await until('both paged', () =>
+      DRIFTING.every((h) => pagedFor(h).includes('trigger')) ? true : undefined,
+    );
+
+    // the whole group is silenced, then one host of it wants its alerts back
+    expect(await ephemeral('ntp silence ntp_clients 2h rack move', ADMIN)).toMatch(
+      /^Silenced group ntp_clients for 2 h/,
+    );
+    expect(await ephemeral('ntp unsilence client-drift', OTHER)).toMatch(/^Only lab admins/);
+    expect(await ephemeral('ntp unsilence client-drift', ADMIN)).toBe(
+      `client-drift is no longer silenced; took client-drift out of the silence on ntp_clients (by <@${ADMIN}>), which goes on for client-drift-2, client-sync: its alerts are posted again.`,
+    );
+    const listed = await ephemeral('ntp alerts', OTHER);
+    expect(listed).toMatch(/🔕 ntp_clients silenced by/);
+    await until('the thread told', () =>
+      fake.thread(ALERTS, alert.ts).find((m) => /🔔 Silence ended by/.test(m.text ?? '')),
+    );
+
+    // back in sync: client-drift's recovery is posted as usual; client-drift-2, still silenced, posts nothing, but
+    // its alert no longer says it is drifting
+    await lab.setFastServerOffset(0);
+    await until('client-drift’s recovery', () =>
+      fake.thread(ALERTS, alert.ts).find((m) => /back in sync/.test(m.text ?? '')),
+    );
+    const crossed = await until('client-drift-2’s alert crossed out', () => {
+      const m = fake.message(ALERTS, alert2.ts);
+      return m && /client-drift-2 is back in sync while silenced/.test(m.text ?? '') ? m : undefined;
+    });
+    expect(JSON.stringify(crossed.blocks)).toMatch(/~🔴 \*client-drift-2\*: drifting \(critical\)[^~]*~/);
+    expect(JSON.stringify(crossed.blocks)).not.toContain('labops_alert_ack');
+    expect(JSON.stringify(crossed.blocks)).toContain('Nothing was posted meanwhile.');
+    expect(fake.thread(ALERTS, alert2.ts).filter((m) => /back in sync/.test(m.text ?? ''))).toEqual([]);
+    await until('client-drift-2 resolved on-call', () => pagedFor('client-drift-2').at(-1) === 'resolve');
+    expect(await ephemeral('ntp unsilence ntp_clients', ADMIN)).toMatch(/^Ended the silence on ntp_clients/);
+  }, 180_000);
 });
