@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { AuditLog } from '../audit/audit-log.js';
+import { ReplyTarget } from '../chat/reply-target.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Logger } from '../log/logger.js';
 import type { HostLocks } from '../queue/host-locks.js';
@@ -75,8 +76,12 @@ export async function confirmPlan(planId: string, user: string, deps: ConfirmDep
     const holder = await deps.locks.acquire(hosts, owner, startWithinMs + deps.locks.ttlMs);
     if (holder) return await busy(claim.plan, holder, confirmed, deps, audit);
     await deps.chat.update(plan.channel, plan.messageTs, withOutcome(plan.message, `✅ Confirmed by ${by}.`));
-    const { ts } = await deps.chat.post(plan.channel, renderRunning(plan.command, by));
-    const data = { ...plan.data, reply: { channel: plan.channel, messageTs: ts, user }, phase: 'apply' };
+    // a plan opened from an alert's button runs in the alert's thread too
+    const threadTs = ReplyTarget.safeParse(plan.data.reply).data?.threadTs;
+    const inThread = threadTs ? { threadTs } : undefined;
+    const { ts } = await deps.chat.post(plan.channel, renderRunning(plan.command, by), inThread);
+    const reply = { channel: plan.channel, messageTs: ts, user, ...inThread };
+    const data = { ...plan.data, reply, phase: 'apply' };
     const startBy = Date.now() + startWithinMs;
     await deps.queue.add(
       plan.task,

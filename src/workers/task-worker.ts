@@ -18,6 +18,7 @@ import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
 import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected } from './job-guards.js';
 import { showPlan } from './show-plan.js';
 import { confirmedHosts, refuseStale } from './start-guards.js';
+import { inReplyThread } from './thread-chat.js';
 
 export interface TaskWorkerDeps {
   connection: ConnectionOptions;
@@ -70,7 +71,9 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     const locked = await confirmedHosts(job, envelope.data, task.plan !== undefined, deps);
 
     const log = deps.log.child({ jobId: job.id, task: job.name, phase });
-    const guarded = guardChat(deps.chat, signal);
+    // a command run from an alert's button answers in the alert's thread: so do its thread replies and files
+    const threaded = inReplyThread(deps.chat, deps.files, envelope.data.reply);
+    const guarded = guardChat(threaded.chat, signal);
     const { channel, messageTs, user } = envelope.data.reply;
     // a running command's message carries its id and a Cancel button (a plan has Confirm/Cancel of its own)
     const bar =
@@ -90,7 +93,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       signal,
       settings: deps.settings,
       ...(deps.execStream && { execStream: deps.execStream }),
-      ...(deps.files && { files: deps.files }),
+      ...(threaded.files && { files: threaded.files }),
       ...(deps.ntpStates && { ntpStates: deps.ntpStates }),
       remember: (lastMessage) => {
         job
