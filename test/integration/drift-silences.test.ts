@@ -2,7 +2,7 @@
 // both follow ntp-fast alone, so moving ntp-fast makes both drift at once, as when a real time server goes wrong.
 // Real chronyd, sshd and Redis; the fake Slack over signed HTTP; a fake PagerDuty Events API v2.
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -14,7 +14,7 @@ import { type Labops, startLabops } from '../../src/main.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
+import { postInteraction, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
 import { untilHostInSync } from '../support/until-host-in-sync.js';
 
 const NET = '127.0.203';
@@ -37,8 +37,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 
 function writeInventory(lab: Lab): string {
   const address = new Map(lab.hosts.map((h) => [h.name, h.address]));
+  // each host's own chrony.conf: the lab's hosts share this machine's /etc, and Fix… leads to /lab ntp setup
   const group = (names: string[]) => ({
-    hosts: Object.fromEntries(names.map((n) => [n, { ansible_host: address.get(n) }])),
+    hosts: Object.fromEntries(
+      names.map((n) => [
+        n,
+        { ansible_host: address.get(n), chrony_conf_path: join(lab.dir, 'hosts', n, 'chrony.conf') },
+      ]),
+    ),
   });
   const path = join(lab.dir, 'silences-inventory.yml');
   const vars = { ansible_user: 'root', ansible_port: 2222, ansible_ssh_private_key_file: lab.keyPath };
@@ -112,6 +118,29 @@ describe('drift silences on a lab with two drifting hosts', () => {
     });
     const calls = await fake.waitForCount('response_url', before + 1, 10_000);
     return String(calls[before]?.args.text ?? '');
+  };
+  /** A click on a button of `message` (an alert, or a plan in its thread), as Slack sends it. */
+  const click = async (user: string, message: FakeMessage, actionId: string, value: string) => {
+    const before = fake.callsTo('response_url').length;
+    const block = (message.blocks as { block_id?: string; elements?: { action_id?: string }[] }[]).find((b) =>
+      b.elements?.some((e) => e.action_id === actionId),
+    );
+    const res = await postInteraction(events(), SECRET, {
+      user_id: user,
+      channel_id: ALERTS,
+      message_ts: message.ts,
+      message: {
+        type: 'message',
+        ts: message.ts,
+        ...(message.thread_ts && { thread_ts: message.thread_ts }),
+        text: message.text,
+        blocks: message.blocks,
+      },
+      actions: [{ type: 'button', action_id: actionId, block_id: block?.block_id, value }],
+      response_url: fake.responseUrl({ channel: ALERTS, user }),
+    });
+    expect(res.status).toBe(200);
+    return before;
   };
   const checks = async () => Number((await redis.hget(`${prefix}:drift:counters`, 'checks')) ?? 0);
   const moreChecks = async (n: number) => {
@@ -226,5 +255,52 @@ describe('drift silences on a lab with two drifting hosts', () => {
     expect(fake.thread(ALERTS, alert2.ts).filter((m) => /back in sync/.test(m.text ?? ''))).toEqual([]);
     await until('client-drift-2 resolved on-call', () => pagedFor('client-drift-2').at(-1) === 'resolve');
     expect(await ephemeral('ntp unsilence ntp_clients', ADMIN)).toMatch(/^Ended the silence on ntp_clients/);
+  }, 180_000);
+
+  it('Fix… opens the /lab ntp setup plan in the alert’s thread, for admins only; Confirm runs it in that thread', async () => {
+    await lab.setFastServerOffset(3);
+    await until('client-drift in a new incident', async () => {
+      const r = await record('client-drift');
+      return r.state === 'critical' && r.incident ? true : undefined;
+    });
+    const alert = await until('client-drift’s new alert', () => openAlert('client-drift'));
+    const top = () => fake.messages(ALERTS).filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+    const topBefore = top().length;
+    const confPath = join(lab.dir, 'hosts', 'client-drift', 'chrony.conf');
+    const conf = readFileSync(confPath, 'utf8');
+
+    // a non-admin's click is refused, and starts nothing
+    const refusedAt = await click(OTHER, alert, 'labops_alert_fix', 'client-drift');
+    const refused = await fake.waitForCount('response_url', refusedAt + 1, 10_000);
+    expect(String(refused[refusedAt]?.args.text)).toMatch(/^Only lab admins may run `\/lab ntp setup`/);
+
+    // an admin's: the plan, with its Confirm, is a reply in the alert's thread
+    await click(ADMIN, alert, 'labops_alert_fix', 'client-drift');
+    const plan = await until('the plan in the thread', () =>
+      fake.thread(ALERTS, alert.ts).find((m) => JSON.stringify(m.blocks ?? []).includes('labops_confirm')),
+    );
+    expect(plan.text).toMatch(/client-drift/);
+    expect(plan.thread_ts).toBe(alert.ts);
+    const confirm = (plan.blocks as { elements?: { action_id?: string; value?: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'labops_confirm');
+    expect(confirm?.value).toBeDefined();
+
+    // nothing ran before Confirm: the host's chrony.conf is as the lab wrote it; then Confirm runs it, in the thread
+    expect(readFileSync(confPath, 'utf8')).toBe(conf);
+    await click(ADMIN, plan, 'labops_confirm', String(confirm?.value));
+    const running = await until('the run in the thread', () =>
+      fake.thread(ALERTS, alert.ts).find((m) => /confirmed by/.test(m.history[0]?.text ?? m.text ?? '')),
+    );
+    expect(running.thread_ts).toBe(alert.ts);
+    await until('the run’s end', () => {
+      const m = fake.message(ALERTS, running.ts);
+      return m && !/⏳/.test(m.text ?? '') ? m : undefined;
+    });
+    // everything it said stayed in that thread: no new message at the top, no thread under a reply
+    expect(top()).toHaveLength(topBefore);
+    expect(fake.message(ALERTS, plan.ts)?.thread_ts).toBe(alert.ts);
+    expect(fake.message(ALERTS, running.ts)?.thread_ts).toBe(alert.ts);
+    await lab.setFastServerOffset(0);
   }, 180_000);
 });
