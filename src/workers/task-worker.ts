@@ -143,8 +143,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       if (err instanceof JobCancelled)
         return reportCancelled(job, envelope.data, err.message, guarded.idle, d);
       // an unexpected failure (a bug, Redis, the network): say so where the command was answered, never silently
-      if (!(err instanceof UnrecoverableError))
-        await reportUnexpected(job, envelope.data, err as Error, d);
+      if (!(err instanceof UnrecoverableError)) await reportUnexpected(job, envelope.data, err as Error, d);
       throw err;
     };
     if (phase === 'plan' || phase === 'preview') {
