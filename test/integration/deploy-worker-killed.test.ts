@@ -79,6 +79,13 @@ describe('/lab deploy openstack when the worker dies mid-install', () => {
     const ts = String(progress.args.ts); // the checklist
     const [job] = (await queue.getJobs(['active'])).filter((j) => j.name === 'deploy.openstack');
     expect(job?.id).toBeDefined();
+    // the checklist Slack shows is kept in the job's progress right after the update (a write of its own):
+    // wait for it there too, so the worker dies with that state recorded
+    for (let waited = 0; waited < 10_000; waited += 100) {
+      const shown = (await queue.getJob(String(job?.id)))?.progress as { lastMessage?: { text?: string } };
+      if (/⏳ 4\. Install: [1-9]\d* steps done/.test(shown?.lastMessage?.text ?? '')) break;
+      await sleep(100);
+    }
     passwordsBefore = d.passwordLines();
     expect(passwordsBefore).toContain(`CONFIG_KEYSTONE_ADMIN_PW=${PASSWORD}`);
 
