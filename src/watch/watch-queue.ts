@@ -1,6 +1,7 @@
-import { type ConnectionOptions, Queue, Worker } from 'bullmq';
+import { type ConnectionOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../log/logger.js';
 import type { TickResult } from './run-tick.js';
+import { FINISH_JOB_NAME, SHARD_JOB_NAME, TickPlan } from './tick-plan.js';
 
 /** The watch's own queue: its jobs carry no reply target, so they stay out of the command queue. */
 export const WATCH_QUEUE = 'ntp-watch';
@@ -53,12 +54,19 @@ export async function unscheduleWatch(queue: Queue): Promise<void> {
   await queue.removeJobScheduler(SCHEDULER_ID);
 }
 
-/** Runs the ticks; one at a time per process (the watch lock keeps processes apart). */
+/**
+ * Runs the ticks and their shards, one job at a time per process (the watch lock keeps ticks apart). A shard or
+ * finishing step whose data does not parse is not retried: it came from no labops.
+ */
 export function createWatchWorker(deps: {
   connection: ConnectionOptions;
   prefix: string;
   tick(signal: AbortSignal): Promise<TickResult>;
+  shard?(shard: TickPlan, signal: AbortSignal): Promise<unknown>;
+  finish?(tick: TickPlan, signal: AbortSignal): Promise<unknown>;
   cephTick?(signal: AbortSignal): Promise<unknown>;
+  /** BullMQ's lock of a running job: a dead worker's shard is handed on after about twice this. */
+  lockMs?: number;
   log: Logger;
 }): Worker {
   const worker = new Worker(
@@ -66,12 +74,15 @@ export function createWatchWorker(deps: {
     async (job, _token, signal) => {
       const s = signal ?? new AbortController().signal;
       if (job.name === CEPH_JOB_NAME) return deps.cephTick?.(s);
+      if (job.name === SHARD_JOB_NAME) return deps.shard?.(planOf(job.data), s);
+      if (job.name === FINISH_JOB_NAME) return deps.finish?.(planOf(job.data), s);
       return deps.tick(s);
     },
     {
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: 1,
+      ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
     },
   );
   worker.on('failed', (job, err) =>
@@ -79,4 +90,11 @@ export function createWatchWorker(deps: {
   );
   worker.on('error', (err) => deps.log.error({ msg: err.message }, 'drift worker error'));
   return worker;
+}
+
+function planOf(data: unknown): TickPlan {
+  const parsed = TickPlan.safeParse(data);
+  if (!parsed.success)
+    throw new UnrecoverableError(`not a drift check's job: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }

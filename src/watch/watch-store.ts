@@ -25,6 +25,10 @@ if v ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 'json', ARGV[2])
 return 1`;
 
+const EXTEND = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
 const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -114,6 +118,11 @@ export class WatchStore {
 
   async holdsLock(owner: string): Promise<boolean> {
     return (await this.redis.get(this.key('lock'))) === owner;
+  }
+
+  /** Renews the lock for `ttlMs` if `owner` still holds it; false when it does not (it expired, or another took it). */
+  async extendLock(owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.eval(EXTEND, 1, this.key('lock'), owner, String(ttlMs))) === 1;
   }
 
   async unlock(owner: string): Promise<void> {
