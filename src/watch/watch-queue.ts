@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type ConnectionOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../log/logger.js';
 import type { TickResult } from './run-tick.js';
@@ -82,6 +84,8 @@ export function createWatchWorker(deps: {
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: 1,
+      // a job says which process ran it (processedBy, shown in Bull Board): which workers shared a tick
+      name: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
     },
   );
