@@ -27,7 +27,11 @@ function memoryStore() {
     records,
     state,
     paused: async () => undefined,
-    tryLock: async (owner: string) => (state.lock ? false : ((state.lock = owner), true)),
+    tryLock: async (owner: string) => {
+      if (state.lock) return false;
+      state.lock = owner;
+      return true;
+    },
     holdsLock: async (owner: string) => state.lock === owner,
     extendLock: async (owner: string) => state.lock === owner,
     unlock: async (owner: string) => {
@@ -114,7 +118,9 @@ describe('a drift check split into shards', () => {
     let queued: { shards: TickPlan[]; tick: TickPlan } | undefined;
     const result = await runTick({
       ...deps,
-      fanOut: async (shards, tick) => void (queued = { shards, tick }),
+      fanOut: async (shards, tick) => {
+        queued = { shards, tick };
+      },
     });
     expect(result).toEqual({ hosts: 6, shards: 3, queued: true });
     expect(queued?.shards.map((s) => s.hosts)).toEqual([
