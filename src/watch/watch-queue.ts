@@ -56,9 +56,13 @@ export async function unscheduleWatch(queue: Queue): Promise<void> {
   await queue.removeJobScheduler(SCHEDULER_ID);
 }
 
+// a shard is as slow as its slowest host: a few at once per process keep one slow host from holding up the other
+// shards (the SSH pool's LAB_SSH_CONCURRENCY still bounds the commands in flight)
+const JOBS_AT_ONCE = 4;
+
 /**
- * Runs the ticks and their shards, one job at a time per process (the watch lock keeps ticks apart). A shard or
- * finishing step whose data does not parse is not retried: it came from no labops.
+ * Runs the ticks and their shards, a few jobs at once per process (the watch lock keeps ticks apart, the Ceph
+ * watch has its own). A shard or finishing step whose data does not parse is not retried: it came from no labops.
  */
 export function createWatchWorker(deps: {
   connection: ConnectionOptions;
@@ -83,7 +87,7 @@ export function createWatchWorker(deps: {
     {
       connection: deps.connection,
       prefix: deps.prefix,
-      concurrency: 1,
+      concurrency: JOBS_AT_ONCE,
       // a job says which process ran it (processedBy, shown in Bull Board): which workers shared a tick
       name: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
