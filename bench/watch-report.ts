@@ -24,8 +24,12 @@ export interface WatchRun {
   ticks: TickSample[];
   alerts: number;
   slackCalls: number;
+  /** What the fleet served over the whole run. */
+  fleet: { commands: number; connections: number };
   history: HistoryFigures;
   totalS: number;
+  /** The machine's 1-minute load average at the start and the end (other sessions share it). */
+  load: [number, number];
 }
 
 const median = (xs: number[]) => {
@@ -48,7 +52,9 @@ export function renderWatchSection(r: WatchRun): string {
     (t, i) =>
       `| ${label(i)} | ${ms(t.wallMs)} | ${t.shards} | ${t.workers} | ${Math.round(t.cpuMs)} ms | ${(t.cpuMs / r.hosts).toFixed(2)} ms | ${Math.round(t.redisCpuMs)} ms |`,
   );
-  const warm = r.ticks.slice(2);
+  // the last five: by then each worker holds a connection to every host
+  const warm = r.ticks.slice(-5);
+  const firstWarm = r.ticks.length - warm.length + 1;
   const warmCpu = median(warm.map((t) => t.cpuMs));
   const worstWall = Math.max(...r.ticks.map((t) => t.wallMs));
   const h = r.history;
@@ -60,7 +66,8 @@ export function renderWatchSection(r: WatchRun): string {
       : `the slowest check took ${ms(worstWall)}: **longer than a 30 s interval** (the next tick skips while it runs)`;
   return `## The clock-drift watch at ${r.hosts} hosts (\`npm run bench:watch\`)
 
-Measured ${r.date} UTC on ${r.machine.nproc} cores (${r.machine.cpu}), Node ${r.machine.node}; ${r.totalS.toFixed(0)} s for the whole run.
+Measured ${r.date} UTC on ${r.machine.nproc} cores (${r.machine.cpu}), Node ${r.machine.node}; ${r.totalS.toFixed(0)} s for the whole run, the
+machine's load average ${r.load[0].toFixed(1)} at the start and ${r.load[1].toFixed(1)} at the end (${r.load[0] > r.machine.nproc ? 'other sessions were busy on it: wall times are longer than on an idle machine' : 'an idle machine'}).
 ${r.hosts} simulated hosts (\`npm run fleet\`, a process of its own, its CPU not counted; default mix: 85 % in sync, 7 %
 drifting, 4 % unsynchronised, 4 % chronyd down; 3 % slow to answer (1.5 s), 3 % refusing, 2 % with a wrong host key),
 ${r.workers} worker processes (\`npm run worker\`) on a private Redis, \`LAB_DRIFT_SHARD_SIZE=${r.shardSize}\`, a check every
@@ -71,10 +78,11 @@ finishing, so it includes their idle wait between checks; Redis' from its INFO c
 |---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-- **CPU per check per 1000 hosts, warm: ${Math.round(per1000(warmCpu))} ms** of worker CPU (median of checks 3-${r.ticks.length}),
-  ${(warmCpu / r.hosts).toFixed(2)} ms a host; the cold check costs more because every worker opens connections to the
-  hosts of the shards it takes (the shards are not tied to a worker, so with ${r.workers} workers a host may end up with
-  a pooled connection in each).
+- **CPU per check per 1000 hosts, warm: ${Math.round(per1000(warmCpu))} ms** of worker CPU (median of checks ${firstWarm}-${r.ticks.length}),
+  ${(warmCpu / r.hosts).toFixed(2)} ms a host. The first checks cost more: a worker opens a connection to each host of
+  every shard it takes, and shards go to whichever worker is free, so each of the ${r.workers} workers ends up with a
+  pooled connection to nearly every host: the fleet saw ${r.fleet.connections} connections for ${r.hosts} hosts
+  (${r.fleet.commands} status commands in ${r.ticks.length} checks and the few the last one had under way).
 - Check 2 confirmed and posted ${r.alerts} alerts (one group message, each host's alert in its thread);
   ${r.slackCalls} Slack calls in the whole run.
 - ${verdict}.

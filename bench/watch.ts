@@ -4,7 +4,7 @@
 // its section of docs/BENCHMARKS.md. Starts and stops everything it uses (a private Redis, the fleet, the workers).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -22,7 +22,9 @@ const HOSTS = Number(process.env.BENCH_WATCH_HOSTS ?? 1000);
 const WORKERS = 2;
 const SHARD_SIZE = 100;
 const INTERVAL_S = 10;
-const TICKS = 7; // the first (cold: every connection opened), the second (the alerts posted), then warm ones
+// the first (cold: every connection opened), the second (the alerts posted), then warm ones: enough for every
+// worker to hold a connection to every host (shards go to whichever worker is free)
+const TICKS = 12;
 const FLEET_NET = '127.97';
 const PREFIX = 'labops-bench-watch';
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -36,9 +38,15 @@ function node(args: string[], env: Record<string, string>): ChildProcess {
   });
 }
 
-async function startFleetProcess(
-  dir: string,
-): Promise<{ child: ChildProcess; inventory: string; knownHosts: string }> {
+interface FleetProcess {
+  child: ChildProcess;
+  inventory: string;
+  knownHosts: string;
+  /** Everything it printed (on SIGTERM: the commands it served, on how many connections). */
+  output(): string;
+}
+
+async function startFleetProcess(dir: string): Promise<FleetProcess> {
   const child = node(['test/fleet/cli.ts', 'up', String(HOSTS), '--net', FLEET_NET, '--dir', dir], {});
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
@@ -50,7 +58,7 @@ async function startFleetProcess(
       if (!inventory || !knownHosts)
         throw new Error(`bench: the fleet did not say where its files are:\n${out}`);
       log(out.split('\n')[0] ?? '');
-      return { child, inventory, knownHosts };
+      return { child, inventory, knownHosts, output: () => out };
     }
     if (child.exitCode !== null) throw new Error(`bench: the fleet exited ${child.exitCode}:\n${out}`);
   }
@@ -74,6 +82,7 @@ async function redisCpuMs(redis: Redis): Promise<number> {
 
 async function main(): Promise<void> {
   const began = Date.now();
+  const loadBefore = loadavg()[0] ?? 0;
   const redisServer = await startRedisServer(await freePort());
   const redis = new Redis(redisServer.url);
   const fake = await startFakeSlack();
@@ -102,8 +111,9 @@ async function main(): Promise<void> {
     const checks = async () => Number((await redis.hget(`${PREFIX}:drift:counters`, 'checks')) ?? 0);
 
     // one sample a finished check: the workers' and Redis' CPU since the one before
-    const samples: { cpuMs: number; redisCpuMs: number }[] = [];
-    let [lastCpu, lastRedis, seen] = [cpu(), await redisCpuMs(redis), 0];
+    const queue = new Queue(WATCH_QUEUE, { connection: redis, prefix: PREFIX });
+    const rows: TickSample[] = [];
+    let [lastCpu, lastRedis, seen, lastAt] = [cpu(), await redisCpuMs(redis), 0, 0];
     const end = Date.now() + (TICKS + 3) * INTERVAL_S * 1000 + 120_000;
     while (seen < TICKS) {
       if (Date.now() > end) throw new Error(`bench: only ${seen} of ${TICKS} checks finished in time`);
@@ -113,18 +123,20 @@ async function main(): Promise<void> {
       const n = await checks();
       if (n === seen) continue;
       const [nowCpu, nowRedis] = [cpu(), await redisCpuMs(redis)];
-      samples.push({ cpuMs: nowCpu - lastCpu, redisCpuMs: nowRedis - lastRedis });
-      [lastCpu, lastRedis, seen] = [nowCpu, nowRedis, n];
-      log(`check ${n}: workers ${Math.round(samples.at(-1)?.cpuMs ?? 0)} ms CPU`);
+      const tick = await lastTick(queue, lastAt);
+      rows.push({ ...tick, cpuMs: nowCpu - lastCpu, redisCpuMs: nowRedis - lastRedis });
+      [lastCpu, lastRedis, seen, lastAt] = [nowCpu, nowRedis, n, tick.at];
+      log(
+        `check ${n}: ${tick.wallMs} ms, ${tick.shards} shards; workers ${Math.round(rows.at(-1)?.cpuMs ?? 0)} ms CPU`,
+      );
     }
-    const ticks = await tickTimes(redis);
-    const rows: TickSample[] = samples.map((s, i) => ({
-      ...s,
-      ...(ticks[i] ?? { wallMs: 0, workers: 0, shards: 0 }),
-    }));
+    await queue.close();
     const announced = await redis.hgetall(`${PREFIX}:drift:counters`);
     for (const c of [...children].reverse()) await stopChild(c);
     children.length = 0;
+    const served = /served (\d+) commands on (\d+) connections/.exec(fleet.output());
+    if (!served)
+      throw new Error(`bench: the fleet did not say what it served:\n${fleet.output().slice(-1000)}`);
 
     log('history: 7 days of checks for 10 hosts…');
     const history = await measureHistory(redis, `${PREFIX}-history`);
@@ -138,8 +150,10 @@ async function main(): Promise<void> {
       ticks: rows,
       alerts: Number(announced['announced.alert'] ?? 0),
       slackCalls: fake.calls.length,
+      fleet: { commands: Number(served[1]), connections: Number(served[2]) },
       history,
       totalS: (Date.now() - began) / 1000,
+      load: [loadBefore, loadavg()[0] ?? 0],
     });
     writeReportSection('docs/BENCHMARKS.md', body, 'drift-watch-scale');
     log(body);
@@ -152,30 +166,37 @@ async function main(): Promise<void> {
   }
 }
 
-/** Each finished check from its BullMQ jobs: start to the end of its finishing step, and who ran its shards. */
-async function tickTimes(redis: Redis): Promise<{ wallMs: number; workers: number; shards: number }[]> {
-  const queue = new Queue(WATCH_QUEUE, { connection: redis, prefix: PREFIX });
-  try {
-    const jobs = await queue.getJobs(['completed'], 0, -1);
-    const shardsOf = new Map<string, Set<string | undefined>>();
-    const count = new Map<string, number>();
-    for (const j of jobs.filter((j) => j.name === SHARD_JOB_NAME)) {
-      const tick = TickPlan.parse(j.data).tick;
-      shardsOf.set(tick, (shardsOf.get(tick) ?? new Set()).add(j.processedBy));
-      count.set(tick, (count.get(tick) ?? 0) + 1);
-    }
-    return jobs
+interface TickJobs {
+  at: number;
+  wallMs: number;
+  workers: number;
+  shards: number;
+}
+
+/**
+ * The check that finished last, from its BullMQ jobs: start to the end of its finishing step, its shards and who
+ * ran them. Read as soon as it finishes: the queue keeps only the last 100 or so completed jobs.
+ */
+async function lastTick(queue: Queue, after: number): Promise<TickJobs> {
+  for (const end = Date.now() + 30_000; Date.now() < end; await sleep(50)) {
+    const jobs = await queue.getJobs(['completed'], 0, 99);
+    const finish = jobs
       .filter((j) => j.name === FINISH_JOB_NAME)
       .map((j) => ({ plan: TickPlan.parse(j.data), finishedOn: j.finishedOn ?? 0 }))
-      .sort((a, b) => a.plan.at - b.plan.at)
-      .map(({ plan, finishedOn }) => ({
-        wallMs: finishedOn - plan.at,
-        workers: shardsOf.get(plan.tick)?.size ?? 0,
-        shards: count.get(plan.tick) ?? 0,
-      }));
-  } finally {
-    await queue.close();
+      .filter((f) => f.plan.at > after)
+      .sort((a, b) => b.plan.at - a.plan.at)[0];
+    if (!finish) continue;
+    const shards = jobs.filter(
+      (j) => j.name === SHARD_JOB_NAME && TickPlan.parse(j.data).tick === finish.plan.tick,
+    );
+    return {
+      at: finish.plan.at,
+      wallMs: finish.finishedOn - finish.plan.at,
+      workers: new Set(shards.map((j) => j.processedBy)).size,
+      shards: shards.length,
+    };
   }
+  throw new Error('bench: a check was counted but its finishing job is not among the completed ones');
 }
 
 main().catch((err: Error) => {
