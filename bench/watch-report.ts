@@ -82,7 +82,8 @@ ${rows.join('\n')}
   ${(warmCpu / r.hosts).toFixed(2)} ms a host. The first checks cost more: a worker opens a connection to each host of
   every shard it takes, and shards go to whichever worker is free, so each of the ${r.workers} workers ends up with a
   pooled connection to nearly every host: the fleet saw ${r.fleet.connections} connections for ${r.hosts} hosts
-  (${r.fleet.commands} status commands in ${r.ticks.length} checks and the few the last one had under way).
+  (and ${r.fleet.commands} status commands, ${Math.round(r.fleet.commands / r.ticks.length)} a check: each host that takes a
+  connection is asked once a check).
 - Check 2 confirmed and posted ${r.alerts} alerts (one group message, each host's alert in its thread);
   ${r.slackCalls} Slack calls in the whole run.
 - ${verdict}.
