@@ -49,6 +49,8 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
     rules,
     // a skewed Ceph monitor's alert and its host's chrony alert are one incident: one thread
     joinThread: (host: string) => cephThreadOf(cephStore, host),
+    // a group message is posted once, whichever worker finishes the check and however often
+    groups: watchStore,
   };
   // critical alerts page on-call; PagerDuty's answers never hold up the watch
   const { pager } = core;

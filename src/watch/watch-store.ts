@@ -129,6 +129,17 @@ export class WatchStore {
     await this.redis.eval(UNLOCK, 1, this.key('lock'), owner);
   }
 
+  /** The message posted for the hosts whose incidents began in the check at `at` (see deliver's groups). */
+  async groupOf(at: number): Promise<{ ts: string; headline: string } | undefined> {
+    const raw = await this.redis.get(this.key('group', String(at)));
+    return raw ? (JSON.parse(raw) as { ts: string; headline: string }) : undefined;
+  }
+
+  /** Kept a day: long enough for any retry, or for Slack to take the hosts' replies again. */
+  async rememberGroup(at: number, group: { ts: string; headline: string }): Promise<void> {
+    await this.redis.set(this.key('group', String(at)), JSON.stringify(group), 'PX', 24 * 3600_000);
+  }
+
   async count(counts: Record<string, number>): Promise<void> {
     const pipe = this.redis.pipeline();
     for (const [field, n] of Object.entries(counts)) if (n) pipe.hincrby(this.key('counters'), field, n);
