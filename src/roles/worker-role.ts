@@ -5,6 +5,7 @@ import { ALL_TASKS } from '../commands/index.js';
 import { createHomeRefresher, HOME_REFRESH_MS } from '../home/home-refresh.js';
 import { CancelRequests } from '../jobs/cancel-requests.js';
 import { createExecStream } from '../ssh/exec-stream.js';
+import { fdBudgetWarning, readFdLimit } from '../ssh/fd-limit.js';
 import { SshPool } from '../ssh/ssh-pool.js';
 import { createTaskWorker } from '../workers/task-worker.js';
 import { type Closer, closeWorker } from './closers.js';
@@ -16,7 +17,13 @@ import type { Core } from './core.js';
  */
 export async function startWorkerRole(core: Core, connection: Redis) {
   const { config, log, edge, stores } = core;
-  const ssh = new SshPool({ knownHostsPath: config.knownHostsPath, ...config.ssh });
+  const ssh = new SshPool({ knownHostsPath: config.knownHostsPath, ...config.ssh, log });
+  const fdWarning = fdBudgetWarning({
+    hosts: core.inventory.hosts.size,
+    maxConnections: config.ssh.maxConnections,
+    limit: readFdLimit(),
+  });
+  if (fdWarning) log.warn({ hosts: core.inventory.hosts.size }, `file-descriptor limit: ${fdWarning}`);
   const worker = createTaskWorker({
     connection,
     prefix: config.queuePrefix,

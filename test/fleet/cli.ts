@@ -19,9 +19,8 @@ async function main(args: string[]): Promise<void> {
     process.exit(2);
   }
   const net = option(args, '--net') ?? '127.64';
-  // every host listens (one fd) and may hold one connection from labops (one more)
+  // every host listens (one fd) and may hold one connection from labops (one more); startFleet refuses otherwise
   const fds = ensureFdLimit(2 * count + 100);
-  if (fds.warning) process.stderr.write(`fleet: ${fds.warning}\n`);
   const began = Date.now();
   const fleet = await startFleet({
     count,

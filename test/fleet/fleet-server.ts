@@ -14,6 +14,10 @@ import type { FleetHost } from './fleet-plan.js';
 /** What the fleet counts while it runs (read by tests and benches). */
 export interface FleetCounters {
   connections: number;
+  /** Connections open at once, at most so far (a connection counts until its client has ended it). */
+  maxOpen: number;
+  /** Connections accepted, by host name. */
+  byHost: Map<string, number>;
   authFailures: number;
   commands: number;
   unknownCommands: number;
@@ -85,8 +89,13 @@ export function startHostServer(host: FleetHost, o: HostServerOptions): Promise<
   const pub = o.clientKey.getPublicSSH();
   const server = new ssh2.Server({ hostKeys: [o.hostKey] }, (client) => {
     o.counters.connections++;
+    o.counters.byHost.set(host.name, (o.counters.byHost.get(host.name) ?? 0) + 1);
     o.live.add(client);
-    client.on('close', () => o.live.delete(client));
+    o.counters.maxOpen = Math.max(o.counters.maxOpen, o.live.size);
+    // gone once the client ends it: that comes before the client's own 'close', which frees its descriptor
+    const gone = () => o.live.delete(client);
+    client.on('end', gone);
+    client.on('close', gone);
     client.on('error', () => undefined); // a client that goes away mid-handshake is no news
     client.on('authentication', (ctx) =>
       authorised(ctx, o.clientKey, pub, o.counters) ? ctx.accept() : ctx.reject(['publickey']),

@@ -1,4 +1,5 @@
 import ssh2, { type Server, type ServerConnection } from 'ssh2';
+import { ensureFdLimit } from './fd-limit.js';
 import { type FleetFiles, writeFleetFiles } from './fleet-files.js';
 import { DEFAULT_MIX, type FleetHost, type FleetMix, planFleet } from './fleet-plan.js';
 import { type FleetCounters, parsePublicKey, startHostServer } from './fleet-server.js';
@@ -26,6 +27,8 @@ export interface Fleet extends FleetFiles {
   hosts: FleetHost[];
   port: number;
   counters: FleetCounters;
+  /** Client connections open now. */
+  openConnections(): number;
   stop(): Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export interface Fleet extends FleetFiles {
  * An ed25519 pair ssh2 can read back: its converter drops a leading zero byte of the key (about 1 key in 200
  * comes out "Malformed OpenSSH private key"), so such a pair is drawn again.
  */
-function newKeyPair(): { private: string; public: string } {
+export function newKeyPair(): { private: string; public: string } {
   for (;;) {
     const k = ssh2.utils.generateKeyPairSync('ed25519');
     if (
@@ -46,6 +49,9 @@ function newKeyPair(): { private: string; public: string } {
 
 /** Starts N simulated SSH hosts in this process and writes the files labops needs to reach them. */
 export async function startFleet(o: FleetOptions): Promise<Fleet> {
+  // every host listens (one descriptor) and may hold a connection (one more): raise the soft limit, or say why not
+  const fds = ensureFdLimit(2 * o.count + 100);
+  if (fds.warning) throw new Error(`${o.count} simulated hosts: ${fds.warning}`);
   const port = o.port ?? 2222;
   const hosts = planFleet(o.count, o.net, o.mix ?? DEFAULT_MIX);
   const poolSize = o.keyPool && o.keyPool > 0 ? Math.min(o.keyPool, o.count) : o.count;
@@ -62,6 +68,8 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   });
   const counters: FleetCounters = {
     connections: 0,
+    maxOpen: 0,
+    byHost: new Map(),
     authFailures: 0,
     commands: 0,
     unknownCommands: 0,
@@ -98,5 +106,5 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     await stop();
     throw err;
   }
-  return { ...files, hosts, port, counters, stop };
+  return { ...files, hosts, port, counters, openConnections: () => live.size, stop };
 }

@@ -1,4 +1,5 @@
-// The part of ssh2's server side (a dependency of node-ssh, which ships no types for it here) the fleet uses.
+// The parts of ssh2 (under node-ssh; no @types/ssh2 here) labops uses: keys (src/ssh/auth-key.ts) and the server side
+// (the simulated fleet in test/fleet).
 declare module 'ssh2' {
   import type { EventEmitter } from 'node:events';
   import type { Socket } from 'node:net';
@@ -6,6 +7,9 @@ declare module 'ssh2' {
   export interface ParsedKey {
     type: string;
     getPublicSSH(): Buffer;
+    getPrivatePEM(): string | null;
+    isPrivateKey(): boolean;
+    sign(data: Buffer, algo?: string): Buffer | Error;
     verify(data: Buffer, signature: Buffer, hashAlgo?: string): boolean | Error;
   }
   export interface ServerChannel extends EventEmitter {
