@@ -12,13 +12,27 @@ async function run(): Promise<void> {
     const manifest = new URL('../slack-app-manifest.yml', import.meta.url).pathname;
     process.exit(await doctorMain(loadConfig, (t) => process.stdout.write(t), manifest));
   }
-  const role = (process.argv[2] ?? 'all') as Role;
+  // `--lab <name>` (the console adapter): the lab its commands run in
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--lab');
+  const lab = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  if (at >= 0 && !lab) throw new ConfigError('--lab needs the name of a lab of LAB_POLICY.');
+  const role = (args[0] ?? 'all') as Role;
   if (!['all', 'bot', 'worker'].includes(role)) {
     throw new ConfigError(`Unknown role "${role}": use bot, worker or nothing (both).`);
   }
   const config = loadConfig();
   logUnhandledRejections(process, createLogger(config.logLevel ?? 'info'));
-  const labops = await startLabops(config, role, { stdin: process.stdin, stdout: process.stdout });
+  // SIGHUP: the policy file again (a bad one is logged with its problems and the old policy stays); taken from the
+  // start, so a SIGHUP while labops starts is not the default action (exit)
+  let reload: (() => Promise<unknown>) | undefined;
+  process.on('SIGHUP', () => void reload?.());
+  const labops = await startLabops(config, role, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    ...(lab && { lab }),
+  });
+  reload = labops.reload;
   const exit = (code: number) => labops.stop().then(() => process.exit(code));
   process.once('SIGTERM', () => exit(0));
   process.once('SIGINT', () => exit(0));

@@ -38,6 +38,7 @@ export const EnvSchema = z
     LAB_RATE_PER_MIN: intFrom(20, 0),
     LAB_MAX_WAITING_JOBS: intFrom(100, 0),
     LAB_INVENTORY: z.string().min(1).default('./inventory.yml'),
+    LAB_POLICY: optional(z.string()),
     LAB_KNOWN_HOSTS: z
       .string()
       .min(1)
@@ -161,6 +162,8 @@ export interface Config {
   /** Per-user commands that start a job, per minute, and jobs waiting in the queue; 0 = no limit. */
   limits: { commandsPerMinute: number; maxWaitingJobs: number };
   inventoryPath: string;
+  /** LAB_POLICY: who may do what, where, and the labs (issue 15); unset = one lab from inventoryPath, LAB_ADMINS. */
+  policyPath?: string;
   knownHostsPath: string;
   defaultKeyPath?: string;
   ssh: {
@@ -259,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     httpHost: e.LAB_HTTP_HOST ?? (slack.mode === 'http' ? '0.0.0.0' : '127.0.0.1'),
     limits: { commandsPerMinute: e.LAB_RATE_PER_MIN, maxWaitingJobs: e.LAB_MAX_WAITING_JOBS },
     inventoryPath: e.LAB_INVENTORY,
+    ...(e.LAB_POLICY && { policyPath: e.LAB_POLICY }),
     knownHostsPath: e.LAB_KNOWN_HOSTS,
     defaultKeyPath: e.LAB_SSH_KEY,
     ssh: {

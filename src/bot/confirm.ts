@@ -16,6 +16,8 @@ export interface ConfirmDeps {
   queue: Pick<Queue, 'add'>;
   chat: Pick<ChatSink, 'post' | 'update'>;
   isAdmin(user: string): boolean;
+  /** With a policy file: refuses a Confirm by someone without the command's role, or by its requester when two must agree. */
+  mayConfirm?(plan: PendingPlan, user: string): { text: string; outcome: string } | undefined;
   /** How a user is named in messages: <@U123> in Slack. */
   mention(user: string): string;
   audit: Pick<AuditLog, 'record'>;
@@ -54,14 +56,24 @@ export async function confirmPlan(planId: string, user: string, deps: ConfirmDep
     await audit('confirm', `not run: plan ${why.reason}`);
     return gone(why);
   }
-  if (!deps.isAdmin(user)) {
-    deps.log.warn({ user, planId, command: plan.command }, 'confirm refused: not an admin');
-    await audit('refusal', 'refused: not an admin');
-    return reply(refusal(plan.command.replace(/^\/lab /, '')));
+  const refused = deps.mayConfirm
+    ? deps.mayConfirm(plan, user)
+    : deps.isAdmin(user)
+      ? undefined
+      : { text: refusal(plan.command.replace(/^\/lab /, '')), outcome: 'refused: not an admin' };
+  if (refused) {
+    deps.log.warn({ user, planId, command: plan.command, why: refused.outcome }, 'confirm refused');
+    await audit('refusal', refused.outcome);
+    return reply(refused.text);
   }
   const owner = applyJobId(planId);
   const by = deps.mention(user);
-  const confirmed = `confirmed by ${by}`;
+  // someone other than the requester confirmed: they are the approver, named in the trail and the messages
+  const approver =
+    deps.mayConfirm && plan.requestedBy && plan.requestedBy !== user ? plan.requestedBy : undefined;
+  const confirmed = approver
+    ? `confirmed by ${by} (approver; requested by ${deps.mention(approver)})`
+    : `confirmed by ${by}`;
   const claim = await deps.plans.claim(planId, confirmed, { job: owner, hosts: plan.hosts });
   if (!claim.ok) {
     await audit('confirm', `not run: plan ${claim.reason}`);
@@ -74,9 +86,20 @@ export async function confirmPlan(planId: string, user: string, deps: ConfirmDep
     const startWithinMs = deps.startWithinMs ?? JOB_START_WITHIN_MS;
     const holder = await deps.locks.acquire(hosts, owner, startWithinMs + deps.locks.ttlMs);
     if (holder) return await busy(claim.plan, holder, confirmed, deps, audit);
-    await deps.chat.update(plan.channel, plan.messageTs, withOutcome(plan.message, `✅ Confirmed by ${by}.`));
-    const { ts } = await deps.chat.post(plan.channel, renderRunning(plan.command, by));
-    const data = { ...plan.data, reply: { channel: plan.channel, messageTs: ts, user }, phase: 'apply' };
+    const shown =
+      approver && deps.mayConfirm ? `${by}, approver; requested by ${deps.mention(approver)}` : by;
+    await deps.chat.update(
+      plan.channel,
+      plan.messageTs,
+      withOutcome(plan.message, `✅ Confirmed by ${shown}.`),
+    );
+    const { ts } = await deps.chat.post(plan.channel, renderRunning(plan.command, shown));
+    const data = {
+      ...plan.data,
+      reply: { channel: plan.channel, messageTs: ts, user },
+      phase: 'apply',
+      ...(deps.mayConfirm && { approval: { by: user, ...(approver && { requestedBy: approver }) } }),
+    };
     const startBy = Date.now() + startWithinMs;
     await deps.queue.add(
       plan.task,
@@ -85,7 +108,7 @@ export async function confirmPlan(planId: string, user: string, deps: ConfirmDep
     );
     queued = true;
     deps.log.info({ user, planId, task: plan.task, hosts }, 'plan confirmed');
-    await audit('confirm', 'confirmed, queued', owner);
+    await audit('confirm', deps.mayConfirm ? `${confirmed}, queued` : 'confirmed, queued', owner);
     return { kind: 'job', jobId: owner, messageTs: ts };
   } catch (err) {
     return await failed(claim.plan, err, deps, audit);

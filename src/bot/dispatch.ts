@@ -21,6 +21,15 @@ export interface DispatchDeps {
   chat: Pick<ChatSink, 'post' | 'update'>;
   locks: Pick<HostLocks, 'holderOf'>;
   isAdmin(user: string): boolean;
+  /**
+   * LAB_POLICY: the lab gate has checked the user's role against the command's before dispatch is called, so a
+   * change is not limited to admins here (without a policy it is: LAB_ADMINS).
+   */
+  rolesChecked?: boolean;
+  /** The lab the command runs against, named in the job (a labops with LAB_POLICY; absent: the one lab). */
+  lab?: string;
+  /** With a policy file: what a plan says about who may confirm it. */
+  confirmNote?(words: readonly string[], requester: string): string;
   /** How long a job may wait in the queue before a worker must start it (default 10 minutes). */
   startWithinMs?: number;
   log: Logger;
@@ -50,7 +59,7 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
   const { spec } = parsed;
   const command = ['/lab', ...spec.words, ...(parsed.target ? [parsed.target] : [])].join(' ');
   if (spec.changes) {
-    if (!deps.isAdmin(who.user)) {
+    if (!deps.rolesChecked && !deps.isAdmin(who.user)) {
       deps.log.warn({ user: who.user, channel: who.channel, command }, 'refused: not an admin');
       return ephemeral(refusal(spec.words.join(' ')), 'refused: not an admin');
     }
@@ -86,6 +95,8 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
       phase,
       command,
       startBy: Date.now() + startWithinMs,
+      ...(deps.lab && { lab: deps.lab }),
+      ...(phase === 'plan' && deps.confirmNote && { confirmNote: deps.confirmNote(spec.words, who.user) }),
     });
   } catch (err) {
     // the channel must not keep a message that says "checking…" for a job that does not exist

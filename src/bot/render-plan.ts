@@ -14,37 +14,37 @@ export function withConfirmButtons(
   planId: string,
   command: string,
   ttlMinutes: number,
+  /** Who may confirm it (a labops with LAB_POLICY); else an admin. */
+  whoConfirms = 'Nothing changes until an admin confirms.',
 ): ChatMessage {
   const blocks = blocksOf(plan).slice(0, 47);
-  blocks.push(
-    context(`Nothing changes until an admin confirms. This plan expires in ${ttlMinutes} minutes.`),
-    {
-      type: 'actions',
-      block_id: 'labops_plan',
-      elements: [
-        {
-          type: 'button',
-          action_id: CONFIRM_ACTION,
-          text: { type: 'plain_text', text: 'Confirm' },
-          style: 'primary',
-          value: planId,
-          confirm: {
-            title: { type: 'plain_text', text: 'Change the lab?' },
-            text: { type: 'mrkdwn', text: `Run \`${command}\` as planned above?` },
-            confirm: { type: 'plain_text', text: 'Run it' },
-            deny: { type: 'plain_text', text: 'Not yet' },
-          },
+  blocks.push(context(`${whoConfirms} This plan expires in ${ttlMinutes} minutes.`), {
+    type: 'actions',
+    block_id: 'labops_plan',
+    elements: [
+      {
+        type: 'button',
+        action_id: CONFIRM_ACTION,
+        text: { type: 'plain_text', text: 'Confirm' },
+        style: 'primary',
+        value: planId,
+        confirm: {
+          title: { type: 'plain_text', text: 'Change the lab?' },
+          text: { type: 'mrkdwn', text: `Run \`${command}\` as planned above?` },
+          confirm: { type: 'plain_text', text: 'Run it' },
+          deny: { type: 'plain_text', text: 'Not yet' },
         },
-        {
-          type: 'button',
-          action_id: CANCEL_ACTION,
-          text: { type: 'plain_text', text: 'Cancel' },
-          value: planId,
-        },
-      ],
-    },
-  );
-  return { text: `${plan.text}\n(Confirm or Cancel; expires in ${ttlMinutes} minutes)`, blocks };
+      },
+      {
+        type: 'button',
+        action_id: CANCEL_ACTION,
+        text: { type: 'plain_text', text: 'Cancel' },
+        value: planId,
+      },
+    ],
+  });
+  const who = whoConfirms.startsWith('Nothing changes until an admin') ? '' : ` ${whoConfirms}`;
+  return { text: `${plan.text}\n(Confirm or Cancel; expires in ${ttlMinutes} minutes)${who}`, blocks };
 }
 
 /** The plan again, with what became of it instead of the buttons. */

@@ -3,6 +3,8 @@ import { userInfo } from 'node:os';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { type Inventory, loadInventory } from '../inventory/index.js';
+import { loadPolicy } from '../policy/load-policy.js';
+import type { Lab } from '../policy/policy.js';
 import { type KnownHostEntry, parseKnownHosts } from '../ssh/known-hosts.js';
 import { SshPool } from '../ssh/ssh-pool.js';
 import { bounded } from './bounded.js';
@@ -26,21 +28,24 @@ export interface DoctorOptions {
  */
 export async function runDoctor(config: Readonly<Config>, opts: DoctorOptions): Promise<Finding[]> {
   const found: Finding[] = [ok('config', 'environment', `parses (${config.slack.mode} mode)`)];
-  const [inventory, knownHosts] = await Promise.all([
-    inventoryOf(config, found),
-    knownHostsOf(config, found),
-  ]);
+  const labs = config.policyPath
+    ? await policyLabsOf(config, config.policyPath, found)
+    : await Promise.all([inventoryOf(config, found), knownHostsOf(config.knownHostsPath, found)]).then(
+        ([inventory, knownHosts]) =>
+          inventory && knownHosts ? [{ inventory, knownHosts, knownHostsPath: config.knownHostsPath }] : [],
+      );
   const checks: Promise<Finding[]>[] = [checkRedis(config.redisUrl, opts.stepMs), slackOf(config, opts)];
-  let ssh: SshPool | undefined;
-  if (inventory && knownHosts) {
-    ssh = new SshPool({
-      knownHostsPath: config.knownHostsPath,
+  const pools: SshPool[] = [];
+  for (const { inventory, knownHosts, knownHostsPath } of labs) {
+    const ssh = new SshPool({
+      knownHostsPath,
       connectTimeoutMs: Math.min(config.ssh.connectTimeoutMs, opts.stepMs),
       commandTimeoutMs: opts.stepMs,
       idleMs: 60_000,
       concurrency: config.ssh.concurrency,
     });
-    const deps = { knownHosts, knownHostsPath: config.knownHostsPath, ssh, timeoutMs: opts.stepMs };
+    pools.push(ssh);
+    const deps = { knownHosts, knownHostsPath, ssh, timeoutMs: opts.stepMs };
     const tcp = (address: string, port: number) => tcpProbe(address, port, opts.stepMs);
     // TCP, login, then the tools: a host is done within four steps' time, whatever hangs
     for (const host of inventory.hosts.values())
@@ -59,7 +64,7 @@ export async function runDoctor(config: Readonly<Config>, opts: DoctorOptions): 
   try {
     return [...found, ...(await Promise.all(checks)).flat()];
   } finally {
-    await ssh?.close();
+    await Promise.all(pools.map((p) => p.close()));
   }
 }
 
@@ -91,13 +96,38 @@ async function inventoryOf(config: Readonly<Config>, found: Finding[]): Promise<
   }
 }
 
-async function knownHostsOf(
-  config: Readonly<Config>,
-  found: Finding[],
-): Promise<KnownHostEntry[] | undefined> {
+/** LAB_POLICY: the file and every lab's inventory (one finding), then each lab's known_hosts. */
+async function policyLabsOf(config: Readonly<Config>, path: string, found: Finding[]) {
+  const defaults = {
+    user: userInfo().username,
+    keyPath: config.defaultKeyPath,
+    knownHostsPath: config.knownHostsPath,
+    admins: config.admins,
+    queuePrefix: config.queuePrefix,
+  };
+  let labs: Lab[];
   try {
-    const entries = parseKnownHosts(await readFile(config.knownHostsPath, 'utf8'));
-    found.push(ok('known_hosts', 'readable', `${config.knownHostsPath}: ${entries.length} keys`));
+    labs = [...(await loadPolicy(path, defaults)).labs.values()];
+  } catch (err) {
+    const fix = 'Fix LAB_POLICY (see README "Labs, roles and channels").';
+    found.push(problem('fail', 'policy', 'parses', (err as Error).message, fix));
+    return [];
+  }
+  const sizes = labs.map((l) => `${l.name} (${l.inventory.hosts.size} hosts)`).join(', ');
+  found.push(ok('policy', 'parses', `${path}: ${labs.length} labs: ${sizes}`));
+  return Promise.all(
+    labs.map(async (lab) => ({
+      inventory: lab.inventory,
+      knownHostsPath: lab.knownHostsPath,
+      knownHosts: (await knownHostsOf(lab.knownHostsPath, found)) ?? [],
+    })),
+  );
+}
+
+async function knownHostsOf(knownHostsPath: string, found: Finding[]): Promise<KnownHostEntry[] | undefined> {
+  try {
+    const entries = parseKnownHosts(await readFile(knownHostsPath, 'utf8'));
+    found.push(ok('known_hosts', 'readable', `${knownHostsPath}: ${entries.length} keys`));
     return entries;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -106,7 +136,7 @@ async function knownHostsOf(
         'fail',
         'known_hosts',
         'readable',
-        `${config.knownHostsPath}: ${code}`,
+        `${knownHostsPath}: ${code}`,
         "Create it with the hosts' keys (see each host's ssh-keyscan line), or point LAB_KNOWN_HOSTS at yours.",
       ),
     );

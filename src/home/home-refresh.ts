@@ -9,6 +9,8 @@ const MS_PER_PUBLISH = 600;
 export interface HomeRefreshDeps {
   viewers(): Promise<string[]>;
   view(): Promise<HomeView>;
+  /** Each viewer's own view (LAB_POLICY: the labs they can see); absent: one view for every viewer. */
+  viewOf?(user: string): Promise<HomeView>;
   publish(user: string, view: HomeView): Promise<unknown>;
   /**
    * Whether this process may refresh now: every worker sees job events, and one of them refreshing a window is
@@ -52,10 +54,10 @@ export function createHomeRefresher(deps: HomeRefreshDeps): { request(): void; s
       const users = await deps.viewers();
       windowMs = Math.max(deps.debounceMs, users.length * MS_PER_PUBLISH);
       if (users.length === 0) return;
-      const view = await deps.view();
+      const shared = deps.viewOf ? undefined : await deps.view();
       for (const user of users)
-        await deps
-          .publish(user, view)
+        await (shared ? Promise.resolve(shared) : (deps.viewOf?.(user) ?? deps.view()))
+          .then((view) => deps.publish(user, view))
           .catch((err: Error) => deps.log.warn({ user, msg: err.message }, 'App Home not refreshed'));
     } catch (err) {
       deps.log.warn({ msg: (err as Error).message }, 'App Home not refreshed');

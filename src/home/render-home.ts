@@ -39,13 +39,15 @@ export function renderHome(input: {
   now: number;
   /** The drift watch's silences in force, one line each (scope, who, until, reason). */
   silences?: readonly string[];
+  /** The header (default: the one lab's). */
+  title?: string;
 }): HomeView {
   const section = (text: string): KnownBlock => ({
     type: 'section',
     text: { type: 'mrkdwn', text: text.length > 3000 ? `${text.slice(0, 2999)}…` : text },
   });
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: 'labops: the lab at a glance' } },
+    { type: 'header', text: { type: 'plain_text', text: input.title ?? 'labops: the lab at a glance' } },
     {
       type: 'context',
       elements: [

@@ -17,6 +17,8 @@ export interface CancelJobDeps {
   mention(user: string): string;
   /** The job names labops' tasks use: a job by any other name is not one of ours. */
   taskNames: ReadonlySet<string>;
+  /** The lab of the channel (LAB_POLICY): a job of another lab is not found here. */
+  lab?: string;
   log: Logger;
 }
 
@@ -35,7 +37,8 @@ const reply = (text: string, outcome?: string): DispatchResult => ({
 export async function cancelJob(jobId: string, who: Requester, deps: CancelJobDeps): Promise<DispatchResult> {
   // BullMQ keeps its own keys beside the jobs' ("meta", "id", "events"): only ids labops gives are looked up
   const job = isLabopsJobId(jobId) ? await deps.queue.getJob(jobId) : undefined;
-  if (!job || !deps.taskNames.has(job.name))
+  const otherLab = deps.lab !== undefined && (job?.data as { lab?: unknown } | undefined)?.lab !== deps.lab;
+  if (!job || !deps.taskNames.has(job.name) || otherLab)
     return reply(
       `There is no job \`${jobId.slice(0, 60).replace(/[`<>&]/g, "'")}\` in labops' queue: job ids are numbers such as 42, or apply-… for a confirmed change. \`/lab jobs\` lists the running ones.`,
       'cancel: no such job',

@@ -18,7 +18,7 @@ export function opsCommandHandlers(
 ): Record<'lab.jobs' | 'lab.cancel' | 'lab.history', QuickHandler> {
   return {
     'lab.jobs': async (_args, who) => {
-      const jobs = await listJobs(deps.queue, deps.now());
+      const jobs = await listJobs(deps.queue, deps.now(), undefined, deps.lab);
       const canCancel = (j: { user?: string }) => j.user === who.user || deps.isAdmin(who.user);
       return { kind: 'reply', message: renderJobs(jobs, { canCancel }, deps.mention) };
     },

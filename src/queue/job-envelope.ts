@@ -17,6 +17,12 @@ export const JobEnvelope = z.object({
   /** Epoch ms by which a worker must have started it; later it is dropped, not run (see the worker's guards). */
   startBy: z.number().int().positive().optional(),
   reply: ReplyTarget,
+  /** The lab whose hosts it runs on (LAB_POLICY); absent: the one lab of a labops without a policy. */
+  lab: z.string().max(32).optional(),
+  /** A plan's line about who may confirm it (LAB_POLICY), shown above its buttons. */
+  confirmNote: z.string().max(300).optional(),
+  /** A confirmed change: who confirmed it and who asked, for its final message (two-person approval). */
+  approval: z.object({ by: z.string().max(64), requestedBy: z.string().max(64).optional() }).optional(),
 });
 export type JobEnvelope = z.infer<typeof JobEnvelope>;
 

@@ -1,3 +1,4 @@
+import type { GatedCommands } from '../bot/lab-gate.js';
 import { createSlackApp } from '../bot/slack-app.js';
 import type { Config } from '../config.js';
 import { queueDashboardRoute } from '../dashboard/queue-dashboard.js';
@@ -7,7 +8,6 @@ import { startHttpServer } from '../http/http-server.js';
 import { redisReadiness } from '../http/redis-readiness.js';
 import { postAlertmanager } from '../watch/alertmanager-post.js';
 import type { Closer } from './closers.js';
-import type { CommandHandling } from './command-handling.js';
 import type { Core } from './core.js';
 import { labopsMetricsRoute } from './metrics.js';
 
@@ -17,7 +17,7 @@ type SlackConfig = Exclude<Config['slack'], { mode: 'console' }>;
  * The bot role in Slack (Socket Mode or HTTP): Bolt's listeners, and labops' own HTTP server for Slack's events
  * (HTTP mode), /healthz, /readyz, /metrics and the dashboard. Its closers stop listening first.
  */
-export async function startBotRole(core: Core, slack: SlackConfig, commands: CommandHandling) {
+export async function startBotRole(core: Core, slack: SlackConfig, commands: GatedCommands) {
   const { config, log, stores } = core;
   const slackApp = createSlackApp(slack, {
     dispatch: commands.handle,
@@ -26,7 +26,7 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Com
     alertAction: commands.alertAction,
     home: async (user: string) => {
       await stores.homeViewers.seen(user, Date.now());
-      return core.home();
+      return core.home(user);
     },
     log,
   });
@@ -42,7 +42,8 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Com
       ...(config.dashboard ? [queueDashboardRoute([core.queue, core.watchQueue], config.dashboard)] : []),
       ...slackApp.routes,
       // Alertmanager's webhook into the alert channel; off unless LAB_WEBHOOK_TOKEN and LAB_ALERT_CHANNEL are set
-      ...(config.webhookToken && config.alertChannel
+      // (a labops with LAB_POLICY has alert channels per lab and does not use LAB_ALERT_CHANNEL)
+      ...(config.webhookToken && config.alertChannel && !core.labs.policy().fromFile
         ? [alertmanagerRoute(config.webhookToken, alertmanagerTake(core, config.alertChannel), log)]
         : []),
     ],

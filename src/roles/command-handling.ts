@@ -1,6 +1,7 @@
 import { auditCommands } from '../audit/audit-commands.js';
 import { type ConfirmDeps, cancelPlan, confirmPlan } from '../bot/confirm.js';
 import { type DispatchResult, dispatch, type Requester } from '../bot/dispatch.js';
+import type { LabCommands } from '../bot/lab-gate.js';
 import { answerWhenQueueDown } from '../bot/not-started.js';
 import { type QuickHandler, quickCommands } from '../bot/quick-commands.js';
 import { withLongOutput } from '../chat/long-output-sink.js';
@@ -17,8 +18,9 @@ import { ALERT_ACTION_PREFIX, alertCommand } from '../watch/render-alert-actions
 import type { WatchCommandDeps } from '../watch/watch-command-deps.js';
 import { watchCommandHandlers } from '../watch/watch-commands.js';
 import type { Core } from './core.js';
+import type { LabRuntime } from './labs.js';
 
-export interface CommandHandling {
+export interface CommandHandling extends LabCommands {
   /** A `/lab` command: a quick answer, or a job on the queue; limited, audited, and answered while Redis is down. */
   handle(text: string, who: Requester): Promise<DispatchResult>;
   /** Confirm (yes) or Cancel a plan. */
@@ -32,16 +34,23 @@ export interface CommandHandling {
 /** The Slack app manifest whose scopes the doctor expects the bot token to have. */
 const MANIFEST = new URL('../../slack-app-manifest.yml', import.meta.url).pathname;
 
-/** How the bot (Slack or console) answers what people type and click. */
-export function commandHandling(core: Core): CommandHandling {
-  const { config, log, queue, redis, stores, edge } = core;
+/**
+ * How the bot (Slack or console) answers what people type and click in one lab: its hosts, its stores (locks,
+ * audit trail, drift watch), its admins. The lab gate (src/bot/lab-gate.ts) picks the lab and checks roles first.
+ */
+export function commandHandling(core: Core, rt: LabRuntime): CommandHandling {
+  const { config, log, queue, redis, edge } = core;
+  const { lab, stores } = rt;
+  const { plans, cancels } = core.stores; // plans and cancels are shared: a click or a cancel names its own
   const consoleMode = !edge.slack;
   const { chat, mention } = edge;
   const startWithinMs = config.jobMaxWaitMs;
-  const isAdmin = core.admin;
+  const isAdmin = rt.isAdmin;
+  const named = core.labs.policy().fromFile ? lab.name : undefined;
   const opsDeps = {
     queue,
-    cancels: stores.cancels,
+    ...(named && { lab: named }),
+    cancels,
     chat,
     locks: stores.locks,
     isAdmin,
@@ -57,11 +66,11 @@ export function commandHandling(core: Core): CommandHandling {
     store: stores.watchStore,
     silences: stores.silences,
     cephStore: stores.cephStore,
-    chart: core.chart,
-    inventory: core.inventory,
+    chart: rt.chart,
+    inventory: lab.inventory,
     chat,
     files: edge.files,
-    alertChannel: config.alertChannel,
+    alertChannel: lab.alertChannel,
     ...config.watch,
     isAdmin,
     mention,
@@ -93,7 +102,9 @@ export function commandHandling(core: Core): CommandHandling {
     log,
   };
   const dispatchDeps = {
-    inventory: core.inventory,
+    inventory: lab.inventory,
+    ...(named && { lab: named, rolesChecked: true }),
+    ...(rt.confirm && { confirmNote: rt.confirm.note }),
     queue,
     chat,
     locks: stores.locks,
@@ -111,14 +122,26 @@ export function commandHandling(core: Core): CommandHandling {
     ),
     queueReady,
   );
-  const { plans, locks, audit } = stores;
-  const confirmDeps: ConfirmDeps = { plans, locks, audit, queue, chat, isAdmin, mention, startWithinMs, log };
+  const { locks, audit } = stores;
+  const confirmDeps: ConfirmDeps = {
+    plans,
+    locks,
+    audit,
+    queue,
+    chat,
+    isAdmin,
+    ...(rt.confirm && { mayConfirm: rt.confirm.may }),
+    mention,
+    startWithinMs,
+    log,
+  };
   const decide = answerWhenQueueDown(
     (planId: string, user: string, yes: boolean) =>
       (yes ? confirmPlan : cancelPlan)(planId, user, confirmDeps),
     queueReady,
   );
   return {
+    audit: stores.audit,
     handle,
     decide,
     cancelJob: (jobId, who) =>

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { Job } from 'bullmq';
+import type { GatedCommands } from '../bot/lab-gate.js';
 import { runConsole } from '../console/console-adapter.js';
 import type { ConsoleView } from '../console/console-view.js';
 import { createJobsEvents } from '../queue/jobs-queue.js';
-import type { CommandHandling } from './command-handling.js';
 import type { Core } from './core.js';
 import { WAIT } from './redis-connections.js';
 
@@ -19,7 +19,7 @@ export interface ConsoleIo {
 export async function runConsoleRole(
   core: Core,
   view: ConsoleView,
-  commands: CommandHandling,
+  commands: GatedCommands,
   io: ConsoleIo,
 ): Promise<void> {
   const events = createJobsEvents(core.redis.duplicate(WAIT), core.config.queuePrefix);

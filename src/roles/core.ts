@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.js';
 import type { OffsetChartOf } from '../watch/offset-chart-of.js';
 import type { Pager } from '../watch/pager.js';
 import type { ChatEdge } from './chat-edge.js';
+import type { Labs } from './labs.js';
 import type { Stores } from './stores.js';
 
 /** What every role of a labops process shares: built once by startLabops. */
@@ -21,10 +22,12 @@ export interface Core {
   stores: Stores;
   edge: ChatEdge;
   chart: OffsetChartOf;
+  /** The labs of the policy (LAB_POLICY, or the one lab of LAB_INVENTORY), reloaded on SIGHUP. */
+  labs: Labs;
   /** PagerDuty's Events API, when LAB_PAGERDUTY_ROUTING_KEY is set: one sender for the watch and the ack commands. */
   pager?: { send: Pager['send']; routingKey: string };
   /** May this user run changing commands? (The console operator always may.) */
   admin(user: string): boolean;
-  /** The App Home tab as it stands now. */
-  home(): Promise<HomeView>;
+  /** The App Home tab as it stands now (LAB_POLICY: for this user, each lab they can see). */
+  home(user?: string): Promise<HomeView>;
 }

@@ -11,9 +11,13 @@ import { OffsetHistory } from '../watch/offset-history.js';
 import { SilenceStore } from '../watch/silence-store.js';
 import { WatchStore } from '../watch/watch-store.js';
 
-/** Every Redis-backed store, on one connection and under the queue prefix. */
-export function createStores(redis: Redis, config: Readonly<Config>, log: Logger) {
-  const prefix = config.queuePrefix;
+/** Every Redis-backed store, on one connection and under the queue prefix (or a lab's own prefix under it). */
+export function createStores(
+  redis: Redis,
+  config: Readonly<Config>,
+  log: Logger,
+  prefix = config.queuePrefix,
+) {
   return {
     plans: new PlanStore(redis, prefix),
     locks: new HostLocks(redis, prefix, config.hostLockMs),

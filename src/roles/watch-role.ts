@@ -1,4 +1,6 @@
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Lab } from '../policy/policy.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
 import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
@@ -12,6 +14,7 @@ import { runTick, type TickDeps } from '../watch/run-tick.js';
 import { silenceOf } from '../watch/silence.js';
 import { createTickFlow } from '../watch/tick-flow.js';
 import {
+  createWatchQueue,
   createWatchWorker,
   scheduleCephWatch,
   scheduleWatch,
@@ -21,19 +24,56 @@ import {
 import type { Announcement } from '../watch/watch-state.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
+import type { LabRuntime } from './labs.js';
 
 /**
- * The clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler,
+ * The clock-drift watch of every lab: the watch machinery below once per lab, on its hosts, with its alert channel,
+ * its own queue and Redis keys under the lab's key prefix. A labops without LAB_POLICY has one lab whose keys and
+ * queue are where they always were.
+ */
+export async function startWatchRole(
+  core: Core,
+  connection: Redis,
+  sshFor: (lab: Lab) => SshPool,
+): Promise<Closer[]> {
+  const policy = core.labs.policy();
+  const labs = [...policy.labs.values()];
+  const [only] = labs;
+  if (!policy.fromFile && only)
+    return startLabWatch(core, core.labs.runtime(only), core.watchQueue, connection, sshFor(only));
+  // the policy's labs each have their own watch: none runs under the bare prefix
+  await unscheduleWatch(core.watchQueue);
+  await unscheduleCephWatch(core.watchQueue);
+  const closers: Closer[] = [];
+  for (const lab of labs) {
+    const queue = createWatchQueue(core.redis, lab.keyPrefix);
+    closers.push(...(await startLabWatch(core, core.labs.runtime(lab), queue, connection, sshFor(lab))), () =>
+      queue.close(),
+    );
+  }
+  return closers;
+}
+
+/**
+ * One lab's clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler,
  * split into shards of LAB_DRIFT_SHARD_SIZE hosts that whichever workers are free take, then one finishing step
  * that posts; records and offset history in Redis. Without an alert channel, the scheduler is removed.
  * Its closer must run before the SSH pool closes: a check cut short would read as every host unreachable.
  */
-export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool): Promise<Closer[]> {
-  const { config, log, stores } = core;
-  const channel = config.alertChannel;
+async function startLabWatch(
+  core: Core,
+  rt: LabRuntime,
+  watchQueue: Queue,
+  connection: Redis,
+  ssh: SshPool,
+): Promise<Closer[]> {
+  const { config } = core;
+  const { lab, stores } = rt;
+  const log = core.labs.policy().fromFile ? core.log.child({ lab: lab.name }) : core.log;
+  const channel = lab.alertChannel;
   if (!channel) {
-    await unscheduleWatch(core.watchQueue);
-    await unscheduleCephWatch(core.watchQueue);
+    await unscheduleWatch(watchQueue);
+    await unscheduleCephWatch(watchQueue);
     return [];
   }
   const { confirmChecks, flapChanges, flapWindowMs, flapStableChecks } = config.watch;
@@ -45,7 +85,7 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
     chat,
     files,
     channel,
-    chart: core.chart,
+    chart: rt.chart,
     rules,
     // a skewed Ceph monitor's alert and its host's chrony alert are one incident: one thread
     joinThread: (host: string) => cephThreadOf(cephStore, host),
@@ -62,11 +102,11 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
   };
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
   // a tick's shards go to the watch queue, whichever workers take them (LAB_DRIFT_SHARD_SIZE hosts each)
-  const flow = createTickFlow(connection, config.queuePrefix);
+  const flow = createTickFlow(connection, lab.keyPrefix);
   const tickDeps = (signal: AbortSignal): TickDeps => ({
     store: stores.watchStore,
     history: stores.offsetHistory,
-    inventory: () => core.inventory,
+    inventory: () => lab.inventory,
     ssh,
     thresholds: config.drift,
     rules,
@@ -97,7 +137,7 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
   });
   const watchWorker = createWatchWorker({
     connection,
-    prefix: config.queuePrefix,
+    prefix: lab.keyPrefix,
     log,
     lockMs: config.jobLockMs,
     tick: (signal) => runTick(tickDeps(signal)),
@@ -107,7 +147,7 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
       runCephTick({
         store: cephStore,
         driftStore: watchStore,
-        inventory: () => core.inventory,
+        inventory: () => lab.inventory,
         ssh,
         rules,
         lockTtlMs,
@@ -118,9 +158,8 @@ export async function startWatchRole(core: Core, connection: Redis, ssh: SshPool
         signal,
       }),
   });
-  await scheduleWatch(core.watchQueue, config.watch.intervalSeconds);
-  if (core.inventory.groups.has(CEPH_MONS))
-    await scheduleCephWatch(core.watchQueue, config.ceph.intervalSeconds);
-  else await unscheduleCephWatch(core.watchQueue);
+  await scheduleWatch(watchQueue, config.watch.intervalSeconds);
+  if (lab.inventory.groups.has(CEPH_MONS)) await scheduleCephWatch(watchQueue, config.ceph.intervalSeconds);
+  else await unscheduleCephWatch(watchQueue);
   return [() => closeWorker(watchWorker, config.shutdownGraceMs), () => flow.close()];
 }

@@ -4,6 +4,7 @@ import { withLongOutput } from '../chat/long-output-sink.js';
 import { ALL_TASKS } from '../commands/index.js';
 import { createHomeRefresher, HOME_REFRESH_MS } from '../home/home-refresh.js';
 import { CancelRequests } from '../jobs/cancel-requests.js';
+import type { Lab } from '../policy/policy.js';
 import { createExecStream } from '../ssh/exec-stream.js';
 import { fdBudgetWarning, readFdLimit } from '../ssh/fd-limit.js';
 import { SshPool } from '../ssh/ssh-pool.js';
@@ -18,12 +19,39 @@ import type { Core } from './core.js';
 export async function startWorkerRole(core: Core, connection: Redis) {
   const { config, log, edge, stores } = core;
   const ssh = new SshPool({ knownHostsPath: config.knownHostsPath, ...config.ssh, log });
-  const fdWarning = fdBudgetWarning({
-    hosts: core.inventory.hosts.size,
-    maxConnections: config.ssh.maxConnections,
-    limit: readFdLimit(),
-  });
-  if (fdWarning) log.warn({ hosts: core.inventory.hosts.size }, `file-descriptor limit: ${fdWarning}`);
+  // a lab with a known_hosts of its own (LAB_POLICY) gets a pool of its own: one per file, made when first used
+  const pools = new Map<string, SshPool>([[config.knownHostsPath, ssh]]);
+  const poolFor = (knownHostsPath: string) => {
+    const known = pools.get(knownHostsPath);
+    if (known) return known;
+    const made = new SshPool({ knownHostsPath, ...config.ssh, log });
+    pools.set(knownHostsPath, made);
+    return made;
+  };
+  const forLab = (name: string | undefined) => {
+    const lab = core.labs.labNamed(name);
+    if (!lab) return undefined;
+    const { stores: s } = core.labs.runtime(lab);
+    return {
+      inventory: () => lab.inventory,
+      ssh: poolFor(lab.knownHostsPath),
+      locks: s.locks,
+      audit: s.audit,
+      ntpStates: s.lastNtp,
+      execStream: createExecStream({
+        knownHostsPath: lab.knownHostsPath,
+        connectTimeoutMs: config.ssh.connectTimeoutMs,
+      }),
+    };
+  };
+  // every lab's hosts may be connected at once (one pool per known_hosts file, each with LAB_SSH_MAX_CONNECTIONS)
+  const sizes = [...core.labs.policy().labs.values()].map((lab) => lab.inventory.hosts.size);
+  const hosts = sizes.reduce((n, size) => n + size, 0);
+  const max = config.ssh.maxConnections;
+  const maxConnections =
+    max === undefined ? undefined : sizes.reduce((n, size) => n + Math.min(size, max), 0);
+  const fdWarning = fdBudgetWarning({ hosts, maxConnections, limit: readFdLimit() });
+  if (fdWarning) log.warn({ hosts }, `file-descriptor limit: ${fdWarning}`);
   const worker = createTaskWorker({
     connection,
     prefix: config.queuePrefix,
@@ -44,6 +72,7 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     audit: stores.audit,
     lockMs: config.jobLockMs,
     ntpStates: stores.lastNtp,
+    ...(config.policyPath && { forLab }),
     log,
   });
   const closers: Closer[] = [];
@@ -51,7 +80,8 @@ export async function startWorkerRole(core: Core, connection: Redis) {
   if (slack) {
     const homes = createHomeRefresher({
       viewers: () => stores.homeViewers.recent(Date.now()),
-      view: core.home,
+      view: () => core.home(),
+      ...(config.policyPath && { viewOf: (user: string) => core.home(user) }),
       publish: (user, view) => slack.views.publish({ user_id: user, view }),
       claim: (windowMs) => stores.homeViewers.claimRefresh(windowMs),
       debounceMs: HOME_REFRESH_MS,
@@ -66,8 +96,8 @@ export async function startWorkerRole(core: Core, connection: Redis) {
   );
   closers.push(
     () => closeWorker(worker, config.shutdownGraceMs),
-    () => ssh.close(),
+    () => Promise.all([...pools.values()].map((p) => p.close())),
     stopCancels,
   );
-  return { ssh, closers };
+  return { ssh, sshFor: (lab: Lab) => poolFor(lab.knownHostsPath), closers };
 }

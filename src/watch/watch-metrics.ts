@@ -11,6 +11,8 @@ export interface MetricsSources {
   cephStore?: Pick<WatchStore, 'load'>;
   /** Queues whose job counts are exported (the command queue and the watch's). */
   queues: ReadonlyArray<{ name: string; getJobCounts(...types: string[]): Promise<Record<string, number>> }>;
+  /** The process's own metrics (memory, CPU, event loop); false in a lab's registry when there are several. */
+  processMetrics?: boolean;
 }
 
 interface Snapshot {
@@ -31,7 +33,7 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'paus
  */
 export function createWatchMetrics(src: MetricsSources): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'labops_' });
+  if (src.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'labops_' });
   let cached: { at: number; snapshot: Promise<Snapshot> } | undefined;
   const snapshot = () => {
     if (!cached || Date.now() - cached.at > 500) cached = { at: Date.now(), snapshot: read(src) };
@@ -203,4 +205,24 @@ async function read(src: MetricsSources): Promise<Snapshot> {
   ]);
   const records = [...loaded.values()].flatMap((v) => (v.record ? [v.record] : []));
   return { records, lastCheck, paused, counters, jobs, ceph: ceph?.get(CEPH_RECORD)?.record };
+}
+
+/** The process's metrics and the job counts of shared queues, for a labops whose labs each have a registry. */
+export function createProcessMetrics(queues: MetricsSources['queues']): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'labops_' });
+  new Gauge({
+    name: 'labops_jobs',
+    help: 'Jobs per queue and state (BullMQ)',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const q of queues) {
+        const counts = await q.getJobCounts(...JOB_STATES);
+        for (const state of JOB_STATES) this.set({ queue: q.name, state }, counts[state] ?? 0);
+      }
+    },
+  });
+  return registry;
 }

@@ -1,3 +1,4 @@
+import { withOutcome } from '../bot/render-plan.js';
 import type { ChatMessage } from '../chat/message.js';
 import type { ChatSink } from '../chat/sink.js';
 import { type RunningJob, withCancelBar } from '../jobs/render-cancel-bar.js';
@@ -10,7 +11,10 @@ export function withCancelBarChat(
   chat: ChatSink,
   at: { channel: string; messageTs: string },
   job: RunningJob,
+  /** A line every final message ends with (who approved a change). */
+  footer?: string,
 ): { chat: ChatSink; settle(): Promise<void> } {
+  const ended = (m: ChatMessage) => (footer ? withOutcome(m, footer) : m);
   let barred: ChatMessage | undefined; // the last message shown with the bar, while it still shows
   const ours = (channel: string, ts: string) => channel === at.channel && ts === at.messageTs;
   return {
@@ -22,13 +26,13 @@ export function withCancelBarChat(
         if (!ours(channel, ts)) return chat.update(channel, ts, message, opts);
         const final = opts?.final === true;
         barred = final ? undefined : message;
-        return chat.update(channel, ts, final ? message : withCancelBar(message, job), opts);
+        return chat.update(channel, ts, final ? ended(message) : withCancelBar(message, job), opts);
       },
     },
     settle: async () => {
       const last = barred;
       barred = undefined;
-      if (last) await chat.update(at.channel, at.messageTs, last, { final: true });
+      if (last) await chat.update(at.channel, at.messageTs, ended(last), { final: true });
     },
   };
 }

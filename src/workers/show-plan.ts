@@ -42,7 +42,7 @@ export async function showPlan(
   await deps.chat.update(
     channel,
     ts,
-    withConfirmButtons(plan.message, saved.id, command, deps.plans.ttlSeconds / 60),
+    withConfirmButtons(plan.message, saved.id, command, deps.plans.ttlSeconds / 60, envelope.confirmNote),
   );
   return { planId: saved.id, empty: false };
 }

@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { FileSink } from '../chat/file-sink.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Inventory } from '../inventory/index.js';
+import { renderRefused } from '../jobs/render-job-end.js';
 import type { Logger } from '../log/logger.js';
 import type { HostLocks } from '../queue/host-locks.js';
 import { JobEnvelope } from '../queue/job-envelope.js';
@@ -15,7 +16,7 @@ import type { SshPool } from '../ssh/ssh-pool.js';
 import type { Task, TaskContext, TaskSettings } from '../tasks/task.js';
 import { withCancelBarChat } from './cancel-bar-chat.js';
 import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
-import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected } from './job-guards.js';
+import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected, tell } from './job-guards.js';
 import { showPlan } from './show-plan.js';
 import { confirmedHosts, refuseStale } from './start-guards.js';
 
@@ -41,7 +42,39 @@ export interface TaskWorkerDeps {
   lockMs?: number;
   /** Where tasks that check clocks keep each host's last state (the App Home shows them). */
   ntpStates?: TaskContext<unknown>['ntpStates'];
+  /**
+   * The lab a job names (LAB_POLICY): its inventory, SSH pool, host locks, trail and clock states; undefined when
+   * the policy has no such lab (any more). Absent: every job runs on the deps above.
+   */
+  forLab?(lab: string | undefined): LabWorkerDeps | undefined;
   log: Logger;
+}
+
+/** What differs from lab to lab on a worker. */
+export type LabWorkerDeps = Pick<
+  TaskWorkerDeps,
+  'inventory' | 'ssh' | 'locks' | 'audit' | 'ntpStates' | 'execStream'
+>;
+
+/** The job's lab; one the policy no longer has (a reload took it out while the job waited) is refused, and said so. */
+async function labOf(deps: TaskWorkerDeps, envelope: JobEnvelope): Promise<Partial<LabWorkerDeps>> {
+  if (!deps.forLab) return {};
+  const found = deps.forLab(envelope.lab);
+  if (found) return found;
+  const why = `lab ${envelope.lab} is not in labops' policy any more, so nothing was run. Ask an admin to check LAB_POLICY.`;
+  await tell(envelope, renderRefused(envelope.command ?? 'the command', why), deps);
+  throw new UnrecoverableError(`refused: ${why}`);
+}
+
+const auditOf = (deps: TaskWorkerDeps, lab: unknown) =>
+  (deps.forLab && (typeof lab === 'string' || lab === undefined) ? deps.forLab(lab)?.audit : undefined) ??
+  deps.audit;
+
+/** The last line of a confirmed change's messages: who approved it, and who asked (two-person approval). */
+function approvalLine(approval: { by: string; requestedBy?: string } | undefined): string | undefined {
+  if (!approval) return undefined;
+  const asked = approval.requestedBy ? `; requested by <@${approval.requestedBy}>` : '';
+  return `Approved by <@${approval.by}>${asked}.`;
 }
 
 const invalid = (what: string, err: { issues: { path: (string | number)[] }[] }) =>
@@ -65,12 +98,14 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     const parsed = task.payload.safeParse(job.data);
     if (!parsed.success) throw invalid(`payload for ${job.name}`, parsed.error);
     const { phase } = envelope.data;
+    // the job's lab: its hosts, SSH pool, locks, trail (a labops without LAB_POLICY has one lab, deps itself)
+    const d = { ...deps, ...(await labOf(deps, envelope.data)) };
     await refuseToStart(job, envelope.data, deps);
     if (job.attemptsStarted <= 1) await refuseStale(job, envelope.data, Date.now(), deps);
     const locked = await confirmedHosts(job, envelope.data, task.plan !== undefined, deps);
 
-    const log = deps.log.child({ jobId: job.id, task: job.name, phase });
-    const guarded = guardChat(deps.chat, signal);
+    const log = d.log.child({ jobId: job.id, task: job.name, phase });
+    const guarded = guardChat(d.chat, signal);
     const { channel, messageTs, user } = envelope.data.reply;
     // a running command's message carries its id and a Cancel button (a plan has Confirm/Cancel of its own)
     const bar =
@@ -79,19 +114,20 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
             guarded.chat,
             { channel, messageTs },
             { jobId: String(job.id), command: envelope.data.command ?? `/lab ${job.name}`, user },
+            approvalLine(envelope.data.approval),
           )
         : undefined;
     const ctx: TaskContext<unknown> = {
       payload: parsed.data,
-      inventory: deps.inventory(),
-      ssh: deps.ssh,
+      inventory: d.inventory(),
+      ssh: d.ssh,
       chat: bar?.chat ?? guarded.chat,
       log,
       signal,
-      settings: deps.settings,
-      ...(deps.execStream && { execStream: deps.execStream }),
-      ...(deps.files && { files: deps.files }),
-      ...(deps.ntpStates && { ntpStates: deps.ntpStates }),
+      settings: d.settings,
+      ...(d.execStream && { execStream: d.execStream }),
+      ...(d.files && { files: d.files }),
+      ...(d.ntpStates && { ntpStates: d.ntpStates }),
       remember: (lastMessage) => {
         job
           .updateProgress({ lastMessage })
@@ -116,7 +152,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       );
     }
     // the change's hosts stay locked while it runs, however long; a dead worker's locks run out on their own
-    const stopHeartbeat = locked && heartbeat(deps.locks, locked, String(job.id), log);
+    const stopHeartbeat = locked && heartbeat(d.locks, locked, String(job.id), log);
     // the button goes once the job ends (a cancel's message replaces it, and the guarded chat refuses it then)
     const unbar = async () => {
       await guarded.idle();
@@ -132,7 +168,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       return result;
     } finally {
       if (stopHeartbeat) stopHeartbeat();
-      if (locked) await deps.locks.release(locked, String(job.id));
+      if (locked) await d.locks.release(locked, String(job.id));
     }
   };
 
@@ -143,7 +179,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
   });
   const result = (job: Job, outcome: string) =>
-    deps.audit.record({
+    auditOf(deps, job.data?.lab).record({
       kind: 'result',
       user: String(job.data?.reply?.user ?? '?'),
       channel: String(job.data?.reply?.channel ?? '?'),

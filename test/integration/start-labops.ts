@@ -30,7 +30,7 @@ export interface TestLabops extends Labops {
 export async function startTestLabops(
   env: Record<string, string>,
   role: Role = 'all',
-  io: Pick<LabopsIo, 'log'> = {},
+  io: Pick<LabopsIo, 'log' | 'lab'> = {},
 ): Promise<TestLabops> {
   const lab = inject('lab');
   const redisUrl = inject('redisUrl');

@@ -218,6 +218,8 @@ export interface FakeSlack {
   files(): FakeFile[];
   /** The home tab last published for a user via views.publish. */
   homeView(userId: string): unknown;
+  /** Sets a user group's members, as usergroups.users.list answers them (an unknown group: no_such_subteam). */
+  setUserGroup(groupId: string, users: readonly string[]): void;
 
   /**
    * Resolve with the first call (already recorded or arriving later) that matches: a method name or
@@ -438,6 +440,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   let failures = new Map<string, FailureSpec[]>();
   const handlers = new Map<string, MethodHandler>();
   const responseUrls = new Map<string, ResponseUrlContext>();
+  const userGroups = new Map<string, readonly string[]>();
   const tickets = new Set<string>();
   let tsCounter = 0;
   let fileCounter = 0;
@@ -717,6 +720,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
           permalink: `https://${ids.teamDomain}.slack.com/files/${ids.botUserId}/${i.id}/${encodeURIComponent(i.name)}`,
         })),
       };
+    },
+    // https://api.slack.com/methods/usergroups.users.list: {"ok": true, "users": ["U060R4BJ4", "W123A4BC5"]}
+    'usergroups.users.list': (args) => {
+      const group = str(args.usergroup);
+      if (!group) return { ok: false, error: 'invalid_arguments' };
+      const users = userGroups.get(group);
+      return users ? { users: [...users] } : { ok: false, error: 'no_such_subteam' };
     },
     'views.publish': (args) => {
       const userId = str(args.user_id);
@@ -1097,6 +1107,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     files: () =>
       [...fileMap.values()].map((f) => ({ ...f, content: f.content ? Buffer.from(f.content) : undefined })),
     homeView: (userId) => clone(homeViews.get(userId)),
+    setUserGroup: (groupId, users) => void userGroups.set(groupId, [...users]),
 
     waitFor: (match, timeoutMs = 3000) =>
       fake.waitForCount(match, 1, timeoutMs).then((c) => c[0] as RecordedCall),
