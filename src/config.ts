@@ -75,6 +75,8 @@ export const EnvSchema = z
     LAB_DRIFT_FLAP_STABLE: intFrom(10, 1),
     // minutes between reminders of an unacknowledged critical alert; 0 = never; fractions for tests
     LAB_DRIFT_REMIND_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+    LAB_DRIFT_SHARD_SIZE: intFrom(100, 1).pipe(z.number().max(10_000, 'must be at most 10000')),
+    LAB_DRIFT_HISTORY_DAYS: intFrom(7, 1).pipe(z.number().max(90, 'must be at most 90')),
     LAB_CEPH_INTERVAL: intFrom(60, 1),
     LAB_QUEUE_PREFIX: z
       .string()
@@ -191,6 +193,10 @@ export interface Config {
     flapStableChecks: number;
     /** Between reminders of an unacknowledged critical alert, in its thread (LAB_DRIFT_REMIND_MINUTES); 0 = never. */
     remindMs: number;
+    /** A check's hosts are split into BullMQ jobs of at most this many, which several workers share (LAB_DRIFT_SHARD_SIZE). */
+    shardSize: number;
+    /** How long each host's offset history is kept (LAB_DRIFT_HISTORY_DAYS). */
+    historyMs: number;
   };
   /** The Ceph watch: seconds between its health checks (LAB_CEPH_INTERVAL), when ceph_mons exists. */
   ceph: { intervalSeconds: number };
@@ -280,6 +286,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       flapWindowMs: e.LAB_DRIFT_FLAP_WINDOW_MINUTES * 60_000,
       flapStableChecks: e.LAB_DRIFT_FLAP_STABLE,
       remindMs: Math.round(e.LAB_DRIFT_REMIND_MINUTES * 60_000),
+      shardSize: e.LAB_DRIFT_SHARD_SIZE,
+      historyMs: e.LAB_DRIFT_HISTORY_DAYS * 24 * 3600_000,
     },
     ceph: { intervalSeconds: e.LAB_CEPH_INTERVAL },
     queuePrefix: e.LAB_QUEUE_PREFIX,

@@ -28,7 +28,7 @@ export function createStores(
     watchStore: new WatchStore(redis, prefix),
     // the Ceph watch: one record (the cluster), its own lock and counters
     cephStore: new WatchStore(redis, `${prefix}:ceph`),
-    offsetHistory: new OffsetHistory(redis, prefix),
+    offsetHistory: new OffsetHistory(redis, prefix, config.watch.historyMs),
     silences: new SilenceStore(redis, prefix),
   };
 }

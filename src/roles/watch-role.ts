@@ -5,11 +5,14 @@ import type { SshPool } from '../ssh/ssh-pool.js';
 import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
 import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
 import { runCephTick } from '../watch/ceph-tick.js';
+import { checkShard } from '../watch/check-shard.js';
 import { deliver } from '../watch/deliver.js';
+import { finishTick } from '../watch/finish-tick.js';
 import { followUp } from '../watch/follow-up.js';
 import { cephPagerEventOf, pagerEventOf } from '../watch/pagerduty-event.js';
-import { runTick } from '../watch/run-tick.js';
+import { runTick, type TickDeps } from '../watch/run-tick.js';
 import { silenceOf } from '../watch/silence.js';
+import { createTickFlow } from '../watch/tick-flow.js';
 import {
   createWatchQueue,
   createWatchWorker,
@@ -59,8 +62,9 @@ export async function startWatchRole(
 }
 
 /**
- * One lab's clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler
- * (whichever worker takes it), records and offset history in Redis; without one, the scheduler is removed.
+ * One lab's clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler,
+ * split into shards of LAB_DRIFT_SHARD_SIZE hosts that whichever workers are free take, then one finishing step
+ * that posts; records and offset history in Redis. Without an alert channel, the scheduler is removed.
  * Its closer must run before the SSH pool closes: a check cut short would read as every host unreachable.
  */
 async function startLabWatch(
@@ -92,6 +96,8 @@ async function startLabWatch(
     rules,
     // a skewed Ceph monitor's alert and its host's chrony alert are one incident: one thread
     joinThread: (host: string) => cephThreadOf(cephStore, host),
+    // a group message is posted once, whichever worker finishes the check and however often
+    groups: watchStore,
   };
   // critical alerts page on-call; PagerDuty's answers never hold up the watch
   const { pager } = core;
@@ -103,45 +109,52 @@ async function startLabWatch(
   };
   // Ceph alerts page too, one dedup key per cluster and incident
   const pageCeph = (a: Announcement) => {
-    const event = pager && cephPagerEventOf(a, cephCluster(core.inventory), pager.routingKey);
+    const event = pager && cephPagerEventOf(a, cephCluster(lab.inventory), pager.routingKey);
     if (event) pager?.send(event);
   };
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
+  // a tick's shards go to the watch queue, whichever workers take them (LAB_DRIFT_SHARD_SIZE hosts each)
+  const flow = createTickFlow(connection, lab.keyPrefix);
+  const tickDeps = (signal: AbortSignal): TickDeps => ({
+    store: stores.watchStore,
+    history: stores.offsetHistory,
+    inventory: () => lab.inventory,
+    ssh,
+    thresholds: config.drift,
+    rules,
+    lockTtlMs,
+    shardSize: config.watch.shardSize,
+    fanOut: flow.fanOut,
+    deliver: async (records) => {
+      const silences = await stores.silences.list();
+      const silenced = (host: string) => silenceOf(silences, host, Date.now()) !== undefined;
+      const delivery = await deliver(records, { ...deliverDeps, silenced, now: Date.now, log });
+      page([...delivery.posted, ...(delivery.dropped ?? []).filter((a) => a.closes)]);
+      return delivery;
+    },
+    followUp: (hosts) =>
+      followUp(hosts, {
+        store: watchStore,
+        silences: stores.silences,
+        chat,
+        channel,
+        remindMs: config.watch.remindMs,
+        now: Date.now,
+        mention: core.edge.mention,
+        log,
+      }),
+    now: Date.now,
+    log,
+    signal,
+  });
   const watchWorker = createWatchWorker({
     connection,
     prefix: lab.keyPrefix,
     log,
-    tick: (signal) =>
-      runTick({
-        store: stores.watchStore,
-        history: stores.offsetHistory,
-        inventory: () => lab.inventory,
-        ssh,
-        thresholds: config.drift,
-        rules,
-        lockTtlMs,
-        deliver: async (records) => {
-          const silences = await stores.silences.list();
-          const silenced = (host: string) => silenceOf(silences, host, Date.now()) !== undefined;
-          const delivery = await deliver(records, { ...deliverDeps, silenced, now: Date.now, log });
-          page([...delivery.posted, ...(delivery.dropped ?? []).filter((a) => a.closes)]);
-          return delivery;
-        },
-        followUp: (hosts) =>
-          followUp(hosts, {
-            store: watchStore,
-            silences: stores.silences,
-            chat,
-            channel,
-            remindMs: config.watch.remindMs,
-            now: Date.now,
-            mention: core.edge.mention,
-            log,
-          }),
-        now: Date.now,
-        log,
-        signal,
-      }),
+    lockMs: config.jobLockMs,
+    tick: (signal) => runTick(tickDeps(signal)),
+    shard: (shard, signal) => checkShard(tickDeps(signal), shard),
+    finish: (tick, signal) => finishTick(tickDeps(signal), tick),
     cephTick: (signal) =>
       runCephTick({
         store: cephStore,
@@ -167,5 +180,5 @@ async function startLabWatch(
   await scheduleWatch(watchQueue, config.watch.intervalSeconds);
   if (lab.inventory.groups.has(CEPH_MONS)) await scheduleCephWatch(watchQueue, config.ceph.intervalSeconds);
   else await unscheduleCephWatch(watchQueue);
-  return [() => closeWorker(watchWorker, config.shutdownGraceMs)];
+  return [() => closeWorker(watchWorker, config.shutdownGraceMs), () => flow.close()];
 }

@@ -27,6 +27,11 @@ export interface DeliverDeps {
   joinThread?(host: string): Promise<string | undefined>;
   /** A silenced host: its announcements are dropped, not posted (its checks were recorded all the same). */
   silenced?(host: string): boolean;
+  /**
+   * Group messages already posted, by the check they stand for: a delivery run again (its worker died, or Slack
+   * refused the hosts' replies) replies in that message instead of posting it a second time.
+   */
+  groups?: Pick<WatchStore, 'groupOf' | 'rememberGroup'>;
 }
 
 export interface Delivery {
@@ -153,9 +158,14 @@ async function postGroup(records: readonly HostRecord[], deps: DeliverDeps): Pro
   // "at once" means the same check: alerts held back while Slack did not answer came from earlier ones
   const latest = Math.max(...opening.map((a) => a.observation.at));
   const alerts = opening.filter((a) => a.observation.at === latest);
+  const posted = alerts.length > 0 ? await deps.groups?.groupOf(latest).catch(() => undefined) : undefined;
+  if (posted) return { ...posted, alerts };
   if (alerts.length < GROUP_MIN) return undefined;
   try {
     const { ts } = await deps.chat.post(deps.channel, renderGroupAlert(alerts));
+    await deps.groups
+      ?.rememberGroup(latest, { ts, headline: groupHeadline(alerts) })
+      .catch((err: Error) => deps.log.warn({ msg: err.message }, 'group alert not remembered'));
     await attachChart(
       alerts.map((a) => a.host),
       ts,

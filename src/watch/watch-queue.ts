@@ -1,6 +1,9 @@
-import { type ConnectionOptions, Queue, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type ConnectionOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../log/logger.js';
 import type { TickResult } from './run-tick.js';
+import { FINISH_JOB_NAME, SHARD_JOB_NAME, TickPlan } from './tick-plan.js';
 
 /** The watch's own queue: its jobs carry no reply target, so they stay out of the command queue. */
 export const WATCH_QUEUE = 'ntp-watch';
@@ -53,12 +56,23 @@ export async function unscheduleWatch(queue: Queue): Promise<void> {
   await queue.removeJobScheduler(SCHEDULER_ID);
 }
 
-/** Runs the ticks; one at a time per process (the watch lock keeps processes apart). */
+// a shard is as slow as its slowest host: a few at once per process keep one slow host from holding up the other
+// shards (the SSH pool's LAB_SSH_CONCURRENCY still bounds the commands in flight)
+const JOBS_AT_ONCE = 4;
+
+/**
+ * Runs the ticks and their shards, a few jobs at once per process (the watch lock keeps ticks apart, the Ceph
+ * watch has its own). A shard or finishing step whose data does not parse is not retried: it came from no labops.
+ */
 export function createWatchWorker(deps: {
   connection: ConnectionOptions;
   prefix: string;
   tick(signal: AbortSignal): Promise<TickResult>;
+  shard?(shard: TickPlan, signal: AbortSignal): Promise<unknown>;
+  finish?(tick: TickPlan, signal: AbortSignal): Promise<unknown>;
   cephTick?(signal: AbortSignal): Promise<unknown>;
+  /** BullMQ's lock of a running job: a dead worker's shard is handed on after about twice this. */
+  lockMs?: number;
   log: Logger;
 }): Worker {
   const worker = new Worker(
@@ -66,12 +80,17 @@ export function createWatchWorker(deps: {
     async (job, _token, signal) => {
       const s = signal ?? new AbortController().signal;
       if (job.name === CEPH_JOB_NAME) return deps.cephTick?.(s);
+      if (job.name === SHARD_JOB_NAME) return deps.shard?.(planOf(job.data), s);
+      if (job.name === FINISH_JOB_NAME) return deps.finish?.(planOf(job.data), s);
       return deps.tick(s);
     },
     {
       connection: deps.connection,
       prefix: deps.prefix,
-      concurrency: 1,
+      concurrency: JOBS_AT_ONCE,
+      // a job says which process ran it (processedBy, shown in Bull Board): which workers shared a tick
+      name: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
     },
   );
   worker.on('failed', (job, err) =>
@@ -79,4 +98,11 @@ export function createWatchWorker(deps: {
   );
   worker.on('error', (err) => deps.log.error({ msg: err.message }, 'drift worker error'));
   return worker;
+}
+
+function planOf(data: unknown): TickPlan {
+  const parsed = TickPlan.safeParse(data);
+  if (!parsed.success)
+    throw new UnrecoverableError(`not a drift check's job: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }

@@ -25,6 +25,10 @@ if v ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 'json', ARGV[2])
 return 1`;
 
+const EXTEND = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
 const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -116,8 +120,24 @@ export class WatchStore {
     return (await this.redis.get(this.key('lock'))) === owner;
   }
 
+  /** Renews the lock for `ttlMs` if `owner` still holds it; false when it does not (it expired, or another took it). */
+  async extendLock(owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.eval(EXTEND, 1, this.key('lock'), owner, String(ttlMs))) === 1;
+  }
+
   async unlock(owner: string): Promise<void> {
     await this.redis.eval(UNLOCK, 1, this.key('lock'), owner);
+  }
+
+  /** The message posted for the hosts whose incidents began in the check at `at` (see deliver's groups). */
+  async groupOf(at: number): Promise<{ ts: string; headline: string } | undefined> {
+    const raw = await this.redis.get(this.key('group', String(at)));
+    return raw ? (JSON.parse(raw) as { ts: string; headline: string }) : undefined;
+  }
+
+  /** Kept a day: long enough for any retry, or for Slack to take the hosts' replies again. */
+  async rememberGroup(at: number, group: { ts: string; headline: string }): Promise<void> {
+    await this.redis.set(this.key('group', String(at)), JSON.stringify(group), 'PX', 24 * 3600_000);
   }
 
   async count(counts: Record<string, number>): Promise<void> {

@@ -36,6 +36,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('the drift watch at scale: hosts per shard and days of history, validated', () => {
+    expect(loadConfig({ LAB_DRIFT_SHARD_SIZE: '250', LAB_DRIFT_HISTORY_DAYS: '2' }).watch).toMatchObject({
+      shardSize: 250,
+      historyMs: 2 * 24 * 3_600_000,
+    });
+    expect(() => loadConfig({ LAB_DRIFT_SHARD_SIZE: '0' })).toThrow(
+      /LAB_DRIFT_SHARD_SIZE: must be at least 1/,
+    );
+    expect(() => loadConfig({ LAB_DRIFT_SHARD_SIZE: 'many' })).toThrow(/LAB_DRIFT_SHARD_SIZE/);
+    expect(() => loadConfig({ LAB_DRIFT_SHARD_SIZE: '2.5' })).toThrow(
+      /LAB_DRIFT_SHARD_SIZE: must be a whole number/,
+    );
+    expect(() => loadConfig({ LAB_DRIFT_HISTORY_DAYS: '0' })).toThrow(
+      /LAB_DRIFT_HISTORY_DAYS: must be at least 1/,
+    );
+    expect(() => loadConfig({ LAB_DRIFT_HISTORY_DAYS: '365' })).toThrow(
+      /LAB_DRIFT_HISTORY_DAYS: must be at most 90/,
+    );
+  });
+
   it('the clock-drift watch rules: defaults, and each from its variable', () => {
     expect(loadConfig({}).watch).toEqual({
       intervalSeconds: 60,
@@ -44,6 +64,8 @@ describe('loadConfig', () => {
       flapWindowMs: 3_600_000,
       flapStableChecks: 10,
       remindMs: 3_600_000,
+      shardSize: 100,
+      historyMs: 7 * 24 * 3_600_000,
     });
     expect(loadConfig({ LAB_DRIFT_REMIND_MINUTES: '0' }).watch.remindMs).toBe(0);
     expect(loadConfig({ LAB_DRIFT_REMIND_MINUTES: '0.05' }).watch.remindMs).toBe(3000);

@@ -210,4 +210,32 @@ describe('delivering while a host is silenced', () => {
       expect.stringMatching(/^update 9 ✅ Resolved .*: every host is back in sync \(b last\)\.$/),
     ]);
   });
+
+  it('a group message is posted once: a delivery run again (worker died, or Slack refused the replies) replies in it', async () => {
+    const hosts = ['a', 'b', 'c'];
+    const { deps, calls, record } = setUp(hosts.map((h) => withOutbox(h, [alert(h)])));
+    const memo = new Map<number, { ts: string; headline: string }>();
+    const groups = {
+      groupOf: async (at: number) => memo.get(at),
+      rememberGroup: async (at: number, g: { ts: string; headline: string }) => void memo.set(at, g),
+    };
+    const reply = deps.chat.reply;
+    deps.chat.reply = async () => {
+      throw new Error('Slack did not answer');
+    };
+    const first = await deliver(hosts.map(record), { ...deps, groups });
+    expect(first.failed).toEqual(hosts);
+    expect(calls.filter((c) => c.startsWith('post'))).toHaveLength(1);
+    expect(record('a').outbox).toHaveLength(1); // still to be posted
+
+    deps.chat.reply = reply;
+    calls.length = 0;
+    // the next delivery of the same check's alerts, two of them left (the third got through meanwhile)
+    await deliver([record('a'), record('b'), { ...record('c'), outbox: [] }], { ...deps, groups });
+    expect(calls).toEqual([
+      'reply 1 🟠 a: not synchronised since 2026-12-07 08:00:00 UTC',
+      'reply 1 🟠 b: not synchronised since 2026-12-07 08:00:00 UTC',
+    ]);
+    expect(record('a').threads['inc-a']).toMatchObject({ ts: '1', grouped: true });
+  });
 });

@@ -1,0 +1,48 @@
+import { type ConnectionOptions, FlowProducer } from 'bullmq';
+import { FINISH_JOB_NAME, SHARD_JOB_NAME, type TickPlan } from './tick-plan.js';
+import { WATCH_QUEUE } from './watch-queue.js';
+
+export interface TickFlow {
+  fanOut(shards: TickPlan[], tick: TickPlan): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A tick as one BullMQ flow on the watch queue: the shards are the children, the finishing step their parent,
+ * which BullMQ moves to waiting (atomically, in Redis) once the last child is done, so exactly one process runs it
+ * whichever worker finished last. A shard that fails for good does not hold the tick back: the others' hosts are
+ * still announced, and its hosts are checked again next tick. Job ids are the tick's: one flow per tick.
+ */
+export function createTickFlow(connection: ConnectionOptions, prefix: string): TickFlow {
+  const producer = new FlowProducer({ connection, prefix });
+  return {
+    async fanOut(shards, tick) {
+      await producer.add({
+        name: FINISH_JOB_NAME,
+        queueName: WATCH_QUEUE,
+        data: tick,
+        opts: {
+          jobId: `drift-${tick.tick}`,
+          attempts: 2,
+          backoff: { type: 'fixed', delay: 1000 },
+          removeOnComplete: { count: 100 },
+          removeOnFail: { count: 100 },
+        },
+        children: shards.map((shard, i) => ({
+          name: SHARD_JOB_NAME,
+          queueName: WATCH_QUEUE,
+          data: shard,
+          opts: {
+            jobId: `drift-${tick.tick}-${i}`,
+            attempts: 2,
+            backoff: { type: 'fixed', delay: 1000 },
+            ignoreDependencyOnFailure: true,
+            removeOnComplete: { count: 1000 },
+            removeOnFail: { count: 100 },
+          },
+        })),
+      });
+    },
+    close: () => producer.close(),
+  };
+}
