@@ -6,7 +6,7 @@ import { alertmanagerRoute } from '../http/alertmanager-route.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { startHttpServer } from '../http/http-server.js';
 import { redisReadiness } from '../http/redis-readiness.js';
-import { postAlertmanager } from '../watch/alertmanager-post.js';
+import { postAlertmanager, postAlertmanagerPerLab } from '../watch/alertmanager-post.js';
 import type { Closer } from './closers.js';
 import type { Core } from './core.js';
 import { labopsMetricsRoute } from './metrics.js';
@@ -42,10 +42,12 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Gat
       ...(config.dashboard ? [queueDashboardRoute([core.queue, core.watchQueue], config.dashboard)] : []),
       ...slackApp.routes,
       // Alertmanager's webhook into the alert channel; off unless LAB_WEBHOOK_TOKEN and LAB_ALERT_CHANNEL are set
-      // (a labops with LAB_POLICY has alert channels per lab and does not use LAB_ALERT_CHANNEL)
-      ...(config.webhookToken && config.alertChannel && !core.labs.policy().fromFile
-        ? [alertmanagerRoute(config.webhookToken, alertmanagerTake(core, config.alertChannel), log)]
-        : []),
+      // (with LAB_POLICY: LAB_WEBHOOK_TOKEN alone, and each alert goes to its host's lab's alert_channel)
+      ...(config.webhookToken && core.labs.policy().fromFile
+        ? [alertmanagerRoute(config.webhookToken, alertmanagerPerLab(core), log)]
+        : config.webhookToken && config.alertChannel
+          ? [alertmanagerRoute(config.webhookToken, alertmanagerTake(core, config.alertChannel), log)]
+          : []),
     ],
   });
   await slackApp.app.start();
@@ -62,5 +64,25 @@ function alertmanagerTake(core: Core, channel: string) {
     channel,
     hosts: () => [...core.inventory.hosts.values()],
   };
-  return (payload: Parameters<typeof postAlertmanager>[0]) => postAlertmanager(payload, deps);
+  return async (payload: Parameters<typeof postAlertmanager>[0]) => {
+    await postAlertmanager(payload, deps);
+    return undefined;
+  };
+}
+
+/** LAB_POLICY: the labs of the policy as it is now (SIGHUP), each alert to its host's lab. */
+function alertmanagerPerLab(core: Core) {
+  const deps = {
+    redis: core.redis,
+    chat: core.edge.chat,
+    labs: () =>
+      [...core.labs.policy().labs.values()].map((lab) => ({
+        name: lab.name,
+        hosts: [...lab.inventory.hosts.values()],
+        keyPrefix: lab.keyPrefix,
+        ...(lab.alertChannel && { alertChannel: lab.alertChannel }),
+      })),
+    warn: (fields: object, msg: string) => core.log.warn(fields, msg),
+  };
+  return (payload: Parameters<typeof postAlertmanager>[0]) => postAlertmanagerPerLab(payload, deps);
 }
