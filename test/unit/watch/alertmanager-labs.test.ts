@@ -6,7 +6,7 @@ const alpha = { name: 'alpha', hosts: [{ name: 'web1', address: '10.0.0.5' }], a
 const beta = { name: 'beta', hosts: [{ name: 'db1', address: '10.0.1.6' }] };
 const alert = (instance: string | undefined, status: 'firing' | 'resolved') => ({
   status,
-  labels: instance === undefined ? {} : { instance },
+  labels: (instance === undefined ? {} : { instance }) as Record<string, string>,
   annotations: {},
 });
 const payload = AlertmanagerPayload.parse({
