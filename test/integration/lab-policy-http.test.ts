@@ -1,4 +1,4 @@
-// LAB_POLICY and the Alertmanager webhook: each alert goes to the lab whose inventory has its instance (by name or
+// LAB_POLICY on labops' HTTP server: /admin/queues shows each lab's drift-watch queue; the Alertmanager webhook: each alert goes to the lab whose inventory has its instance (by name or
 // address), into that lab's alert_channel; an alert naming no host of any lab is not posted (logged, and the 200 says
 // why). Three labs over the shared lab's hosts: alpha (ntp1, ntp2), beta (client-sync, client-drift), gamma (ntp-fast,
 // no alert_channel). Real labops in HTTP mode, real Redis and sshd, Alertmanager v4 bodies as its webhook_config sends.
@@ -16,6 +16,7 @@ const TOKEN = 'am-webhook-token-policy-0123456789';
 const ALPHA_ALERTS = 'CAMALPHA1';
 const BETA_ALERTS = 'CAMBETA01';
 const VIEWER = 'UAMVIEWER';
+const DASHBOARD_PASSWORD = 'correct horse battery policy';
 const DIR = join(tmpdir(), `labops-policy-am-${process.pid}`);
 const LABS = { alpha: ['ntp1', 'ntp2'], beta: ['client-sync', 'client-drift'], gamma: ['ntp-fast'] };
 
@@ -86,6 +87,8 @@ beforeAll(async () => {
     {
       LAB_POLICY: join(DIR, 'policy.yml'),
       LAB_WEBHOOK_TOKEN: TOKEN,
+      LAB_DASHBOARD_USER: 'ops',
+      LAB_DASHBOARD_PASSWORD: DASHBOARD_PASSWORD,
       LAB_DRIFT_INTERVAL: '3600',
       LOG_LEVEL: 'info',
     },
@@ -225,5 +228,35 @@ describe('POST /hooks/alertmanager under LAB_POLICY', () => {
     expect(String(answer.args.text)).toBe(
       'Unknown target `ntp1`. Valid targets: `all`, a group (ntp_clients, ntp_servers) or a host (client-drift, client-sync).',
     );
+  });
+});
+
+describe('/admin/queues under LAB_POLICY', () => {
+  type Shown = { name: string; displayName?: string; readOnlyMode: boolean; counts: Record<string, number> };
+  const board = async (): Promise<Shown[]> => {
+    const res = await fetch(`http://127.0.0.1:${labops.httpPort}/admin/queues/api/queues?page=1`, {
+      headers: { authorization: `Basic ${Buffer.from(`ops:${DASHBOARD_PASSWORD}`).toString('base64')}` },
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { queues: Shown[] }).queues;
+  };
+  const jobsOf = (q: Shown | undefined) => Object.values(q?.counts ?? {}).reduce((a, b) => a + b, 0);
+
+  it("lists each lab's ntp-watch queue apart, named for its lab, read-only; the lab without alert_channel has no checks", async () => {
+    const queues = await board();
+    expect(queues.map((q) => q.name).sort()).toEqual([
+      'alpha.ntp-watch',
+      'beta.ntp-watch',
+      'gamma.ntp-watch',
+      'jobs',
+    ]);
+    const named = (name: string) => queues.find((q) => q.name === name);
+    expect(named('alpha.ntp-watch')?.displayName).toBe('ntp-watch (lab alpha)');
+    expect(named('beta.ntp-watch')?.displayName).toBe('ntp-watch (lab beta)');
+    expect(queues.every((q) => q.readOnlyMode)).toBe(true);
+    // each is the lab's own queue: alpha and beta (alert channels) have their drift checks, gamma none
+    expect(jobsOf(named('alpha.ntp-watch'))).toBeGreaterThan(0);
+    expect(jobsOf(named('beta.ntp-watch'))).toBeGreaterThan(0);
+    expect(jobsOf(named('gamma.ntp-watch'))).toBe(0);
   });
 });
