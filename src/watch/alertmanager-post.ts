@@ -45,10 +45,12 @@ export async function postAlertmanagerPerLab(
   const routed = alertsByLab(p, labs);
   const posted: string[] = [];
   const skipped: string[] = [];
-  for (const { lab, payload } of routed.labs) {
+  const failed: string[] = [];
+  // each lab's message on its own: one lab's Slack failure does not keep the others' alerts back
+  const posting = routed.labs.map(async ({ lab, payload }) => {
     const channel = lab.alertChannel;
+    const instances = payload.alerts.map((a) => (a.labels.instance ?? '').slice(0, 100));
     if (!channel) {
-      const instances = payload.alerts.map((a) => a.labels.instance ?? '');
       deps.warn(
         { lab: lab.name, instances: instances.slice(0, 5) },
         'Alertmanager alert not posted: its lab has no alert_channel',
@@ -56,11 +58,27 @@ export async function postAlertmanagerPerLab(
       skipped.push(
         `lab ${lab.name} has no alert_channel (${instancesText(instances)}): add one to LAB_POLICY`,
       );
-      continue;
+      return;
     }
-    await postAlertmanager(payload, { ...deps, prefix: lab.keyPrefix, channel, hosts: () => lab.hosts });
-    posted.push(`lab ${lab.name} (${channel})`);
+    try {
+      await postAlertmanager(payload, { ...deps, prefix: lab.keyPrefix, channel, hosts: () => lab.hosts });
+      return { posted: `lab ${lab.name} (${channel})` };
+    } catch (err) {
+      const msg = (err as Error).message.slice(0, 200);
+      deps.warn({ lab: lab.name, channel, msg }, 'Alertmanager alert not posted: Slack refused it');
+      return { failed: `lab ${lab.name} (${channel}): ${msg}` };
+    }
+  });
+  // in the policy's order, whichever answered first
+  for (const done of await Promise.all(posting)) {
+    if (done?.posted) posted.push(done.posted);
+    if (done?.failed) failed.push(done.failed);
   }
+  // Alertmanager sends a group again after a non-2xx answer: the labs posted now are updated then, not repeated
+  if (failed.length > 0)
+    throw new Error(
+      `Alertmanager alert not posted to ${failed.join('; ')} (posted: ${posted.join(', ') || 'none'})`,
+    );
   if (routed.unknown.length > 0) {
     deps.warn(
       {

@@ -187,6 +187,29 @@ describe('POST /hooks/alertmanager under LAB_POLICY', () => {
     );
   });
 
+  it("Slack refusing one lab's message: the other lab's is posted, the answer is 500 so Alertmanager sends the group again, and the retry repeats nothing", async () => {
+    const ntp1 = `${addr.ntp1}:9100`;
+    const group = '{}:{alertname="SlackDown"}';
+    const ofGroup = (channel: string) => amMessages(channel).filter((m) => /SlackDown/.test(m.text ?? ''));
+    const body = payload('firing', [ntp1, 'client-sync:9100'], group);
+    body.commonLabels.alertname = 'SlackDown';
+    labops.slack.failNext('chat.postMessage', { error: 'channel_not_found' });
+    const first = await send(body);
+    expect(first.status).toBe(500);
+    // one of the two labs got its message (whichever asked Slack second), the other none
+    expect(ofGroup(ALPHA_ALERTS).length + ofGroup(BETA_ALERTS).length).toBe(1);
+    expect(
+      logLines.some(
+        (l) => /Alertmanager alert not posted: Slack refused it/.test(l) && /channel_not_found/.test(l),
+      ),
+    ).toBe(true);
+
+    const again = await send(body);
+    expect(again.status).toBe(200);
+    expect(ofGroup(ALPHA_ALERTS)).toHaveLength(1);
+    expect(ofGroup(BETA_ALERTS)).toHaveLength(1);
+  });
+
   it("Check with labops in beta's alert channel runs ntp status on beta's host; alpha's host is not beta's to check", async () => {
     const click = (host: string) =>
       postInteraction(labops.events, labops.secret, {
