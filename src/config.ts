@@ -48,6 +48,10 @@ export const EnvSchema = z
     LAB_SSH_COMMAND_TIMEOUT_MS: intFrom(30_000, 100),
     LAB_SSH_IDLE_MS: intFrom(300_000, 1000),
     LAB_SSH_CONCURRENCY: intFrom(50, 1),
+    // unset: no ceiling (the start-up check still warns when the inventory cannot fit the fd limit)
+    LAB_SSH_MAX_CONNECTIONS: optional(z.string().regex(/^\d+$/, 'must be a whole number')).pipe(
+      z.coerce.number().int().min(1, 'must be at least 1').optional(),
+    ),
     LAB_ALERT_CHANNEL: optional(z.string()),
     LAB_WEBHOOK_TOKEN: optional(z.string().min(16, 'must be at least 16 characters').max(200)),
     LAB_PAGERDUTY_ROUTING_KEY: optional(z.string().max(100)),
@@ -160,7 +164,14 @@ export interface Config {
   policyPath?: string;
   knownHostsPath: string;
   defaultKeyPath?: string;
-  ssh: { connectTimeoutMs: number; commandTimeoutMs: number; idleMs: number; concurrency: number };
+  ssh: {
+    connectTimeoutMs: number;
+    commandTimeoutMs: number;
+    idleMs: number;
+    concurrency: number;
+    /** SSH connections a worker keeps open at most (LAB_SSH_MAX_CONNECTIONS); unset = no ceiling. */
+    maxConnections?: number;
+  };
   alertChannel?: string;
   /** Bearer token of POST /hooks/alertmanager (LAB_WEBHOOK_TOKEN); unset = no such endpoint. */
   webhookToken?: string;
@@ -253,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       commandTimeoutMs: e.LAB_SSH_COMMAND_TIMEOUT_MS,
       idleMs: e.LAB_SSH_IDLE_MS,
       concurrency: e.LAB_SSH_CONCURRENCY,
+      ...(e.LAB_SSH_MAX_CONNECTIONS !== undefined && { maxConnections: e.LAB_SSH_MAX_CONNECTIONS }),
     },
     alertChannel: e.LAB_ALERT_CHANNEL,
     ...(e.LAB_WEBHOOK_TOKEN && { webhookToken: e.LAB_WEBHOOK_TOKEN }),

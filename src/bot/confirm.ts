@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { AuditLog } from '../audit/audit-log.js';
+import { ReplyTarget } from '../chat/reply-target.js';
 import type { ChatSink } from '../chat/sink.js';
 import type { Logger } from '../log/logger.js';
 import type { HostLocks } from '../queue/host-locks.js';
@@ -93,10 +94,13 @@ export async function confirmPlan(planId: string, user: string, deps: ConfirmDep
       plan.messageTs,
       withOutcome(plan.message, `✅ Confirmed by ${shown}.`),
     );
-    const { ts } = await deps.chat.post(plan.channel, renderRunning(plan.command, shown));
+    // a plan opened from an alert's button runs in the alert's thread too
+    const threadTs = ReplyTarget.safeParse(plan.data.reply).data?.threadTs;
+    const inThread = threadTs ? { threadTs } : undefined;
+    const { ts } = await deps.chat.post(plan.channel, renderRunning(plan.command, shown), inThread);
     const data = {
       ...plan.data,
-      reply: { channel: plan.channel, messageTs: ts, user },
+      reply: { channel: plan.channel, messageTs: ts, user, ...inThread },
       phase: 'apply',
       ...(deps.mayConfirm && { approval: { by: user, ...(approver && { requestedBy: approver }) } }),
     };

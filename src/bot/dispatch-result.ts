@@ -4,6 +4,8 @@ import type { ChatMessage } from '../chat/message.js';
 export interface Requester {
   user: string;
   channel: string;
+  /** Answer in this thread, not the channel: a button clicked on a message of a thread (an alert's). */
+  thread?: string;
 }
 
 export type DispatchResult =

@@ -79,7 +79,11 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
       : renderPlanning(command, targets.label, targets.hosts.length);
   let messageTs: string;
   try {
-    ({ ts: messageTs } = await deps.chat.post(who.channel, first));
+    ({ ts: messageTs } = await deps.chat.post(
+      who.channel,
+      first,
+      who.thread ? { threadTs: who.thread } : undefined,
+    ));
   } catch (err) {
     deps.log.warn({ channel: who.channel, msg: (err as Error).message }, 'cannot post the start message');
     const why = notStarted(err, 'Try again in a minute.', 'slack');
@@ -91,7 +95,7 @@ export async function dispatch(text: string, who: Requester, deps: DispatchDeps)
     job = await deps.queue.add(spec.task, {
       target: parsed.target,
       targetLabel: targets.label,
-      reply: { channel: who.channel, messageTs, user: who.user },
+      reply: { channel: who.channel, messageTs, user: who.user, ...(who.thread && { threadTs: who.thread }) },
       phase,
       command,
       startBy: Date.now() + startWithinMs,

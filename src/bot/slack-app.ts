@@ -100,7 +100,14 @@ export function createSlackApp(slack: SlackConfig, deps: SlackAppDeps): { app: A
         await ack();
         const host = action.type === 'button' ? (action.value ?? '') : '';
         const actionId = action.type === 'button' ? action.action_id : '';
-        const who = { user: body.user.id, channel: body.channel?.id ?? '' };
+        // what the button starts answers in the alert's thread (the alert's own, or the one it is a reply in)
+        const message = body.type === 'block_actions' ? body.message : undefined;
+        const thread = message?.thread_ts ?? message?.ts;
+        const who = {
+          user: body.user.id,
+          channel: body.channel?.id ?? '',
+          ...(typeof thread === 'string' && { thread }),
+        };
         const result = await alertAction(actionId, host, who).catch((err: Error) => {
           deps.log.error({ msg: err.message, actionId }, 'alert action failed');
           return {

@@ -11,7 +11,7 @@ export function bestEffort(chat: ChatSink, log: Logger): ChatSink {
   const skipped = (what: string, channel: string) => (err: Error) =>
     log.warn({ channel, call: what, msg: err.message }, 'Slack message not delivered; the job goes on');
   return {
-    post: (channel, message) => chat.post(channel, message),
+    post: (channel, message, opts) => chat.post(channel, message, opts),
     // a final state that cannot replace the message (chat.update rate-limited for long) goes into its thread
     update: (channel, ts, message, opts) =>
       chat
@@ -19,7 +19,7 @@ export function bestEffort(chat: ChatSink, log: Logger): ChatSink {
         .catch((err: Error) => {
           if (!opts?.final) throw err;
           log.warn({ channel, msg: err.message }, 'final update not delivered; posting it in the thread');
-          return chat.reply(channel, ts, message);
+          return chat.reply(channel, opts.threadTs ?? ts, message);
         })
         .catch(skipped('chat.update', channel)),
     reply: (channel, threadTs, message) =>

@@ -34,11 +34,11 @@ export function withLongOutput(chat: ChatSink, files: FileSink, log: Logger): Ch
       })
       .catch((err: Error) => log.warn({ channel, msg: err.message }, 'could not attach the full output'));
   return {
-    async post(channel, message) {
-      if (!overLimits(message)) return chat.post(channel, message);
+    async post(channel, message, opts) {
+      if (!overLimits(message)) return chat.post(channel, message, opts);
       const { summary, filename, text } = prepare(message);
-      const posted = await chat.post(channel, summary);
-      await attach(channel, posted.ts, filename, text);
+      const posted = await chat.post(channel, summary, opts);
+      await attach(channel, opts?.threadTs ?? posted.ts, filename, text);
       return posted;
     },
     async update(channel, ts, message, opts) {
@@ -52,7 +52,7 @@ export function withLongOutput(chat: ChatSink, files: FileSink, log: Logger): Ch
         key,
         setTimeout(() => {
           pending.delete(key);
-          void attach(channel, ts, filename, text);
+          void attach(channel, opts?.threadTs ?? ts, filename, text);
         }, UPDATE_SETTLE_MS),
       );
     },

@@ -5,8 +5,13 @@ import type { ChatSink } from './sink.js';
 /** Posts through Slack's Web API. WebClient retries rate limits (Retry-After) and 5xx itself. */
 export function createSlackSink(client: WebClient): ChatSink {
   return {
-    async post(channel, message: ChatMessage) {
-      const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+    async post(channel, message: ChatMessage, opts) {
+      const res = await client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        ...(opts?.threadTs && { thread_ts: opts.threadTs }),
+      });
       return { ts: res.ts as string };
     },
     async update(channel, ts, message) {

@@ -7,7 +7,7 @@ import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
 import { runCephTick } from '../watch/ceph-tick.js';
 import { deliver } from '../watch/deliver.js';
 import { followUp } from '../watch/follow-up.js';
-import { pagerEventOf } from '../watch/pagerduty-event.js';
+import { cephPagerEventOf, pagerEventOf } from '../watch/pagerduty-event.js';
 import { runTick } from '../watch/run-tick.js';
 import { silenceOf } from '../watch/silence.js';
 import {
@@ -22,6 +22,13 @@ import type { Announcement } from '../watch/watch-state.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
 import type { LabRuntime } from './labs.js';
+
+/** The Ceph cluster the watch asks: its monitors' `ceph_cluster` (ceph unless the inventory says otherwise). */
+function cephCluster(inventory: Core['inventory']): string {
+  const [first] = inventory.groups.get(CEPH_MONS) ?? [];
+  const cluster = first && inventory.hosts.get(first)?.vars.ceph_cluster;
+  return typeof cluster === 'string' ? cluster : 'ceph';
+}
 
 /**
  * The clock-drift watch of every lab: the watch machinery below once per lab, on its hosts, with its alert channel,
@@ -94,6 +101,11 @@ async function startLabWatch(
       if (event) pager?.send(event);
     }
   };
+  // Ceph alerts page too, one dedup key per cluster and incident
+  const pageCeph = (a: Announcement) => {
+    const event = pager && cephPagerEventOf(a, cephCluster(core.inventory), pager.routingKey);
+    if (event) pager?.send(event);
+  };
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
   const watchWorker = createWatchWorker({
     connection,
@@ -139,7 +151,14 @@ async function startLabWatch(
         rules,
         lockTtlMs,
         deliver: (record) =>
-          deliverCeph(record, { store: cephStore, driftStore: watchStore, chat, channel, log }),
+          deliverCeph(record, {
+            store: cephStore,
+            driftStore: watchStore,
+            chat,
+            channel,
+            log,
+            page: pageCeph,
+          }),
         now: Date.now,
         log,
         signal,

@@ -6,6 +6,7 @@ import { createHomeRefresher, HOME_REFRESH_MS } from '../home/home-refresh.js';
 import { CancelRequests } from '../jobs/cancel-requests.js';
 import type { Lab } from '../policy/policy.js';
 import { createExecStream } from '../ssh/exec-stream.js';
+import { fdBudgetWarning, readFdLimit } from '../ssh/fd-limit.js';
 import { SshPool } from '../ssh/ssh-pool.js';
 import { createTaskWorker } from '../workers/task-worker.js';
 import { type Closer, closeWorker } from './closers.js';
@@ -17,13 +18,13 @@ import type { Core } from './core.js';
  */
 export async function startWorkerRole(core: Core, connection: Redis) {
   const { config, log, edge, stores } = core;
-  const ssh = new SshPool({ knownHostsPath: config.knownHostsPath, ...config.ssh });
+  const ssh = new SshPool({ knownHostsPath: config.knownHostsPath, ...config.ssh, log });
   // a lab with a known_hosts of its own (LAB_POLICY) gets a pool of its own: one per file, made when first used
   const pools = new Map<string, SshPool>([[config.knownHostsPath, ssh]]);
   const poolFor = (knownHostsPath: string) => {
     const known = pools.get(knownHostsPath);
     if (known) return known;
-    const made = new SshPool({ knownHostsPath, ...config.ssh });
+    const made = new SshPool({ knownHostsPath, ...config.ssh, log });
     pools.set(knownHostsPath, made);
     return made;
   };
@@ -43,6 +44,14 @@ export async function startWorkerRole(core: Core, connection: Redis) {
       }),
     };
   };
+  // every lab's hosts may be connected at once (one pool per known_hosts file, each with LAB_SSH_MAX_CONNECTIONS)
+  const sizes = [...core.labs.policy().labs.values()].map((lab) => lab.inventory.hosts.size);
+  const hosts = sizes.reduce((n, size) => n + size, 0);
+  const max = config.ssh.maxConnections;
+  const maxConnections =
+    max === undefined ? undefined : sizes.reduce((n, size) => n + Math.min(size, max), 0);
+  const fdWarning = fdBudgetWarning({ hosts, maxConnections, limit: readFdLimit() });
+  if (fdWarning) log.warn({ hosts }, `file-descriptor limit: ${fdWarning}`);
   const worker = createTaskWorker({
     connection,
     prefix: config.queuePrefix,

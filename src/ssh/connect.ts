@@ -3,6 +3,7 @@ import { type Socket, connect as tcpConnect } from 'node:net';
 import { NodeSSH } from 'node-ssh';
 import { HostError } from '../errors.js';
 import type { InventoryHost } from '../inventory/index.js';
+import { authKey } from './auth-key.js';
 import {
   entriesFor,
   type HostKeyVerdict,
@@ -16,6 +17,8 @@ export interface ConnectOptions {
   knownHosts: KnownHostEntry[];
   knownHostsPath: string;
   connectTimeoutMs: number;
+  /** How the private key is read; default a fresh read each time (the pool keeps it for a moment). */
+  readKeyFile?: (path: string) => Promise<Buffer>;
 }
 
 const where = (h: InventoryHost) => `${h.address}:${h.port}`;
@@ -56,7 +59,10 @@ function openSocket(host: InventoryHost, timeoutMs: number): Promise<Socket> {
   });
 }
 
-async function readKey(host: InventoryHost): Promise<Buffer> {
+async function readKey(
+  host: InventoryHost,
+  read: (path: string) => Promise<Buffer> = readFile,
+): Promise<Buffer> {
   if (!host.keyPath) {
     throw new HostError(
       host.name,
@@ -66,7 +72,7 @@ async function readKey(host: InventoryHost): Promise<Buffer> {
     );
   }
   try {
-    return await readFile(host.keyPath);
+    return await read(host.keyPath);
   } catch (err) {
     throw new HostError(
       host.name,
@@ -90,7 +96,15 @@ export async function connectHost(host: InventoryHost, opts: ConnectOptions): Pr
       `Verify the host's fingerprint, then add it (ssh-keyscan -p ${host.port} ${host.address} >> ${opts.knownHostsPath}).`,
     );
   }
-  const privateKey = await readKey(host);
+  const key = authKey(await readKey(host, opts.readKeyFile));
+  if (key instanceof Error) {
+    throw new HostError(
+      host.name,
+      'auth',
+      `cannot use the SSH key ${host.keyPath}: ${key.message}`,
+      'Point ansible_ssh_private_key_file or LAB_SSH_KEY at an unencrypted OpenSSH or PEM private key.',
+    );
+  }
   const started = Date.now();
   const sock = await openSocket(host, opts.connectTimeoutMs);
   let verdict: HostKeyVerdict | undefined;
@@ -101,7 +115,8 @@ export async function connectHost(host: InventoryHost, opts: ConnectOptions): Pr
       host: host.address,
       port: host.port,
       username: host.user,
-      privateKey: privateKey.toString('utf8'),
+      // the key given parsed, through ssh2's own option (node-ssh takes key text only)
+      authHandler: [{ type: 'publickey', username: host.user, key }] as never,
       readyTimeout: Math.max(1, opts.connectTimeoutMs - (Date.now() - started)),
       algorithms: { serverHostKey: algorithms as never },
       hostVerifier: (key: Buffer) => {

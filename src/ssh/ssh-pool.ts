@@ -3,6 +3,7 @@ import type { NodeSSH } from 'node-ssh';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { HostError } from '../errors.js';
 import type { InventoryHost } from '../inventory/index.js';
+import { type CeilingLog, type CeilingReport, ceilingReport } from './ceiling-log.js';
 import {
   type ChannelLimits,
   type ConnectionChannels,
@@ -13,6 +14,7 @@ import {
 import { connectHost } from './connect.js';
 import { type KnownHostEntry, parseKnownHosts } from './known-hosts.js';
 import { onAbort } from './on-abort.js';
+import { recentFiles } from './recent-files.js';
 import { cancelled, type ExecResult, runRemote, sessionFailed } from './remote-process.js';
 
 export type { ExecResult } from './remote-process.js';
@@ -39,18 +41,33 @@ export interface SshPoolOptions {
   maxOutputBytes?: number;
   /** Channels per connection (under sshd's MaxSessions) and retries of a refused one. */
   channels?: Partial<ChannelLimits>;
+  /**
+   * Connections open at once, closing ones included (each holds a file descriptor); unset: no ceiling. At the
+   * ceiling the least recently used idle connection is closed first; if none is idle, a new one waits.
+   */
+  maxConnections?: number;
+  /** Where the pool says that its ceiling is limiting (once, then a summary a minute at most). */
+  log?: CeilingLog;
 }
 
 /** 1 MiB a stream: a chatty host cannot grow the worker by more than a few MiB a command. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 
 const KILL_DRAIN_MS = 3000;
+/** How often known_hosts' mtime is looked at while connections are opened. */
+const KNOWN_HOSTS_RECHECK_MS = 1000;
+/** How long a closed connection may take to say it is gone before its slot under the ceiling is let go. */
+const CLOSE_WAIT_MS = 2000;
 
 interface Pooled {
   ssh: Promise<NodeSSH>;
   opener: Promise<ConnectionChannels>;
   idle?: NodeJS.Timeout;
   busy: number;
+  /** Set once dropped: resolves when the connection has closed. */
+  gone?: Promise<void>;
+  /** The connection's socket has closed (the host or the network ended it). */
+  socketClosed?: boolean;
 }
 
 const keyOf = (h: InventoryHost) => `${h.user}@${h.address}:${h.port}#${h.keyPath ?? ''}`;
@@ -63,12 +80,22 @@ export class SshPool {
   private readonly conns = new Map<string, Pooled>();
   private readonly limit: LimitFunction;
   private knownHosts: { mtimeMs: number; entries: KnownHostEntry[] } | undefined;
+  private knownHostsRead: { at: number; entries: Promise<KnownHostEntry[]> } | undefined;
   private closed = false;
   /** Aborted by close(): running commands are stopped and their groups killed before the connections go. */
   private readonly closing = new AbortController();
+  /** Connections dropped whose sockets are not closed yet: they still count under the ceiling. */
+  private closingCount = 0;
+  /** Commands waiting for room under the ceiling. */
+  private readonly roomWaiters: Array<() => void> = [];
+  private readonly ceiling: CeilingReport | undefined;
+  private readonly readKeyFile = recentFiles(KNOWN_HOSTS_RECHECK_MS);
 
   constructor(private readonly opts: SshPoolOptions) {
     this.limit = pLimit(opts.concurrency);
+    const max = opts.maxConnections;
+    if (max !== undefined && max > 0)
+      this.ceiling = ceilingReport(opts.log ?? { warn: () => undefined }, max);
   }
 
   /** Runs a fixed command on a host. Throws HostError for anything the operator must know about. */
@@ -86,7 +113,7 @@ export class SshPool {
 
   private async execOnce(host: InventoryHost, command: string, opts: ExecOptions): Promise<ExecResult> {
     const key = keyOf(host);
-    const { pooled, fresh } = this.acquire(host, key);
+    const { pooled, fresh } = await this.acquire(host, key, opts.signal);
     try {
       const opener = await untilAborted(pooled.opener, host, opts.signal);
       return await runRemote(opener, host, {
@@ -107,20 +134,61 @@ export class SshPool {
     }
   }
 
-  private acquire(host: InventoryHost, key: string): { pooled: Pooled; fresh: boolean } {
-    if (this.closed) throw new Error('SSH pool is closed');
-    const existing = this.conns.get(key);
-    if (existing) {
-      clearTimeout(existing.idle);
-      existing.busy++;
-      return { pooled: existing, fresh: false };
+  private async acquire(
+    host: InventoryHost,
+    key: string,
+    signal?: AbortSignal,
+  ): Promise<{ pooled: Pooled; fresh: boolean }> {
+    let waited = false;
+    for (;;) {
+      if (this.closed) throw new Error('SSH pool is closed');
+      const existing = this.conns.get(key);
+      if (existing) {
+        clearTimeout(existing.idle);
+        existing.busy++;
+        // the map's order is the order of last use: the first idle entry is the least recently used
+        this.conns.delete(key);
+        this.conns.set(key, existing);
+        return { pooled: existing, fresh: false };
+      }
+      if (this.hasRoom()) return { pooled: this.open(host, key), fresh: true };
+      // no more closings under way than commands waiting for their slots: one each
+      const lru = this.closingCount <= this.roomWaiters.length ? this.leastRecentlyUsedIdle() : undefined;
+      if (lru) {
+        this.ceiling?.closed();
+        this.drop(lru[0], lru[1]); // its slot frees once its socket has closed
+      } else if (!waited) this.ceiling?.waited();
+      waited = true;
+      await untilAborted(new Promise<void>((r) => this.roomWaiters.push(r)), host, signal);
     }
+  }
+
+  private hasRoom(): boolean {
+    const max = this.opts.maxConnections;
+    return !max || this.conns.size + this.closingCount < max;
+  }
+
+  private leastRecentlyUsedIdle(): [string, Pooled] | undefined {
+    for (const entry of this.conns) if (entry[1].busy === 0) return entry;
+    return undefined;
+  }
+
+  /**
+   * Those waiting for room try again (a connection closed, or one fell idle and can be closed): all of them, as
+   * some may have been cancelled meanwhile; the ones that find no room wait again. At most `concurrency` wait.
+   */
+  private wakeWaiters(): void {
+    for (const wake of this.roomWaiters.splice(0)) wake();
+  }
+
+  private open(host: InventoryHost, key: string): Pooled {
     // registered before any await, so concurrent commands to a host share one connection
     const ssh = this.loadKnownHosts().then((knownHosts) =>
       connectHost(host, {
         knownHosts,
         knownHostsPath: this.opts.knownHostsPath,
         connectTimeoutMs: this.opts.connectTimeoutMs,
+        readKeyFile: this.readKeyFile,
       }),
     );
     const limits = { ...DEFAULT_CHANNEL_LIMITS, ...this.opts.channels };
@@ -129,10 +197,14 @@ export class SshPool {
     const pooled: Pooled = { busy: 1, ssh, opener };
     this.conns.set(key, pooled);
     pooled.ssh.then(
-      (ssh) => ssh.connection?.once('close', () => this.drop(key, pooled)),
+      (ssh) =>
+        ssh.connection?.once('close', () => {
+          pooled.socketClosed = true;
+          this.drop(key, pooled);
+        }),
       () => this.drop(key, pooled), // failed connects are not cached: the next job tries again
     );
-    return { pooled, fresh: true };
+    return pooled;
   }
 
   private release(key: string, pooled: Pooled): void {
@@ -140,24 +212,48 @@ export class SshPool {
     if (pooled.busy > 0 || this.conns.get(key) !== pooled) return;
     pooled.idle = setTimeout(() => this.drop(key, pooled), this.opts.idleMs);
     pooled.idle.unref();
+    // a command waiting for room can have this connection's slot
+    if (this.roomWaiters.length > 0) this.wakeWaiters();
   }
 
   private drop(key: string, pooled: Pooled): Promise<void> {
     clearTimeout(pooled.idle);
-    if (this.conns.get(key) === pooled) this.conns.delete(key);
+    if (this.conns.get(key) !== pooled) return pooled.gone ?? Promise.resolve();
+    this.conns.delete(key);
+    this.closingCount++;
     // a kill sent for a stopped command gets its moment before the connection goes
-    return pooled.opener
+    pooled.gone = pooled.opener
       .then((o) => o.drained(KILL_DRAIN_MS))
       .catch(() => undefined)
       .then(() => pooled.ssh)
       .then(
-        (ssh) => ssh.dispose(),
+        (ssh) => (pooled.socketClosed ? ssh.dispose() : closeConnection(ssh)),
         () => undefined,
-      );
+      )
+      .finally(() => {
+        this.closingCount--;
+        this.wakeWaiters();
+      });
+    return pooled.gone;
   }
 
-  /** known_hosts is re-read when it changes, so an operator's fix applies without a restart. */
-  private async loadKnownHosts(): Promise<KnownHostEntry[]> {
+  /**
+   * known_hosts is re-read when it changes, so an operator's fix applies without a restart. Its mtime is looked at
+   * once a second at most: a fan-out of 1000 new connections asks once, not 1000 times.
+   */
+  private loadKnownHosts(): Promise<KnownHostEntry[]> {
+    const now = Date.now();
+    if (this.knownHostsRead && now - this.knownHostsRead.at < KNOWN_HOSTS_RECHECK_MS)
+      return this.knownHostsRead.entries;
+    const entries = this.readKnownHosts();
+    this.knownHostsRead = { at: now, entries };
+    entries.catch(() => {
+      this.knownHostsRead = undefined;
+    });
+    return entries;
+  }
+
+  private async readKnownHosts(): Promise<KnownHostEntry[]> {
     const path = this.opts.knownHostsPath;
     const mtimeMs = await stat(path).then(
       (s) => s.mtimeMs,
@@ -178,8 +274,25 @@ export class SshPool {
   async close(): Promise<void> {
     this.closed = true;
     this.closing.abort();
+    this.ceiling?.stop();
+    this.wakeWaiters(); // they find the pool closed
     await Promise.allSettled([...this.conns.entries()].map(([key, pooled]) => this.drop(key, pooled)));
   }
+}
+
+/** Ends a connection and resolves once its socket has closed (its descriptor is free), or after CLOSE_WAIT_MS. */
+function closeConnection(ssh: NodeSSH): Promise<void> {
+  const connection = ssh.connection;
+  if (!connection) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    timer.unref();
+    connection.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ssh.dispose();
+  });
 }
 
 class StaleConnection extends Error {}

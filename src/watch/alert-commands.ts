@@ -4,7 +4,7 @@ import { resolveTargets } from '../inventory/index.js';
 import { ntpHosts } from './ntp-hosts.js';
 import { renderSilence } from './render-silences.js';
 import { elapsed, when } from './render-time.js';
-import { parseSilenceDuration } from './silence.js';
+import { liftForHost, parseSilenceDuration } from './silence.js';
 import type { WatchCommandDeps } from './watch-command-deps.js';
 
 const reply = (text: string, outcome?: string): DispatchResult => ({
@@ -101,19 +101,39 @@ export async function ntpSilence(
   );
 }
 
-/** `/lab ntp unsilence <host|group>`: admins; the alerts of its hosts are posted again. */
+/**
+ * `/lab ntp unsilence <host|group>`: admins; the alerts of its hosts are posted again. A host that a group's
+ * silence covers is taken out of it (the group's silence goes on for its other hosts): whoever unsilences a host
+ * wants to hear of that host again, whichever silence covered it.
+ */
 export async function ntpUnsilence([target = '']: readonly string[], who: Requester, deps: WatchCommandDeps) {
   if (!deps.isAdmin(who.user)) return refused(`ntp unsilence ${target}`);
   const ended = await deps.silences.remove(target);
-  if (!ended) {
+  const host = deps.inventory.hosts.has(target) ? target : undefined;
+  const { narrowed, ended: emptied } = host
+    ? liftForHost(await deps.silences.list(), host, deps.now())
+    : { narrowed: [], ended: [] };
+  for (const s of narrowed) await deps.silences.set(s);
+  for (const s of emptied) await deps.silences.remove(s.scope);
+  const groups = [...narrowed, ...emptied];
+  if (!ended && groups.length === 0) {
     const others = (await deps.silences.list()).map((s) => `\`${s.scope}\``).join(', ');
     return reply(
       `No silence on \`${target.replace(/[`<>&]/g, "'")}\`. ${others ? `Silenced: ${others}.` : 'Nothing is silenced.'}`,
       'unsilence: none',
     );
   }
-  for (const host of ended.hosts)
-    await tellThread(host, `🔔 Silence ended by ${deps.mention(who.user)}.`, deps);
-  deps.log.info({ scope: target, user: who.user }, 'drift silence ended');
-  return reply(`Ended the silence on ${target}: its alerts are posted again.`, `unsilenced ${target}`);
+  const hosts = new Set([...(ended?.hosts ?? []), ...(host && groups.length > 0 ? [host] : [])]);
+  for (const h of hosts) await tellThread(h, `🔔 Silence ended by ${deps.mention(who.user)}.`, deps);
+  deps.log.info({ scope: target, user: who.user, groups: groups.map((s) => s.scope) }, 'drift silence ended');
+  const lifted = groups.map((s) =>
+    s.hosts.length > 0
+      ? `took ${target} out of the silence on ${s.scope} (by ${deps.mention(s.by)}), which goes on for ${s.hosts.join(', ')}`
+      : `ended the silence on ${s.scope} (by ${deps.mention(s.by)}): ${target} was the last host it covered`,
+  );
+  const first = ended ? `Ended the silence on ${target}` : `${target} is no longer silenced`;
+  return reply(
+    `${first}${lifted.length > 0 ? `; ${lifted.join('; ')}` : ''}: its alerts are posted again.`,
+    `unsilenced ${target}${groups.length > 0 ? ` (out of ${groups.map((s) => s.scope).join(', ')})` : ''}`,
+  );
 }

@@ -12,6 +12,8 @@ export interface CephDeliverDeps {
   chat: ChatSink;
   channel: string;
   log: Logger;
+  /** Told of each announcement once Slack took it (PagerDuty); never waits, never throws. */
+  page?(a: Announcement): void;
 }
 
 /** The thread of an open chrony alert of one of the skewed monitors' hosts, if any. */
@@ -70,6 +72,7 @@ export async function deliverCeph(record: HostRecord, deps: CephDeliverDeps): Pr
         : undefined,
     );
     posted++;
+    deps.page?.(a);
   }
   return posted;
 }

@@ -33,7 +33,10 @@ export interface Delivery {
   posted: Announcement[];
   /** Hosts whose next announcement could not be posted: it stays in their outbox for the next check. */
   failed: string[];
-  /** Announcements of silenced hosts, dropped unposted (PagerDuty still hears of a recovery). */
+  /**
+   * Announcements of silenced hosts, dropped unposted, of incidents whose alert had been posted (and so paged):
+   * PagerDuty still hears of their recovery. An incident that opened while silenced was never paged.
+   */
   dropped?: Announcement[];
 }
 
@@ -61,15 +64,19 @@ const same = (a: Announcement, b: Announcement) =>
  */
 export async function deliver(all: readonly HostRecord[], deps: DeliverDeps): Promise<Delivery> {
   const result: Delivery = { posted: [], failed: [], dropped: [] };
+  // every host's open threads as they are now: a group's message is resolved when the last of its hosts recovers
+  const open = new Map(all.map((r) => [r.host, r.threads]));
   const quiet = all.filter((r) => deps.silenced?.(r.host) && r.outbox.length > 0);
   for (const r of quiet) {
-    await drop(r, deps);
-    result.dropped?.push(...r.outbox);
+    open.set(r.host, await drop(r, deps));
+    const paged = r.outbox.filter((a) => r.threads[a.incident] !== undefined);
+    result.dropped?.push(...paged);
+    // nothing is posted, but an alert left standing would say the host is still bad
+    for (const a of paged.filter((p) => p.closes))
+      await crossOut(r.threads[a.incident], a, open, deps, { silenced: true });
   }
   const records = all.filter((r) => !quiet.includes(r));
   const group = await postGroup(records, deps);
-  // every host's open threads as they are now: a group's message is resolved when the last of its hosts recovers
-  const open = new Map(records.map((r) => [r.host, r.threads]));
   for (const record of records) {
     let threads = record.threads;
     for (const a of record.outbox) {
@@ -77,7 +84,7 @@ export async function deliver(all: readonly HostRecord[], deps: DeliverDeps): Pr
         const before = threads[a.incident];
         threads = await post(a, threads, deps, group);
         open.set(a.host, threads);
-        if (a.closes && before?.grouped) await resolveGroupIfDone(before, a, open, deps);
+        if (a.closes && before) await crossOut(before, a, open, deps);
       } catch (err) {
         deps.log.warn(
           { host: a.host, kind: a.kind, msg: (err as Error).message },
@@ -96,10 +103,14 @@ export async function deliver(all: readonly HostRecord[], deps: DeliverDeps): Pr
   return result;
 }
 
-/** A silenced host's outbox is emptied unposted; an incident it closes meanwhile leaves no thread open. */
-async function drop(record: HostRecord, deps: DeliverDeps): Promise<void> {
+/**
+ * A silenced host's outbox is emptied unposted; an incident it closes meanwhile leaves no thread open. Returns
+ * the host's open threads after it.
+ */
+async function drop(record: HostRecord, deps: DeliverDeps): Promise<HostRecord['threads']> {
   const dropped = record.outbox;
   const closed = new Set(dropped.filter((a) => a.closes).map((a) => a.incident));
+  const open = Object.fromEntries(Object.entries(record.threads).filter(([id]) => !closed.has(id)));
   await deps.store.update(record.host, (r) =>
     r
       ? {
@@ -110,6 +121,27 @@ async function drop(record: HostRecord, deps: DeliverDeps): Promise<void> {
       : undefined,
   );
   deps.log.info({ host: record.host, dropped: dropped.length }, 'silenced: drift announcements not posted');
+  return open;
+}
+
+/**
+ * An incident is over: its alert is crossed out as resolved; a message about several hosts once the last of them
+ * is; an alert that went into another incident's thread is left as it is. A failure is logged, nothing more.
+ */
+async function crossOut(
+  thread: HostRecord['threads'][string] | undefined,
+  recovery: Announcement,
+  open: ReadonlyMap<string, HostRecord['threads']>,
+  deps: DeliverDeps,
+  opts: { silenced?: boolean } = {},
+): Promise<void> {
+  if (!thread || thread.joined) return;
+  if (thread.grouped) return resolveGroupIfDone(thread, recovery, open, deps);
+  await deps.chat
+    .update(deps.channel, thread.ts, renderResolvedAlert(thread.headline, recovery, opts))
+    .catch((err: Error) =>
+      deps.log.warn({ host: recovery.host, msg: err.message }, 'could not mark the alert resolved'),
+    );
 }
 
 /** The hosts opening an incident in this check, when there are GROUP_MIN or more: one message (and one chart). */
@@ -150,12 +182,6 @@ async function post(
   if (thread && !a.opens) {
     await deps.chat.reply(deps.channel, thread.ts, message);
     if (!a.closes) return threads;
-    if (!thread.grouped && !thread.joined)
-      await deps.chat
-        .update(deps.channel, thread.ts, renderResolvedAlert(thread.headline, a))
-        .catch((err: Error) =>
-          deps.log.warn({ host: a.host, msg: err.message }, 'could not mark the alert resolved'),
-        );
     const { [a.incident]: _closed, ...open } = threads;
     return open;
   }

@@ -37,3 +37,31 @@ export const ackEvent = (incident: string, routingKey: string): PagerEvent => ({
   event_action: 'acknowledge',
   dedup_key: dedupKey(incident),
 });
+
+/** One dedup key per Ceph cluster and incident (a cluster's MON_CLOCK_SKEW or HEALTH_ERR, until HEALTH_OK). */
+export const cephDedupKey = (cluster: string, incident: string) => `labops-ceph-${cluster}-${incident}`;
+
+/**
+ * What PagerDuty is told about a posted Ceph announcement: a new Ceph alert triggers (HEALTH_ERR as critical,
+ * MON_CLOCK_SKEW as warning, for PagerDuty's urgency rules to tell apart), its recovery resolves.
+ */
+export function cephPagerEventOf(
+  a: Announcement,
+  cluster: string,
+  routingKey: string,
+): PagerEvent | undefined {
+  const dedup_key = cephDedupKey(cluster, a.incident);
+  if (a.closes) return { routing_key: routingKey, event_action: 'resolve', dedup_key };
+  if (!a.opens) return undefined;
+  const why = a.observation.reason ?? a.state;
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key,
+    payload: {
+      summary: `Ceph cluster ${cluster}: ${why}`.slice(0, 1024),
+      source: a.observation.ceph?.monitor ?? cluster,
+      severity: a.state === 'critical' ? 'critical' : 'warning',
+    },
+  };
+}

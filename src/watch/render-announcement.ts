@@ -102,18 +102,40 @@ export function alertHeadline(a: Announcement, rules: Rules): string {
   return lines(a, rules, 'mrkdwn').head;
 }
 
-/** The alert message once its incident is over: crossed out, with when and how it ended. */
-export function renderResolvedAlert(headline: string, recovery: Announcement): ChatMessage {
-  return crossedOut(headline, recovery.since, `${recovery.host} is back in sync`, 'back in sync');
+/**
+ * The alert message once its incident is over: crossed out, with when and how it ended. silenced: it ended while
+ * the host was silenced, so its thread has no word of it.
+ */
+export function renderResolvedAlert(
+  headline: string,
+  recovery: Announcement,
+  opts: { silenced?: boolean } = {},
+): ChatMessage {
+  if (!opts.silenced)
+    return crossedOut(headline, recovery.since, `${recovery.host} is back in sync`, 'back in sync');
+  const how = 'back in sync while silenced';
+  return crossedOut(
+    headline,
+    recovery.since,
+    `${recovery.host} is ${how}`,
+    how,
+    'Nothing was posted meanwhile.',
+  );
 }
 
 /** A resolved alert: its headline crossed out, then when it ended and how (plain text, and for the context line). */
-function crossedOut(headline: string, since: number, plainHow: string, how: string): ChatMessage {
+function crossedOut(
+  headline: string,
+  since: number,
+  plainHow: string,
+  how: string,
+  more = 'Details in the thread.',
+): ChatMessage {
   return {
     text: `✅ Resolved ${when(since, 'plain')}: ${plainHow}.`,
     blocks: [
       section(`~${headline.replace(/~/g, '')}~`),
-      context(`✅ Resolved ${when(since, 'mrkdwn')}: ${how}. Details in the thread.`),
+      context(`✅ Resolved ${when(since, 'mrkdwn')}: ${how}. ${more}`),
     ],
   };
 }

@@ -45,3 +45,22 @@ export function endedSilences(
     s.until !== undefined ? s.until <= now : s.hosts.every((h) => inSync(records.get(h))),
   );
 }
+
+/**
+ * A host taken out of the other silences in force that cover it (a group's): each goes on for its other hosts
+ * (`narrowed`), or ends when that host was its last (`ended`).
+ */
+export function liftForHost(
+  silences: readonly Silence[],
+  host: string,
+  now: number,
+): { narrowed: Silence[]; ended: Silence[] } {
+  const covering = silences.filter(
+    (s) => s.scope !== host && s.hosts.includes(host) && (s.until === undefined || s.until > now),
+  );
+  const rest = covering.map((s) => ({ ...s, hosts: s.hosts.filter((h) => h !== host) }));
+  return {
+    narrowed: rest.filter((s) => s.hosts.length > 0),
+    ended: rest.filter((s) => s.hosts.length === 0),
+  };
+}

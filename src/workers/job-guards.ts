@@ -89,10 +89,10 @@ export async function reportUnexpected(
   err: Error,
   deps: JobGuardDeps,
 ): Promise<void> {
-  const { channel, messageTs } = envelope.reply;
+  const { channel, messageTs, threadTs } = envelope.reply;
   const message = renderFailed(commandOf(job, envelope), err.message, String(job.id));
   try {
-    if (messageTs) await deps.chat.reply(channel, messageTs, message);
+    if (messageTs) await deps.chat.reply(channel, threadTs ?? messageTs, message);
     else await deps.chat.post(channel, message);
   } catch (e) {
     deps.log.warn({ channel, msg: (e as Error).message }, 'could not tell the channel the job failed');

@@ -19,6 +19,7 @@ import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
 import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected, tell } from './job-guards.js';
 import { showPlan } from './show-plan.js';
 import { confirmedHosts, refuseStale } from './start-guards.js';
+import { inReplyThread } from './thread-chat.js';
 
 export interface TaskWorkerDeps {
   connection: ConnectionOptions;
@@ -100,12 +101,15 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     const { phase } = envelope.data;
     // the job's lab: its hosts, SSH pool, locks, trail (a labops without LAB_POLICY has one lab, deps itself)
     const d = { ...deps, ...(await labOf(deps, envelope.data)) };
-    await refuseToStart(job, envelope.data, deps);
-    if (job.attemptsStarted <= 1) await refuseStale(job, envelope.data, Date.now(), deps);
-    const locked = await confirmedHosts(job, envelope.data, task.plan !== undefined, deps);
+    // (the lab's locks: its Confirm took them under the lab's keys)
+    await refuseToStart(job, envelope.data, d);
+    if (job.attemptsStarted <= 1) await refuseStale(job, envelope.data, Date.now(), d);
+    const locked = await confirmedHosts(job, envelope.data, task.plan !== undefined, d);
 
     const log = d.log.child({ jobId: job.id, task: job.name, phase });
-    const guarded = guardChat(d.chat, signal);
+    // a command run from an alert's button answers in the alert's thread: so do its thread replies and files
+    const threaded = inReplyThread(d.chat, d.files, envelope.data.reply);
+    const guarded = guardChat(threaded.chat, signal);
     const { channel, messageTs, user } = envelope.data.reply;
     // a running command's message carries its id and a Cancel button (a plan has Confirm/Cancel of its own)
     const bar =
@@ -126,7 +130,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       signal,
       settings: d.settings,
       ...(d.execStream && { execStream: d.execStream }),
-      ...(d.files && { files: d.files }),
+      ...(threaded.files && { files: threaded.files }),
       ...(d.ntpStates && { ntpStates: d.ntpStates }),
       remember: (lastMessage) => {
         job
@@ -137,17 +141,16 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     log.info('job started');
     const cancelled = async (err: unknown) => {
       if (err instanceof JobCancelled)
-        return reportCancelled(job, envelope.data, err.message, guarded.idle, deps);
+        return reportCancelled(job, envelope.data, err.message, guarded.idle, d);
       // an unexpected failure (a bug, Redis, the network): say so where the command was answered, never silently
-      if (!(err instanceof UnrecoverableError))
-        await reportUnexpected(job, envelope.data, err as Error, deps);
+      if (!(err instanceof UnrecoverableError)) await reportUnexpected(job, envelope.data, err as Error, d);
       throw err;
     };
     if (phase === 'plan' || phase === 'preview') {
       const { plan } = task;
       if (!plan) throw new UnrecoverableError(`${job.name} has no plan step`);
       return untilCancelled(plan(ctx), signal).then(
-        (p) => showPlan(p, envelope.data, job, { ...deps, chat: guarded.chat }),
+        (p) => showPlan(p, envelope.data, job, { ...d, chat: guarded.chat }),
         cancelled,
       );
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadInventory } from '../../src/inventory/index.js';
+import type { FakeMessage } from '../support/fake-slack.js';
 import { postInteraction } from '../support/slack-request.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
@@ -96,9 +97,12 @@ describe('POST /hooks/alertmanager into the alert channel', () => {
     expect((await send(payload('firing', ['client-sync:9100'], '{}:{alertname="Other"}'))).status).toBe(200);
     expect(amMessages()).toHaveLength(2);
 
-    const before = labops.slack.callsTo('chat.postMessage').length;
+    // Check with labops, clicked on that message as Slack sends it: the check answers in its thread
+    const other = amMessages()[1] as FakeMessage;
     const res = await postInteraction(labops.events, labops.secret, {
       channel_id: ALERTS,
+      message_ts: other.ts,
+      message: { type: 'message', ts: other.ts, text: other.text, blocks: other.blocks },
       actions: [{ action_id: 'labops_alert_check_client-sync', value: 'client-sync' }],
       response_url: labops.slack.responseUrl({ channel: ALERTS }),
     });
@@ -111,7 +115,16 @@ describe('POST /hooks/alertmanager into the alert channel', () => {
         !/⏳/.test(String(c.args.text)),
       15_000,
     );
-    expect(labops.slack.callsTo('chat.postMessage').length).toBeGreaterThan(before);
     expect(String(check.args.text)).toMatch(/client-sync/);
+    // its sources table too goes into the alert's thread (Slack's threads are one level deep)
+    const sources = await labops.slack.waitFor(
+      (c) => c.method === 'chat.postMessage' && /MS Name\/IP address/.test(String(c.args.text)),
+      10_000,
+    );
+    expect(sources.args.thread_ts).toBe(other.ts);
+    const status = labops.slack.message(ALERTS, String(check.args.ts));
+    expect(status?.thread_ts).toBe(other.ts);
+    // nothing new at the top of the channel
+    expect(labops.slack.messages(ALERTS).filter((m) => !m.thread_ts || m.thread_ts === m.ts)).toHaveLength(2);
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { installCeph } from '../lab/ceph-mons.js';
 import { type Lab, startLab } from '../lab/index.js';
+import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
@@ -18,6 +19,7 @@ const MONS = ['ntp1', 'client-sync', 'client-drift'];
 let lab: Lab;
 let labops: SlackLabops;
 let redis: Redis;
+let pagerDuty: FakePagerDuty;
 
 /** ntp1 and ntp-fast serve, client-sync follows all, client-drift follows ntp-fast only (3 s); three of them are mons. */
 function writeInventory(): string {
@@ -53,12 +55,14 @@ async function until<T>(
 const alerts = () => labops.slack.messages(ALERTS);
 const isTop = (m: FakeMessage) => m.thread_ts === undefined || m.thread_ts === m.ts;
 const cephAlerts = () => alerts().filter((m) => /^🟠 Ceph HEALTH_WARN: MON_CLOCK_SKEW/.test(String(m.text)));
+const cephPaged = () => pagerDuty.events.filter((e) => e.dedup_key.startsWith('labops-ceph-'));
 const cephChecks = async () => Number(await redis.hget(`${labops.prefix}:ceph:drift:counters`, 'checks'));
 
 beforeAll(async () => {
   lab = await startLab({ dir, net: '127.0.142' });
   installCeph(lab, { state: { mons: MONS }, on: MONS, group: MONS });
   redis = new Redis(inject('redisUrl'));
+  pagerDuty = await startFakePagerDuty();
   labops = await startSlackLabops({
     LAB_INVENTORY: writeInventory(),
     LAB_KNOWN_HOSTS: lab.knownHostsPath,
@@ -66,12 +70,15 @@ beforeAll(async () => {
     LAB_DRIFT_INTERVAL: '1',
     LAB_CEPH_INTERVAL: '1',
     LAB_DRIFT_CONFIRM: '2',
+    LAB_PAGERDUTY_ROUTING_KEY: 'R0UTINGCEPH',
+    LAB_PAGERDUTY_URL: pagerDuty.url,
   });
 }, 90_000);
 
 afterAll(async () => {
   await labops?.close();
   await redis?.quit();
+  await pagerDuty?.close();
   await lab?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -95,6 +102,18 @@ describe('the Ceph watch', () => {
     const seen = await cephChecks();
     await until('three more Ceph checks', async () => ((await cephChecks()) >= seen + 3 ? true : undefined));
     expect(cephAlerts()).toHaveLength(1);
+    // on-call was paged once for the cluster's incident, as a warning
+    await until('the PagerDuty trigger', () => cephPaged()[0]);
+    const [trigger, ...more] = cephPaged().filter((e) => e.event_action === 'trigger');
+    expect(more).toEqual([]);
+    expect(trigger).toMatchObject({
+      routing_key: 'R0UTINGCEPH',
+      dedup_key: expect.stringMatching(/^labops-ceph-ceph-Ceph@\d+$/),
+      payload: {
+        summary: expect.stringMatching(/^Ceph cluster ceph: HEALTH_WARN: MON_CLOCK_SKEW clock skew detected/),
+        severity: 'warning',
+      },
+    });
 
     const listed = await labops.ask('ntp alerts');
     expect(String(listed.args.text)).toMatch(
@@ -115,6 +134,13 @@ describe('the Ceph watch', () => {
       alerts().find((m) => String(m.text).startsWith('✅ Ceph recovered')),
     );
     expect(recovered.thread_ts).toBe(thread);
+    // and PagerDuty's incident is resolved under the same key
+    const [trigger] = cephPaged();
+    await until('the PagerDuty resolve', () => cephPaged().find((e) => e.event_action === 'resolve'));
+    expect(cephPaged().map((e) => [e.event_action, e.dedup_key])).toEqual([
+      ['trigger', trigger?.dedup_key],
+      ['resolve', trigger?.dedup_key],
+    ]);
     if (ceph && isTop(ceph))
       expect(String(labops.slack.message(ALERTS, ceph.ts)?.text)).toMatch(/^~.*Ceph.*~ resolved$/);
     const metrics = await (await fetch(`http://127.0.0.1:${labops.httpPort}/metrics`)).text();

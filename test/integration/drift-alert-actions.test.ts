@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -11,8 +9,10 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, startLabops } from '../../src/main.js';
 import { type Lab, startLab } from '../lab/index.js';
+import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { postInteraction, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
+import { untilHostInSync } from '../support/until-host-in-sync.js';
 
 // A lab of its own (127.0.161.x): this file moves the fast time server's offset, which the shared lab must keep.
 const NET = '127.0.161';
@@ -52,25 +52,19 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
   let redis: Redis;
   let labops: Labops;
   // a fake PagerDuty Events API v2: records what it is sent
-  let pagerDuty: Server;
-  const paged: { event_action: string; dedup_key: string; routing_key: string }[] = [];
+  let pagerDuty: FakePagerDuty;
+  const paged = () => pagerDuty.events;
   const prefix = `labops-alerts-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
     lab = await startLab({ dir: join(tmpdir(), 'labops-alert-actions-lab'), net: NET });
+    // the lab starts with ntp-fast at +3 s: a watch started before client-drift has followed it back to 0 opens
+    // an incident of its own, whose alert recovers and is not the one this test acts on
     await lab.setFastServerOffset(0);
+    await untilHostInSync(lab, 'client-drift');
     fake = await startFakeSlack();
     redis = new Redis(inject('redisUrl'));
-    pagerDuty = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        paged.push(JSON.parse(body));
-        res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success"}');
-      });
-    });
-    await new Promise<void>((r) => pagerDuty.listen(0, '127.0.0.1', r));
-    const pdPort = (pagerDuty.address() as AddressInfo).port;
+    pagerDuty = await startFakePagerDuty();
     const config = loadConfig({
       REDIS_URL: inject('redisUrl'),
       LAB_INVENTORY: writeInventory(lab),
@@ -83,7 +77,7 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
       LAB_ALERT_CHANNEL: ALERTS,
       LAB_ADMINS: ADMIN,
       LAB_PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY',
-      LAB_PAGERDUTY_URL: `http://127.0.0.1:${pdPort}/v2/enqueue`,
+      LAB_PAGERDUTY_URL: pagerDuty.url,
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: fake.apiUrl,
@@ -99,7 +93,7 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
     if (keys.length) await redis.del(...keys);
     await redis?.quit();
     await fake?.close();
-    await new Promise((r) => pagerDuty?.close(r));
+    await pagerDuty?.close();
     await lab?.stop();
   });
 
@@ -131,12 +125,20 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
     const from = await checks();
     await until(`${n} more checks`, async () => (await checks()) >= from + n);
   };
-  const state = async () =>
-    (
-      JSON.parse((await redis.hget(`${prefix}:drift:host:client-drift`, 'json')) ?? '{}') as {
-        state?: string;
-      }
-    ).state;
+  const record = async () =>
+    JSON.parse((await redis.hget(`${prefix}:drift:host:client-drift`, 'json')) ?? '{}') as {
+      state?: string;
+      last?: { state: string };
+      incident?: { id: string };
+      threads?: Record<string, { ts: string }>;
+    };
+  const state = async () => (await record()).state;
+  /** The top-level message of client-drift's open incident, once it is posted. */
+  const openAlert = async () => {
+    const r = await record();
+    const thread = r.incident && r.threads?.[r.incident.id];
+    return thread && fake.messages(ALERTS).find((m) => m.ts === thread.ts && isTop(m));
+  };
   const isTop = (m: FakeMessage) => m.thread_ts === undefined || m.thread_ts === m.ts;
   const alerts = () =>
     fake
@@ -145,10 +147,17 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
   const inThread = (ts: string, re: RegExp) => fake.thread(ALERTS, ts).filter((m) => re.test(m.text ?? ''));
 
   it('buttons on the alert; reminders until acknowledged; silences post nothing, are listed and end once', async () => {
-    await until('client-drift in sync', async () => ((await state()) === 'ok' ? true : undefined));
+    // checked in sync (a new record says ok before anything was announced), and nothing said so far
+    await until('client-drift checked in sync', async () => {
+      const r = await record();
+      return r.state === 'ok' && r.last?.state === 'ok' && !r.incident ? true : undefined;
+    });
     await moreChecks(2);
+    expect(alerts()).toEqual([]);
     await lab.setFastServerOffset(3);
-    const alert = await until('the alert', () => alerts()[0]);
+    // the alert of the incident this offset opens
+    const alert = await until('the alert', openAlert);
+    expect(alerts()).toEqual([alert]);
     const buttons = (alert.blocks as { type: string; elements?: Element[] }[])
       .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
       .map((e) => `${e.action_id}=${e.value}`);
@@ -183,14 +192,14 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
     );
     const reminders = inThread(alert.ts, /Reminder/).length;
     // on-call was paged once for the incident, and hears of the acknowledgement under the same dedup key
-    await until('the PagerDuty acknowledge', () => paged.find((e) => e.event_action === 'acknowledge'));
-    const [trigger, ...more] = paged.filter((e) => e.event_action === 'trigger');
+    await until('the PagerDuty acknowledge', () => paged().find((e) => e.event_action === 'acknowledge'));
+    const [trigger, ...more] = paged().filter((e) => e.event_action === 'trigger');
     expect(more).toEqual([]);
     expect(trigger).toMatchObject({
       routing_key: 'R0UTINGKEY',
       dedup_key: expect.stringMatching(/^labops-drift-client-drift@\d+$/),
     });
-    expect(paged.find((e) => e.event_action === 'acknowledge')?.dedup_key).toBe(trigger?.dedup_key);
+    expect(paged().find((e) => e.event_action === 'acknowledge')?.dedup_key).toBe(trigger?.dedup_key);
     await moreChecks(5); // more than one reminder interval
     expect(inThread(alert.ts, /Reminder/)).toHaveLength(reminders);
     expect(await ephemeral('ntp ack client-drift', ADMIN)).toMatch(/already acknowledged by <@U0OTHER3>/);
@@ -227,10 +236,12 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
     expect(Date.now() - silencedAt).toBeLessThan(60_000); // (else the rest of this test proves nothing)
     expect(inThread(alert.ts, /back in sync/)).toEqual([]);
     // the recovery is not posted, but PagerDuty's incident is resolved; the silenced new one pages nobody
-    expect(paged.filter((e) => e.event_action === 'resolve').map((e) => e.dedup_key)).toEqual([
-      trigger?.dedup_key,
-    ]);
-    expect(paged.filter((e) => e.event_action === 'trigger')).toHaveLength(1);
+    expect(
+      paged()
+        .filter((e) => e.event_action === 'resolve')
+        .map((e) => e.dedup_key),
+    ).toEqual([trigger?.dedup_key]);
+    expect(paged().filter((e) => e.event_action === 'trigger')).toHaveLength(1);
     expect(alerts()).toHaveLength(1);
     // the threads' own Silenced note is the only word since the silence
     expect(fake.messages(ALERTS).length + fake.thread(ALERTS, alert.ts).length).toBeLessThanOrEqual(said + 1);

@@ -21,10 +21,10 @@ export interface HostPlan {
 export const UNSERVED_HOST = 250;
 
 /**
- * The fixed scenarios, then `extra` in-sync clients, then (opt-in) the OpenStack controller, numbered .1, .2, ...
- * in `net`.
+ * The fixed scenarios, then `extra` in-sync clients, then `driftClients` more clients of ntp-fast alone
+ * (client-drift-2, -3, ...), then (opt-in) the OpenStack controller, numbered .1, .2, ... in `net`.
  */
-export function planHosts(net: string, extra: number, controller = false): HostPlan[] {
+export function planHosts(net: string, extra: number, controller = false, driftClients = 0): HostPlan[] {
   const base = { sshd: 'running', chronyc: true, knownKey: 'real', loginKey: 'lab' } as const;
   const server = { ...base, group: 'ntp_servers', scenario: 'time-server' } as const;
   const client = (scenario: string, servers?: string[]): Omit<HostPlan, 'address' | 'name'> => ({
@@ -50,6 +50,8 @@ export function planHosts(net: string, extra: number, controller = false): HostP
   ];
   for (let i = 1; i <= extra; i++)
     plans.push({ ...client('in-sync', ['ntp1', 'ntp2']), name: `client-extra-${i}` });
+  for (let i = 2; i <= driftClients + 1; i++)
+    plans.push({ ...client('drift', ['ntp-fast']), name: `client-drift-${i}` });
   // an NTP client too, as in the runbook; its ip/ovs-vsctl stand-ins and keystonerc come from controller.ts
   if (controller)
     plans.push({

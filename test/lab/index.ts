@@ -19,6 +19,8 @@ export interface LabOptions {
   sshPort?: number;
   /** Extra in-sync clients (client-extra-1..N), e.g. for benchmarks at 40 hosts; default 0. */
   extraClients?: number;
+  /** More clients that, like client-drift, follow ntp-fast alone (client-drift-2, -3, ...): several drifting hosts. */
+  driftClients?: number;
   /** How long to wait for every daemon to reach its steady state, default 20 000 ms. */
   readyTimeoutMs?: number;
   /**
@@ -73,10 +75,17 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const net = opts.net ?? '127.0.2';
   const sshPort = opts.sshPort ?? 2222;
   const extra = opts.extraClients ?? 0;
+  const drift = opts.driftClients ?? 0;
   const log = opts.log ?? (() => {});
   if (!/^127\.\d{1,3}\.\d{1,3}$/.test(net)) throw new Error(`lab: net must look like 127.0.2, got ${net}`);
   if (!Number.isInteger(extra) || extra < 0 || 12 + extra + (opts.controller ? 1 : 0) >= UNSERVED_HOST)
     throw new Error(`lab: extraClients must be 0..${UNSERVED_HOST - 13}, got ${extra}`);
+  if (
+    !Number.isInteger(drift) ||
+    drift < 0 ||
+    12 + extra + drift + (opts.controller ? 1 : 0) >= UNSERVED_HOST
+  )
+    throw new Error(`lab: driftClients must be 0..${UNSERVED_HOST - 13 - extra}, got ${drift}`);
   const dir = resolve(opts.dir);
   // sshd_config and chrony.conf take paths unquoted
   if (/[\s"'\\]/.test(dir)) throw new Error(`lab: dir must not contain spaces or quotes: ${dir}`);
@@ -86,7 +95,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   if (stale) log(`lab: stopped ${stale} processes left by a previous lab in ${dir}`);
 
   const started = Date.now();
-  const files = await writeLabFiles(dir, planHosts(net, extra, opts.controller !== undefined), {
+  const files = await writeLabFiles(dir, planHosts(net, extra, opts.controller !== undefined, drift), {
     net,
     sshPort,
   });

@@ -11,7 +11,7 @@ export const STATE_EMOJI: Readonly<Record<NtpState, string>> = {
   error: '❌',
 };
 
-const ERROR_LABEL: Readonly<Record<HostErrorCode, string>> = {
+export const ERROR_LABEL: Readonly<Record<HostErrorCode, string>> = {
   unreachable: 'unreachable',
   timeout: 'unreachable (timed out)',
   auth: 'authentication failed',

@@ -21,7 +21,7 @@ export const maskMessage = (message: ChatMessage, secrets: readonly string[]): C
 export function maskedChat(chat: ChatSink, secrets: () => readonly string[]): ChatSink {
   const m = (message: ChatMessage) => maskMessage(message, secrets());
   return {
-    post: (channel, message) => chat.post(channel, m(message)),
+    post: (channel, message, opts) => chat.post(channel, m(message), opts),
     update: (channel, ts, message, opts) => chat.update(channel, ts, m(message), opts),
     reply: (channel, threadTs, message) => chat.reply(channel, threadTs, m(message)),
   };

@@ -1,8 +1,10 @@
-import { resolveTargets } from '../../inventory/index.js';
+import { type InventoryHost, resolveTargets } from '../../inventory/index.js';
 import { checkHost } from '../chrony/check-host.js';
 import { reportHostByHost } from '../report/host-by-host.js';
 import { TargetPayload } from '../target-payload.js';
 import { defineTask } from '../task.js';
+import { reportLargeCheck } from './large-check.js';
+import { LARGE_CHECK_ABOVE } from './render-large-check.js';
 import {
   countStates,
   renderNtpProgress,
@@ -10,21 +12,28 @@ import {
   renderSourcesThread,
 } from './render-ntp-status.js';
 
-/** `/lab ntp status`: chronyc on every target host in parallel; one message filled in host by host. */
+/**
+ * `/lab ntp status`: chronyc on every target host in parallel; one message filled in host by host, the raw tables
+ * in its thread. Over LARGE_CHECK_ABOVE hosts: a summary, and the whole table as a file in the thread.
+ */
 export const ntpStatusTask = defineTask({
   name: 'ntp.status',
   payload: TargetPayload,
-  async run({ payload, inventory, ssh, chat, signal, settings, log, ntpStates }) {
+  async run({ payload, inventory, ssh, chat, files, signal, settings, log, ntpStates }) {
     const started = Date.now();
     const targets = resolveTargets(inventory, payload.target);
     const total = targets.hosts.length;
-    const done = await reportHostByHost(chat, payload.reply, {
-      waves: [targets.hosts],
-      run: (host) => checkHost(ssh, host, settings.drift, signal),
-      progress: (snapshot) => renderNtpProgress(total, snapshot, targets.label),
-      thread: renderSourcesThread,
-      summary: (statuses) => renderNtpSummary(statuses, targets.label, Date.now() - started),
-    });
+    const run = (host: InventoryHost) => checkHost(ssh, host, settings.drift, signal);
+    const done =
+      total > LARGE_CHECK_ABOVE
+        ? await reportLargeCheck({ chat, files, reply: payload.reply, log }, targets, run, started)
+        : await reportHostByHost(chat, payload.reply, {
+            waves: [targets.hosts],
+            run,
+            progress: (snapshot) => renderNtpProgress(total, snapshot, targets.label),
+            thread: renderSourcesThread,
+            summary: (statuses) => renderNtpSummary(statuses, targets.label, Date.now() - started),
+          });
     log.info({ hosts: total, states: countStates(done) }, 'ntp status done');
     const result = {
       target: targets.label,

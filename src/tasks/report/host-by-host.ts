@@ -20,6 +20,13 @@ export interface HostByHost<H, R> {
   summary(done: R[]): ChatMessage;
   /** Show the empty progress in the message the bot already posted at once, not only when a first host is done. */
   showStart?: boolean;
+  /**
+   * How often progress may update the message: after `sent` updates, the next waits intervalMs(sent); none after
+   * maxUpdates. Default: every second, no cap. A job over many hosts bounds its Slack calls with it.
+   */
+  progressPace?: { intervalMs(sent: number): number; maxUpdates: number };
+  /** Work in the message's thread after the thread replies and before the summary (a file to attach). */
+  beforeSummary?(done: R[], threadTs: string): Promise<void>;
 }
 
 /**
@@ -35,16 +42,21 @@ export async function reportHostByHost<H, R>(
   const { channel } = reply;
   const ts = reply.messageTs ?? (await chat.post(channel, job.progress([]))).ts;
   const done: R[] = [];
+  const pace = job.progressPace;
+  // the results so far are read when an update is sent, not copied at every host (O(N²) over a large run)
   const updates = createThrottle(
-    (snapshot: R[]) => chat.update(channel, ts, job.progress(snapshot)),
-    UPDATE_INTERVAL_MS,
+    (count: number) => chat.update(channel, ts, job.progress(done.slice(0, count))),
+    pace ? pace.intervalMs : UPDATE_INTERVAL_MS,
   );
-  if (job.showStart) updates.push([]);
+  const progress = () => {
+    if (!pace || updates.sent() < pace.maxUpdates) updates.push(done.length);
+  };
+  if (job.showStart) updates.push(0);
   for (const wave of job.waves) {
     await Promise.all(
       wave.map(async (host) => {
         done.push(await job.run(host));
-        updates.push([...done]);
+        progress();
       }),
     );
   }
@@ -53,6 +65,7 @@ export async function reportHostByHost<H, R>(
   await updates.flush();
   // thread first, summary last: once the summary shows, everything it points to is there
   for (const message of job.thread(done)) await chat.reply(channel, ts, message);
+  await job.beforeSummary?.(done, ts);
   await chat.update(channel, ts, job.summary(done), FINAL);
   return done;
 }

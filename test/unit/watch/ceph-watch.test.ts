@@ -6,6 +6,7 @@ import type { CephReading } from '../../../src/tasks/ceph-cluster/read-ceph.js';
 import { cephThreadOf, deliverCeph } from '../../../src/watch/ceph-deliver.js';
 import { CEPH_RECORD, observeCeph } from '../../../src/watch/ceph-observe.js';
 import { type DeliverDeps, deliver } from '../../../src/watch/deliver.js';
+import { cephPagerEventOf, type PagerEvent } from '../../../src/watch/pagerduty-event.js';
 import { step } from '../../../src/watch/step.js';
 import { type HostRecord, newRecord, type Observation } from '../../../src/watch/watch-state.js';
 import type { Versioned } from '../../../src/watch/watch-store.js';
@@ -158,6 +159,55 @@ describe('the Ceph watch: one incident with the chrony alert of a skewed monitor
       'reply 1 ✅ Ceph recovered: HEALTH_OK, no clock skew (answered by a)',
       'update 1 ~🟠 Ceph HEALTH_WARN: MON_CLOCK_SKEW clock skew detected on mon.b~ resolved',
     ]);
+  });
+
+  it('pages on-call: a trigger once Slack took the alert, a resolve on recovery, one dedup key; nothing unposted', async () => {
+    const { chat, calls, store, records, log } = setUp([]);
+    const paged: PagerEvent[] = [];
+    const page = (a: Parameters<typeof cephPagerEventOf>[0]) => {
+      const event = cephPagerEventOf(a, 'lab1', 'RK');
+      if (event) paged.push(event);
+    };
+    const deps = { store, driftStore: store, chat, channel: 'C1', log, page };
+    const alerting = run([obs(1, skewed()), obs(2, skewed())]).record;
+    records.set(CEPH_RECORD, alerting);
+    // Slack down: nothing posted, nobody paged; the alert stays in the outbox
+    const down = { ...chat, post: async () => Promise.reject(new Error('slack down')) };
+    await deliverCeph(alerting, { ...deps, chat: down });
+    expect(paged).toEqual([]);
+    await deliverCeph(records.get(CEPH_RECORD) as HostRecord, deps);
+    expect(paged).toEqual([
+      {
+        routing_key: 'RK',
+        event_action: 'trigger',
+        dedup_key: `labops-ceph-lab1-${alerting.incident?.id}`,
+        payload: {
+          summary: expect.stringMatching(
+            /^Ceph cluster lab1: HEALTH_WARN: MON_CLOCK_SKEW clock skew detected/,
+          ),
+          source: 'a',
+          severity: 'warning',
+        },
+      },
+    ]);
+    const after = records.get(CEPH_RECORD) as HostRecord;
+    const r1 = step(after, obs(3, healthy()), RULES, CEPH_RECORD);
+    const r2 = step(r1.record, obs(4, healthy()), RULES, CEPH_RECORD);
+    await deliverCeph({ ...r2.record, outbox: r2.announcements }, deps);
+    expect(paged[1]).toEqual({ routing_key: 'RK', event_action: 'resolve', dedup_key: paged[0]?.dedup_key });
+    expect(calls.filter((c) => c.startsWith('post'))).toHaveLength(1);
+  });
+
+  it('HEALTH_ERR pages as critical; a change inside the incident pages nobody', () => {
+    const alert = run([obs(1, skewed()), obs(2, skewed())]).record.outbox[0];
+    if (!alert) throw new Error('no Ceph alert');
+    const err = {
+      ...alert,
+      state: 'critical' as const,
+      observation: { ...alert.observation, state: 'critical' as const },
+    };
+    expect(cephPagerEventOf(err, 'ceph', 'RK')?.payload?.severity).toBe('critical');
+    expect(cephPagerEventOf({ ...alert, kind: 'change', opens: false }, 'ceph', 'RK')).toBeUndefined();
   });
 
   it("the other way round: a chrony alert of a skewed monitor's host goes into the open Ceph alert's thread", async () => {

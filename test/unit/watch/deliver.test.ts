@@ -174,11 +174,40 @@ describe('delivering while a host is silenced', () => {
     expect(JSON.stringify(blocks[0])).toContain('labops_alert_ack');
   });
 
-  it("a silenced host's recovery closes its thread without a word", async () => {
+  it('PagerDuty hears of a silenced recovery only for an incident whose alert was posted (and so paged)', async () => {
+    const posted = { 'inc-a': { ts: '7', headline: 'a' } };
+    const { deps, record } = setUp([
+      withOutbox('a', [recovery('a')], posted),
+      withOutbox('b', [recovery('b')]),
+    ]);
+    const result = await deliver([record('a'), record('b')], { ...deps, silenced: () => true });
+    expect(result.dropped?.map((a) => a.host)).toEqual(['a']);
+  });
+
+  it("a silenced host's recovery closes its thread without a word, and crosses its alert out", async () => {
     const thread = { 'inc-a': { ts: '7', headline: 'a' } };
     const { deps, calls, record } = setUp([withOutbox('a', [recovery('a')], thread)]);
     await deliver([record('a')], { ...deps, silenced: () => true });
-    expect(calls).toEqual([]);
+    // no post, no reply: only the alert itself now says it is over
+    expect(calls).toEqual([
+      expect.stringMatching(/^update 7 ✅ Resolved .*: a is back in sync while silenced\.$/),
+    ]);
     expect(record('a').threads).toEqual({});
+  });
+
+  it('a silenced host of a message about several: that message is crossed out once the last of them recovers', async () => {
+    const grouped = (host: string) => ({ [`inc-${host}`]: { ts: '9', headline: '3 hosts', grouped: true } });
+    const { deps, calls, record } = setUp([
+      withOutbox('a', [recovery('a')], grouped('a')),
+      withOutbox('b', [], grouped('b')),
+    ]);
+    await deliver([record('a'), record('b')], { ...deps, silenced: (h) => h === 'a' });
+    expect(calls).toEqual([]); // b is still bad
+    record('b').outbox = [recovery('b')];
+    await deliver([record('a'), record('b')], { ...deps, silenced: (h) => h === 'a' });
+    expect(calls).toEqual([
+      expect.stringMatching(/^reply 9 /),
+      expect.stringMatching(/^update 9 ✅ Resolved .*: every host is back in sync \(b last\)\.$/),
+    ]);
   });
 });

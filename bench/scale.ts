@@ -1,0 +1,209 @@
+// `npm run bench:scale`: `/lab ntp status all` over 40, 200, 1000 and 5000 simulated hosts (test/fleet, one process,
+// 127.64.x.x): warm and cold, end to end from the signed slash command to the final message; CPU, memory, connections,
+// descriptors and Slack calls. Bot and worker run as production does (`node dist/cli.js bot|worker`). Writes its
+// section of docs/BENCHMARKS.md. Starts and stops everything it uses. BENCH_SIZES=40,200 picks sizes;
+// BENCH_CPU_PROF=DIR writes a CPU profile of the worker (node --cpu-prof) for each size.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { readFdLimit } from '../src/ssh/fd-limit.js';
+import { ensureFdLimit } from '../test/fleet/fd-limit.js';
+import { startFleet } from '../test/fleet/index.js';
+import { ensureRedis, freePort } from '../test/lab/redis.js';
+import { startFakeSlack } from '../test/support/fake-slack.js';
+import { describeMachine } from './machine.js';
+import { deletePrefix } from './redis-cleanup.js';
+import { writeReportSection } from './report-file.js';
+import { renderScaleReport, type SizeResult } from './scale-report.js';
+import { startRole, waitOk } from './scale-roles.js';
+import { ntpStatusAll, type ScaleRun } from './scale-run.js';
+
+const SIZES = (process.env.BENCH_SIZES ?? '40,200,1000,5000').split(',').map(Number);
+const REPS = { warm: 5, cold: (n: number) => (n >= 5000 ? 1 : 2) };
+const SECRET = 'bench-scale-signing-secret';
+const REPORT = 'docs/BENCHMARKS.md';
+const DIR = resolve('.lab/bench-scale');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every host answers at once (no slow, refused or wrong-key host): the run measures labops, not time-outs. */
+const BENCH_MIX = {
+  states: { sync: 85, drift: 7, unsync: 4, 'daemon-down': 4 },
+  behaviours: { answers: 100, slow: 0, refused: 0, 'wrong-key': 0 },
+};
+
+const closers: Array<() => Promise<unknown>> = [];
+async function cleanUp(): Promise<void> {
+  for (const close of closers.splice(0).reverse())
+    await close().catch((err: Error) => log(`clean-up: ${err.message}`));
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+async function measureSize(
+  n: number,
+  shared: { redisUrl: string; prefix: string; fake: Awaited<ReturnType<typeof startFakeSlack>> },
+): Promise<SizeResult> {
+  const fleet = await startFleet({ count: n, dir: `${DIR}/fleet-${n}`, net: '127.64', mix: BENCH_MIX });
+  const stopFleet = () => fleet.stop();
+  closers.push(stopFleet);
+  const port = await freePort();
+  const workerPort = await freePort();
+  const env = {
+    REDIS_URL: shared.redisUrl,
+    LAB_INVENTORY: fleet.inventoryPath,
+    LAB_KNOWN_HOSTS: fleet.knownHostsPath,
+    LAB_QUEUE_PREFIX: `${shared.prefix}-${n}`,
+    SLACK_BOT_TOKEN: shared.fake.botToken,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: shared.fake.apiUrl,
+    LAB_HTTP_HOST: '127.0.0.1',
+    LAB_SSH_CONNECT_TIMEOUT_MS: '30000',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+  };
+  const prof = process.env.BENCH_CPU_PROF;
+  const bot = startRole('bot', { ...env, PORT: String(port) }, `${DIR}/bot-${n}.log`);
+  closers.push(() => bot.stop());
+  await waitOk(`http://127.0.0.1:${port}/healthz`, bot.child, 'bot');
+  const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
+  const startWorker = async (profile: boolean) => {
+    const w = startRole(
+      'worker',
+      { ...env, LAB_WORKER_PORT: String(workerPort) },
+      `${DIR}/worker-${n}.log`,
+      profile && prof
+        ? ['--cpu-prof', '--cpu-prof-dir', resolve(prof), '--cpu-prof-name', `worker-${n}.cpuprofile`]
+        : [],
+    );
+    await waitOk(`http://127.0.0.1:${workerPort}/readyz`, w.child, 'worker');
+    await sleep(2000); // settled: Redis connected, the first health checks answered
+    return w;
+  };
+  const ctx = (worker: Awaited<ReturnType<typeof startWorker>>) => ({
+    fake: shared.fake,
+    eventsUrl,
+    secret: SECRET,
+    bot,
+    worker,
+  });
+
+  const cold: ScaleRun[] = [];
+  let worker = await startWorker(false);
+  for (let i = 0; i < REPS.cold(n); i++) {
+    if (i > 0) {
+      await worker.stop();
+      await sleep(1000);
+      worker = await startWorker(false);
+    }
+    // cold: a worker that has not connected to any host yet
+    const run = await ntpStatusAll(ctx(worker), { hosts: n });
+    cold.push(run);
+    log(
+      `  ${n} cold ${i + 1}: ${run.ms} ms, worker CPU ${run.workerCpuMs} ms, ${run.slackCalls} Slack calls`,
+    );
+  }
+  // the memory of the worker before its pool fills, then with every host pooled
+  await worker.stop();
+  await sleep(1000);
+  worker = await startWorker(true);
+  closers.push(() => worker.stop());
+  const idle = { rssKiB: worker.rssKiB(), fds: worker.fds() };
+  const first = await ntpStatusAll(ctx(worker), { hosts: n });
+  log(`  ${n} cold (profiled worker): ${first.ms} ms`);
+  const warm: ScaleRun[] = [];
+  for (let i = 0; i < REPS.warm; i++) {
+    const run = await ntpStatusAll(ctx(worker), { hosts: n });
+    warm.push(run);
+    log(
+      `  ${n} warm ${i + 1}: ${run.ms} ms, worker CPU ${run.workerCpuMs} ms, ${run.slackCalls} Slack calls`,
+    );
+  }
+  await sleep(2000);
+  const pooled = {
+    rssKiB: worker.rssKiB(),
+    hwmKiB: worker.hwmKiB(),
+    fds: worker.fds(),
+    connections: fleet.openConnections(),
+    botRssKiB: bot.rssKiB(),
+  };
+  await worker.stop();
+  await bot.stop();
+  await stopFleet();
+  closers.splice(closers.indexOf(stopFleet));
+  await deletePrefix(shared.redisUrl, `${shared.prefix}-${n}`);
+  return {
+    hosts: n,
+    cold,
+    warm,
+    idle,
+    pooled,
+    medians: {
+      coldMs: median(cold.map((r) => r.ms)),
+      warmMs: median(warm.map((r) => r.ms)),
+      warmCpuPerHostMs: median(warm.map((r) => r.workerCpuMs)) / n,
+      coldCpuPerHostMs: median(cold.map((r) => r.workerCpuMs)) / n,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  log('building dist/ (npm run build)');
+  const built = spawnSync(
+    process.execPath,
+    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (built.status !== 0) throw new Error('bench: npm run build failed');
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  const biggest = Math.max(...SIZES);
+  const fdsHere = ensureFdLimit(2 * biggest + 500);
+  if (fdsHere.warning) log(`bench: ${fdsHere.warning}`);
+  const machine = await describeMachine();
+  const loadBefore = loadavg();
+  const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  closers.push(() => redis.stop());
+  const prefix = `labops-scale-${randomUUID().slice(0, 8)}`;
+  const fake = await startFakeSlack();
+  closers.push(() => fake.close());
+  const results: SizeResult[] = [];
+  for (const n of SIZES) {
+    log(`${n} hosts:`);
+    results.push(await measureSize(n, { redisUrl: redis.url, prefix, fake }));
+  }
+  const report = renderScaleReport({
+    date: new Date(),
+    machine,
+    load: { before: loadBefore, after: loadavg() },
+    fdLimit: readFdLimit()?.soft ?? Number.NaN,
+    results,
+    reps: { warm: REPS.warm },
+    seconds: (Date.now() - began) / 1000,
+  });
+  writeReportSection(REPORT, report, 'scale');
+  writeFileSync(`${DIR}/results.json`, JSON.stringify({ machine, results }, null, 2));
+  log(`wrote ${REPORT} in ${((Date.now() - began) / 1000).toFixed(0)} s`);
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    log(`bench: ${sig}, cleaning up`);
+    cleanUp().finally(() => process.exit(130));
+  });
+
+main()
+  .then(cleanUp)
+  .then(
+    () => process.exit(0),
+    async (err: Error) => {
+      log(`bench failed: ${err.stack ?? err.message}`);
+      await cleanUp();
+      process.exit(1);
+    },
+  );

@@ -1,0 +1,125 @@
+import { timingSafeEqual } from 'node:crypto';
+import ssh2, {
+  type AuthContext,
+  type ParsedKey,
+  type Server,
+  type ServerChannel,
+  type ServerConnection,
+} from 'ssh2';
+import { PID_PREFIX } from '../../src/ssh/remote-process.js';
+import { NTP_STATUS_COMMAND } from '../../src/tasks/chrony/remote-command.js';
+import { type Reply, statusReplies } from './chronyc-replies.js';
+import type { FleetHost } from './fleet-plan.js';
+
+/** What the fleet counts while it runs (read by tests and benches). */
+export interface FleetCounters {
+  connections: number;
+  /** Connections open at once, at most so far (a connection counts until its client has ended it). */
+  maxOpen: number;
+  /** Connections accepted, by host name. */
+  byHost: Map<string, number>;
+  authFailures: number;
+  commands: number;
+  unknownCommands: number;
+  kills: number;
+}
+
+export interface HostServerOptions {
+  port: number;
+  /** The private key the host presents (OpenSSH format). */
+  hostKey: string;
+  /** The one client public key it accepts, parsed. */
+  clientKey: ParsedKey;
+  /** Delay before a slow host answers a command. */
+  slowMs: number;
+  counters: FleetCounters;
+  /** Open client connections, so stop() can end them (a server only closes once its connections have). */
+  live: Set<ServerConnection>;
+}
+
+const MARK = /echo '(\S+) begin chronyc'/.exec(NTP_STATUS_COMMAND)?.[1];
+if (!MARK) throw new Error('fleet: cannot find the begin marker in NTP_STATUS_COMMAND');
+const REPLIES = statusReplies(MARK);
+const STATUS = `${PID_PREFIX}${NTP_STATUS_COMMAND}`;
+const KILL = /^kill -KILL -- -\d+ 2>\/dev\/null$/;
+
+/** Each session gets a pid of its own, as sshd would give its shell; labops reads it from stderr first. */
+let nextPid = 10_000;
+
+/** Accepts the fleet's one client key, with a valid signature; a wrong key or signature is counted. */
+function authorised(ctx: AuthContext, clientKey: ParsedKey, pub: Buffer, counters: FleetCounters): boolean {
+  if (ctx.method !== 'publickey' || !ctx.key) return false;
+  const same = ctx.key.data.length === pub.length && timingSafeEqual(ctx.key.data, pub);
+  // the first, unsigned offer only asks whether the key would do
+  const ok =
+    same && (!ctx.signature || !ctx.blob || clientKey.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true);
+  if (!ok && ctx.method === 'publickey') counters.authFailures++;
+  return ok;
+}
+
+function reply(channel: ServerChannel, pid: number, r: Reply): void {
+  channel.stderr.write(`@@labops-pgid ${pid}\n`);
+  channel.write(r.stdout);
+  channel.exit(r.exitCode);
+  channel.end();
+}
+
+function answer(host: FleetHost, command: string, channel: ServerChannel, o: HostServerOptions): void {
+  const pid = nextPid++;
+  if (command === STATUS) {
+    o.counters.commands++;
+    const r = REPLIES[host.state];
+    if (host.behaviour === 'slow') setTimeout(() => reply(channel, pid, r), o.slowMs).unref();
+    else reply(channel, pid, r);
+  } else if (KILL.test(command)) {
+    o.counters.kills++;
+    channel.exit(0);
+    channel.end();
+  } else {
+    // the fleet speaks only labops' status command: anything else is a test's mistake, said plainly
+    o.counters.unknownCommands++;
+    const name = command.startsWith(PID_PREFIX) ? command.slice(PID_PREFIX.length) : command;
+    reply(channel, pid, { stdout: '', exitCode: 127 });
+    channel.stderr.write(`fleet: ${host.name} does not simulate: ${name.slice(0, 80)}\n`);
+  }
+}
+
+/** One simulated host: an ssh2 server on the host's own loopback address. Resolves once it listens. */
+export function startHostServer(host: FleetHost, o: HostServerOptions): Promise<Server> {
+  const pub = o.clientKey.getPublicSSH();
+  const server = new ssh2.Server({ hostKeys: [o.hostKey] }, (client) => {
+    o.counters.connections++;
+    o.counters.byHost.set(host.name, (o.counters.byHost.get(host.name) ?? 0) + 1);
+    o.live.add(client);
+    o.counters.maxOpen = Math.max(o.counters.maxOpen, o.live.size);
+    // gone once the client ends it: that comes before the client's own 'close', which frees its descriptor
+    const gone = () => o.live.delete(client);
+    client.on('end', gone);
+    client.on('close', gone);
+    client.on('error', () => undefined); // a client that goes away mid-handshake is no news
+    client.on('authentication', (ctx) =>
+      authorised(ctx, o.clientKey, pub, o.counters) ? ctx.accept() : ctx.reject(['publickey']),
+    );
+    client.on('session', (accept) => {
+      const session = accept();
+      session.on('exec', (acceptExec, _reject, info) => answer(host, info.command, acceptExec(), o));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    (server as unknown as { listen(port: number, address: string, cb: () => void): void }).listen(
+      o.port,
+      host.address,
+      () => {
+        server.off('error', reject);
+        resolve(server);
+      },
+    );
+  });
+}
+
+export function parsePublicKey(text: string): ParsedKey {
+  const k = ssh2.utils.parseKey(text);
+  if (k instanceof Error) throw new Error(`fleet: cannot parse a key: ${k.message}`);
+  return Array.isArray(k) ? (k[0] as ParsedKey) : k;
+}

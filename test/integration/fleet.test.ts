@@ -1,0 +1,68 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/inventory/index.js';
+import { SshPool } from '../../src/ssh/ssh-pool.js';
+import { checkHost } from '../../src/tasks/chrony/check-host.js';
+import { type Fleet, startFleet } from '../fleet/index.js';
+
+// the simulated fleet (test/fleet) answers labops' own status command as the chronyc captures do, by host state
+let fleet: Fleet;
+beforeAll(async () => {
+  fleet = await startFleet({
+    count: 200,
+    dir: join(tmpdir(), 'labops-fleet-test'),
+    net: '127.65',
+    slowMs: 300,
+  });
+});
+afterAll(async () => fleet?.stop());
+
+describe('the simulated fleet', () => {
+  it('answers /lab ntp status over SSH as each host plan says: state, slow, refused, wrong key', async () => {
+    const inv = await loadInventory(fleet.inventoryPath, { user: 'root' });
+    expect(inv.hosts.size).toBe(200);
+    const pool = new SshPool({
+      knownHostsPath: fleet.knownHostsPath,
+      connectTimeoutMs: 5000,
+      commandTimeoutMs: 5000,
+      idleMs: 60_000,
+      concurrency: 50,
+    });
+    try {
+      const results = await Promise.all(
+        fleet.hosts.map(async (plan) => {
+          const host = inv.hosts.get(plan.name);
+          if (!host) throw new Error(`${plan.name} is not in the inventory`);
+          return { plan, status: await checkHost(pool, host, { warnMs: 100, critMs: 1000 }) };
+        }),
+      );
+      const expected = {
+        sync: { state: 'ok' },
+        drift: { state: 'critical' },
+        unsync: { state: 'unsynchronised' },
+        'daemon-down': { state: 'error', errorCode: 'daemon-down' },
+      } as const;
+      for (const { plan, status } of results) {
+        if (plan.behaviour === 'refused')
+          expect(status, plan.name).toMatchObject({ state: 'error', errorCode: 'unreachable' });
+        else if (plan.behaviour === 'wrong-key')
+          expect(status, plan.name).toMatchObject({ state: 'error', errorCode: 'hostkey-mismatch' });
+        else expect(status, `${plan.name} (${plan.state})`).toMatchObject(expected[plan.state]);
+      }
+      // every kind shows in 200 hosts, in the default proportions
+      const count = (f: (r: (typeof results)[number]) => boolean) => results.filter(f).length;
+      expect(count((r) => r.plan.behaviour === 'refused')).toBe(6);
+      expect(count((r) => r.plan.behaviour === 'wrong-key')).toBe(4);
+      expect(count((r) => r.plan.behaviour === 'slow')).toBe(6);
+      expect(count((r) => r.plan.state === 'drift' && r.plan.behaviour !== 'refused')).toBeGreaterThan(0);
+      // one connection per host that took one: refused hosts never connect, wrong-key hosts fail before auth
+      const answering = count((r) => r.plan.behaviour === 'answers' || r.plan.behaviour === 'slow');
+      expect(fleet.counters.commands).toBe(answering);
+      expect(pool.size).toBe(answering);
+      expect(fleet.counters.unknownCommands).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+});
