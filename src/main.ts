@@ -1,28 +1,23 @@
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { labGate } from './bot/lab-gate.js';
 import { isAdmin } from './bot/permissions.js';
 import { CHART_THREAD, createPngRenderer } from './chart/png-renderer.js';
-import { groupMembers } from './chat/user-group-members.js';
 import { type Config, ConfigError } from './config.js';
 import type { ConsoleOutput } from './console/create-view.js';
-import { homeView } from './home/home-view.js';
-import { loadInventory } from './inventory/index.js';
 import { humanLogFile } from './log/human-log.js';
 import { createLogger } from './log/logger.js';
-import { UserGroups } from './policy/user-groups.js';
 import { createJobsQueue } from './queue/jobs-queue.js';
 import { startBotRole } from './roles/bot-role.js';
 import { createChatEdge } from './roles/chat-edge.js';
 import { type Closer, once } from './roles/closers.js';
-import { commandHandling } from './roles/command-handling.js';
 import { runConsoleRole } from './roles/console-role.js';
 import type { Core } from './roles/core.js';
-import { firstPolicy, Labs, labsHomeOf, perLab } from './roles/labs.js';
+import { homeOf } from './roles/home-role.js';
+import { createLabs, gatedCommands, openPolicy, reloadOf } from './roles/labs-role.js';
 import { connectRedis } from './roles/redis-connections.js';
 import { createStores } from './roles/stores.js';
-import { startWatchRole } from './roles/watch-role.js';
+import { startWatchRole, watchRunner } from './roles/watch-role.js';
 import { startWorkerHealth } from './roles/worker-health.js';
 import { startWorkerRole } from './roles/worker-role.js';
 import { offsetChartOf } from './watch/offset-chart-of.js';
@@ -69,26 +64,8 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const logPath = config.logFile ?? join(tmpdir(), 'labops-console.log');
   const logFile = consoleMode && !io.log ? humanLogFile(logPath) : undefined;
   const log = createLogger(config.logLevel ?? (consoleMode ? 'warn' : 'info'), io.log ?? logFile);
-  const defaults = {
-    user: userInfo().username,
-    keyPath: config.defaultKeyPath,
-    knownHostsPath: config.knownHostsPath,
-    admins: config.admins,
-    queuePrefix: config.queuePrefix,
-  };
   // LAB_POLICY names the labs (issue 15); without it, one lab from LAB_INVENTORY and LAB_ADMINS as always
-  const policy = await firstPolicy({ config, defaults }, () => loadInventory(config.inventoryPath, defaults));
-  if (io.lab && !consoleMode)
-    throw new ConfigError(
-      '--lab is for the console adapter (no SLACK_BOT_TOKEN): in Slack, a channel says its lab.',
-    );
-  if (consoleMode && io.lab && !policy.labs.has(io.lab))
-    throw new ConfigError(
-      `--lab ${io.lab}: the policy has no such lab (labs: ${[...policy.labs.keys()].join(', ')}).`,
-    );
-  const [first] = policy.labs.values();
-  if (!first) throw new ConfigError('the policy names no lab');
-  const inventory = first.inventory;
+  const start = await openPolicy(config, consoleMode, io.lab);
   const redis = await connectRedis(config.redisUrl, 'fail-fast');
   // BullMQ's workers block on Redis and must wait across reconnects; everything else fails fast
   const workerRedis = role === 'bot' ? undefined : await connectRedis(config.redisUrl, 'wait');
@@ -103,22 +80,20 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
   const edge = createChatEdge(config, io.stdout, log);
   // the console operator runs labops on a machine that holds the lab's SSH key: they are the admin
   const admin = (user: string) => consoleMode || isAdmin(config.admins, user);
-  const { slack } = edge;
-  const labs = new Labs(policy, {
+  const labs = createLabs(start, {
     config,
     redis,
     log,
-    defaults,
-    ...(consoleMode && { console: { lab: io.lab } }),
-    ...(slack && { groups: new UserGroups((group) => groupMembers(slack, group), log) }),
+    edge,
     stores,
+    png,
     admin,
-    chartOf: (s) => offsetChartOf(s.offsetHistory, config.drift, png),
+    ...(consoleMode && { console: { lab: io.lab } }),
   });
   const core: Core = {
     config,
     log,
-    inventory,
+    inventory: start.first.inventory,
     redis,
     queue,
     watchQueue: createWatchQueue(redis, config.queuePrefix),
@@ -128,37 +103,14 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
     chart: offsetChartOf(stores.offsetHistory, config.drift, png),
     ...(pager && pd && { pager: { send: pager.send, routingKey: pd.routingKey } }),
     admin,
-    home: (user) =>
-      policy.fromFile
-        ? labsHomeOf(labs, user, (lab, s) =>
-            homeView({
-              inventory: lab.inventory,
-              last: s.lastNtp,
-              queue,
-              silences: s.silences,
-              lab: lab.name,
-              now: Date.now,
-            }),
-          )
-        : homeView({ inventory, last: stores.lastNtp, queue, silences: stores.silences, now: Date.now }),
+    home: homeOf({ labs, queue, stores, inventory: start.first.inventory }),
   };
 
   const workers = workerRedis ? await startWorkerRole(core, workerRedis) : undefined;
-  const startWatch = () => (workers && workerRedis ? startWatchRole(core, workerRedis, workers.sshFor) : []);
-  let watch: Closer[] = await startWatch();
-  const stopWatch = async () => {
-    const running = watch;
-    watch = [];
-    for (const close of running) await close();
-  };
-  const commands = labGate({
-    policy: () => labs.policy(),
-    commandsOf: perLab((lab) => commandHandling(core, labs.runtime(lab))),
-    roleOf: (lab, user) => labs.roleOf(lab, user),
-    labFor: (p, channel) => labs.labFor(p, channel),
-    plans: stores.plans,
-    audit: stores.audit,
-  });
+  const watches =
+    workers && workerRedis ? watchRunner(() => startWatchRole(core, workerRedis, workers.sshFor)) : undefined;
+  await watches?.start();
+  const commands = gatedCommands(core);
   const http =
     role !== 'worker' && config.slack.mode !== 'console'
       ? await startBotRole(core, config.slack, commands)
@@ -168,7 +120,7 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
 
   const closers: Closer[] = [
     ...(http?.closers ?? []),
-    stopWatch,
+    async () => watches?.stop(),
     () => png.close(),
     async () => pager?.close(),
     ...(workers?.closers ?? []),
@@ -191,16 +143,6 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
           if (n > 0) process.stderr.write(`(${n} log line${n === 1 ? '' : 's'} in ${logPath})\n`);
         })
       : undefined;
-  // a reloaded policy's labs get their drift watches (new labs, alert channels, hosts); commands take it at once
-  const reload = async () => {
-    const result = await labs.reload();
-    if (!result.ok || !workers) return result;
-    await stopWatch()
-      .then(async () => {
-        watch = await startWatch();
-      })
-      .catch((err: Error) => log.error({ msg: err.message }, 'drift watches not restarted after the reload'));
-    return result;
-  };
+  const reload = reloadOf(labs, watches, log);
   return { consoleDone, httpPort: http?.httpPort, stop, reload };
 }

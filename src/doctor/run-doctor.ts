@@ -4,7 +4,7 @@ import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { type Inventory, loadInventory } from '../inventory/index.js';
 import { loadPolicy } from '../policy/load-policy.js';
-import type { Lab } from '../policy/policy.js';
+import { type Lab, namedGroups } from '../policy/policy.js';
 import { type KnownHostEntry, parseKnownHosts } from '../ssh/known-hosts.js';
 import { SshPool } from '../ssh/ssh-pool.js';
 import { bounded } from './bounded.js';
@@ -28,13 +28,17 @@ export interface DoctorOptions {
  */
 export async function runDoctor(config: Readonly<Config>, opts: DoctorOptions): Promise<Finding[]> {
   const found: Finding[] = [ok('config', 'environment', `parses (${config.slack.mode} mode)`)];
+  const groups: string[] = [];
   const labs = config.policyPath
-    ? await policyLabsOf(config, config.policyPath, found)
+    ? await policyLabsOf(config, config.policyPath, found, groups)
     : await Promise.all([inventoryOf(config, found), knownHostsOf(config.knownHostsPath, found)]).then(
         ([inventory, knownHosts]) =>
           inventory && knownHosts ? [{ inventory, knownHosts, knownHostsPath: config.knownHostsPath }] : [],
       );
-  const checks: Promise<Finding[]>[] = [checkRedis(config.redisUrl, opts.stepMs), slackOf(config, opts)];
+  const checks: Promise<Finding[]>[] = [
+    checkRedis(config.redisUrl, opts.stepMs),
+    slackOf(config, opts, groups),
+  ];
   const pools: SshPool[] = [];
   for (const { inventory, knownHosts, knownHostsPath } of labs) {
     const ssh = new SshPool({
@@ -97,7 +101,7 @@ async function inventoryOf(config: Readonly<Config>, found: Finding[]): Promise<
 }
 
 /** LAB_POLICY: the file and every lab's inventory (one finding), then each lab's known_hosts. */
-async function policyLabsOf(config: Readonly<Config>, path: string, found: Finding[]) {
+async function policyLabsOf(config: Readonly<Config>, path: string, found: Finding[], groups: string[]) {
   const defaults = {
     user: userInfo().username,
     keyPath: config.defaultKeyPath,
@@ -107,7 +111,9 @@ async function policyLabsOf(config: Readonly<Config>, path: string, found: Findi
   };
   let labs: Lab[];
   try {
-    labs = [...(await loadPolicy(path, defaults)).labs.values()];
+    const policy = await loadPolicy(path, defaults);
+    labs = [...policy.labs.values()];
+    groups.push(...namedGroups(policy));
   } catch (err) {
     const fix = 'Fix LAB_POLICY (see README "Labs, roles and channels").';
     found.push(problem('fail', 'policy', 'parses', (err as Error).message, fix));
@@ -144,7 +150,11 @@ async function knownHostsOf(knownHostsPath: string, found: Finding[]): Promise<K
   }
 }
 
-async function slackOf(config: Readonly<Config>, opts: DoctorOptions): Promise<Finding[]> {
+async function slackOf(
+  config: Readonly<Config>,
+  opts: DoctorOptions,
+  userGroups: readonly string[],
+): Promise<Finding[]> {
   if (config.slack.mode === 'console')
     return [ok('slack', 'mode', 'console adapter (no SLACK_BOT_TOKEN): Slack not checked')];
   const client = new WebClient(config.slack.botToken, {
@@ -164,6 +174,7 @@ async function slackOf(config: Readonly<Config>, opts: DoctorOptions): Promise<F
     mode: config.slack.mode,
     wantedScopes: manifestBotScopes(manifest),
     alertChannel: config.alertChannel,
+    userGroups,
     timeoutMs: opts.stepMs,
   });
 }

@@ -21,8 +21,13 @@ export interface SlackCheckDeps {
   mode: 'http' | 'socket';
   wantedScopes: readonly string[];
   alertChannel?: string;
+  /** The user groups LAB_POLICY grants roles to: reading their members needs usergroups:read. */
+  userGroups?: readonly string[];
   timeoutMs: number;
 }
+
+/** The scope of usergroups.users.list; not in the manifest's list, as only a policy naming user groups needs it. */
+export const GROUPS_SCOPE = 'usergroups:read';
 
 const slackError = (err: unknown) =>
   (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
@@ -60,6 +65,7 @@ export async function checkSlack(deps: SlackCheckDeps): Promise<Finding[]> {
     ),
   ];
   found.push(scopes(auth.response_metadata?.scopes, deps.wantedScopes));
+  if (deps.userGroups?.length) found.push(groupsScope(auth.response_metadata?.scopes, deps.userGroups));
   found.push(await connection(deps));
   if (deps.alertChannel) found.push(await membership(deps));
   return found;
@@ -113,6 +119,29 @@ function scopes(granted: string[] | undefined, wanted: readonly string[]): Findi
     'scopes',
     `missing ${missing.join(', ')}`,
     `Add ${missing.join(', ')} under OAuth & Permissions (or re-create the app from slack-app-manifest.yml), then reinstall it to the workspace.`,
+  );
+}
+
+/** LAB_POLICY grants roles to user groups: without usergroups:read their members get no role from them. */
+function groupsScope(granted: string[] | undefined, groups: readonly string[]): Finding {
+  const named = `LAB_POLICY grants roles to user group${groups.length === 1 ? '' : 's'} ${groups.slice(0, 5).join(', ')}${groups.length > 5 ? ` and ${groups.length - 5} more` : ''}`;
+  const add = `Add ${GROUPS_SCOPE} under OAuth & Permissions (or uncomment it in slack-app-manifest.yml and update the app from it), then reinstall the app to the workspace`;
+  if (!granted)
+    return problem(
+      'warn',
+      'slack',
+      'user groups',
+      `${named}; Slack did not list the token's scopes`,
+      `${add} if it lacks it.`,
+    );
+  if (granted.includes(GROUPS_SCOPE))
+    return ok('slack', 'user groups', `${named}; the token has ${GROUPS_SCOPE}`);
+  return problem(
+    'fail',
+    'slack',
+    'user groups',
+    `${named}, but the token lacks ${GROUPS_SCOPE}: their members get no role from them`,
+    `${add}; or name the users (U…) in LAB_POLICY instead of the groups.`,
   );
 }
 

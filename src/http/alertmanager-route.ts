@@ -14,11 +14,12 @@ const sameToken = (header: string | undefined, token: string) => {
 
 /**
  * POST /hooks/alertmanager: Alertmanager's webhook (version 4) behind a bearer token. A bad token is 401, a bad
- * body 400 with the reason, and nothing is posted for either; a good one is handed to `take` (posted to Slack).
+ * body 400 with the reason, and nothing is posted for either; a good one is handed to `take` (posted to Slack), whose
+ * answer (where it went, what was not posted and why) is the 200's body.
  */
 export function alertmanagerRoute(
   token: string,
-  take: (payload: AlertmanagerPayload) => Promise<void>,
+  take: (payload: AlertmanagerPayload) => Promise<string | undefined>,
   log: Logger,
 ): Route {
   return {
@@ -35,8 +36,8 @@ export function alertmanagerRoute(
       if (body === 'too-large') return reply(res, 413, `body larger than ${MAX_BYTES} bytes\n`);
       const parsed = payloadProblem(body.toString('utf8'));
       if ('problem' in parsed) return reply(res, 400, `${parsed.problem}\n`);
-      await take(parsed.payload);
-      reply(res, 200, 'ok\n');
+      const said = await take(parsed.payload);
+      reply(res, 200, said ? `ok\n${said}\n` : 'ok\n');
     },
   };
 }

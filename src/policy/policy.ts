@@ -56,3 +56,10 @@ export function channelsText(policy: Policy): string {
   );
   return lines.join('\n');
 }
+
+/** The user groups (S…) the policy grants roles to, in any lab or everywhere: their members need usergroups:read. */
+export function namedGroups(policy: Policy): string[] {
+  const grants = [policy.grants, ...[...policy.labs.values()].map((lab) => lab.grants)];
+  const ids = grants.flatMap((g) => Object.values(g).flat() as string[]);
+  return [...new Set(ids.filter((id) => id.startsWith('S')))];
+}

@@ -1,12 +1,14 @@
+import type { Queue } from 'bullmq';
 import type { GatedCommands } from '../bot/lab-gate.js';
 import { createSlackApp } from '../bot/slack-app.js';
 import type { Config } from '../config.js';
-import { queueDashboardRoute } from '../dashboard/queue-dashboard.js';
+import { type DashboardQueue, queueDashboardRoute } from '../dashboard/queue-dashboard.js';
 import { alertmanagerRoute } from '../http/alertmanager-route.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { startHttpServer } from '../http/http-server.js';
 import { redisReadiness } from '../http/redis-readiness.js';
-import { postAlertmanager } from '../watch/alertmanager-post.js';
+import { postAlertmanager, postAlertmanagerPerLab } from '../watch/alertmanager-post.js';
+import { createWatchQueue } from '../watch/watch-queue.js';
 import type { Closer } from './closers.js';
 import type { Core } from './core.js';
 import { labopsMetricsRoute } from './metrics.js';
@@ -30,6 +32,7 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Gat
     },
     log,
   });
+  const dashboard = dashboardQueues(core);
   // labops' own server: no request can throw out of a handler here (src/http/http-server.ts)
   const http = await startHttpServer({
     host: config.httpHost,
@@ -39,19 +42,50 @@ export async function startBotRole(core: Core, slack: SlackConfig, commands: Gat
       ...healthRoutes(redisReadiness(core.redis)),
       labopsMetricsRoute(core),
       // Bull Board, read-only, behind basic auth; off unless LAB_DASHBOARD_USER/PASSWORD are set
-      ...(config.dashboard ? [queueDashboardRoute([core.queue, core.watchQueue], config.dashboard)] : []),
+      ...(config.dashboard ? [queueDashboardRoute(dashboard.queues, config.dashboard)] : []),
       ...slackApp.routes,
       // Alertmanager's webhook into the alert channel; off unless LAB_WEBHOOK_TOKEN and LAB_ALERT_CHANNEL are set
-      // (a labops with LAB_POLICY has alert channels per lab and does not use LAB_ALERT_CHANNEL)
-      ...(config.webhookToken && config.alertChannel && !core.labs.policy().fromFile
-        ? [alertmanagerRoute(config.webhookToken, alertmanagerTake(core, config.alertChannel), log)]
-        : []),
+      // (with LAB_POLICY: LAB_WEBHOOK_TOKEN alone, and each alert goes to its host's lab's alert_channel)
+      ...(config.webhookToken && core.labs.policy().fromFile
+        ? [alertmanagerRoute(config.webhookToken, alertmanagerPerLab(core), log)]
+        : config.webhookToken && config.alertChannel
+          ? [alertmanagerRoute(config.webhookToken, alertmanagerTake(core, config.alertChannel), log)]
+          : []),
     ],
   });
   await slackApp.app.start();
   log.info({ mode: slack.mode, host: config.httpHost, port: http.port }, 'labops bot started');
-  const closers: Closer[] = [() => slackApp.app.stop(), () => http.close()];
+  const closers: Closer[] = [() => slackApp.app.stop(), () => http.close(), dashboard.close];
   return { httpPort: http.port, closers };
+}
+
+/**
+ * The dashboard's queues: the command queue, and the drift watch's; under LAB_POLICY each lab's watch queue (each
+ * named ntp-watch under the lab's prefix), as the policy is now, and not the bare prefix's, which no lab uses.
+ */
+function dashboardQueues(core: Core) {
+  const byPrefix = new Map<string, Queue>();
+  const watchOf = (prefix: string) => {
+    const known = byPrefix.get(prefix);
+    if (known) return known;
+    const made = createWatchQueue(core.redis, prefix);
+    byPrefix.set(prefix, made);
+    return made;
+  };
+  return {
+    queues: (): DashboardQueue[] => {
+      const policy = core.labs.policy();
+      if (!policy.fromFile) return [{ queue: core.queue }, { queue: core.watchQueue }];
+      const labs = [...policy.labs.values()];
+      return [
+        { queue: core.queue },
+        ...labs.map((lab) => ({ queue: watchOf(lab.keyPrefix), lab: lab.name })),
+      ];
+    },
+    close: async () => {
+      await Promise.all([...byPrefix.values()].map((q) => q.close()));
+    },
+  };
 }
 
 function alertmanagerTake(core: Core, channel: string) {
@@ -62,5 +96,25 @@ function alertmanagerTake(core: Core, channel: string) {
     channel,
     hosts: () => [...core.inventory.hosts.values()],
   };
-  return (payload: Parameters<typeof postAlertmanager>[0]) => postAlertmanager(payload, deps);
+  return async (payload: Parameters<typeof postAlertmanager>[0]) => {
+    await postAlertmanager(payload, deps);
+    return undefined;
+  };
+}
+
+/** LAB_POLICY: the labs of the policy as it is now (SIGHUP), each alert to its host's lab. */
+function alertmanagerPerLab(core: Core) {
+  const deps = {
+    redis: core.redis,
+    chat: core.edge.chat,
+    labs: () =>
+      [...core.labs.policy().labs.values()].map((lab) => ({
+        name: lab.name,
+        hosts: [...lab.inventory.hosts.values()],
+        keyPrefix: lab.keyPrefix,
+        ...(lab.alertChannel && { alertChannel: lab.alertChannel }),
+      })),
+    warn: (fields: object, msg: string) => core.log.warn(fields, msg),
+  };
+  return (payload: Parameters<typeof postAlertmanager>[0]) => postAlertmanagerPerLab(payload, deps);
 }

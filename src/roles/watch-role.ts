@@ -182,3 +182,23 @@ async function startLabWatch(
   else await unscheduleCephWatch(watchQueue);
   return [() => closeWorker(watchWorker, config.shutdownGraceMs), () => flow.close()];
 }
+
+/** The drift watches of this process, started once and restarted when a reload changes the labs. */
+export function watchRunner(start: () => Promise<Closer[]>) {
+  let running: Closer[] = [];
+  const stop = async () => {
+    const closing = running;
+    running = [];
+    for (const close of closing) await close();
+  };
+  return {
+    start: async () => {
+      running = await start();
+    },
+    stop,
+    restart: async () => {
+      await stop();
+      running = await start();
+    },
+  };
+}
