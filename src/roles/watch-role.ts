@@ -7,6 +7,7 @@ import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
 import { runCephTick } from '../watch/ceph-tick.js';
 import { checkShard } from '../watch/check-shard.js';
 import { deliver } from '../watch/deliver.js';
+import { deliveryLock } from '../watch/delivery-lock.js';
 import { finishTick } from '../watch/finish-tick.js';
 import { followUp } from '../watch/follow-up.js';
 import { cephPagerEventOf, pagerEventOf } from '../watch/pagerduty-event.js';
@@ -113,6 +114,8 @@ async function startLabWatch(
     if (event) pager?.send(event);
   };
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
+  // the drift and Ceph deliveries read each other's threads: they take turns (see delivery-lock.ts)
+  const delivering = deliveryLock(core.redis, `${lab.keyPrefix}:watch:delivering`, log);
   // a tick's shards go to the watch queue, whichever workers take them (LAB_DRIFT_SHARD_SIZE hosts each)
   const flow = createTickFlow(connection, lab.keyPrefix);
   const tickDeps = (signal: AbortSignal): TickDeps => ({
@@ -125,13 +128,14 @@ async function startLabWatch(
     lockTtlMs,
     shardSize: config.watch.shardSize,
     fanOut: flow.fanOut,
-    deliver: async (records) => {
-      const silences = await stores.silences.list();
-      const silenced = (host: string) => silenceOf(silences, host, Date.now()) !== undefined;
-      const delivery = await deliver(records, { ...deliverDeps, silenced, now: Date.now, log });
-      page([...delivery.posted, ...(delivery.dropped ?? []).filter((a) => a.closes)]);
-      return delivery;
-    },
+    deliver: (records) =>
+      delivering('drift', async () => {
+        const silences = await stores.silences.list();
+        const silenced = (host: string) => silenceOf(silences, host, Date.now()) !== undefined;
+        const delivery = await deliver(records, { ...deliverDeps, silenced, now: Date.now, log });
+        page([...delivery.posted, ...(delivery.dropped ?? []).filter((a) => a.closes)]);
+        return delivery;
+      }),
     followUp: (hosts) =>
       followUp(hosts, {
         store: watchStore,
@@ -164,14 +168,16 @@ async function startLabWatch(
         rules,
         lockTtlMs,
         deliver: (record) =>
-          deliverCeph(record, {
-            store: cephStore,
-            driftStore: watchStore,
-            chat,
-            channel,
-            log,
-            page: pageCeph,
-          }),
+          delivering('ceph', () =>
+            deliverCeph(record, {
+              store: cephStore,
+              driftStore: watchStore,
+              chat,
+              channel,
+              log,
+              page: pageCeph,
+            }),
+          ),
         now: Date.now,
         log,
         signal,

@@ -445,6 +445,13 @@ describe('two-person approval', () => {
       90_000,
     );
     expect(String(done.args.text)).toContain(`Approved by <@${U.admin2}>; requested by <@${U.admin1}>.`);
+    // the worker took the host under beta's keys, as the Confirm did: nothing under the keys of no lab
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      expect(await redis.exists(`${labops.prefix}:lock:host:adm-server1`)).toBe(0);
+    } finally {
+      await redis.quit();
+    }
     const trail = await ask(BETA, 'history 20', U.admin1);
     expect(trail).toMatch(
       new RegExp(
