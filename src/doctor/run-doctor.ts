@@ -29,15 +29,16 @@ export interface DoctorOptions {
 export async function runDoctor(config: Readonly<Config>, opts: DoctorOptions): Promise<Finding[]> {
   const found: Finding[] = [ok('config', 'environment', `parses (${config.slack.mode} mode)`)];
   const groups: string[] = [];
+  const alertChannels: Array<{ lab: string; channel: string }> = [];
   const labs = config.policyPath
-    ? await policyLabsOf(config, config.policyPath, found, groups)
+    ? await policyLabsOf(config, config.policyPath, found, { groups, alertChannels })
     : await Promise.all([inventoryOf(config, found), knownHostsOf(config.knownHostsPath, found)]).then(
         ([inventory, knownHosts]) =>
           inventory && knownHosts ? [{ inventory, knownHosts, knownHostsPath: config.knownHostsPath }] : [],
       );
   const checks: Promise<Finding[]>[] = [
     checkRedis(config.redisUrl, opts.stepMs),
-    slackOf(config, opts, groups),
+    slackOf(config, opts, groups, alertChannels),
   ];
   const pools: SshPool[] = [];
   for (const { inventory, knownHosts, knownHostsPath } of labs) {
@@ -101,7 +102,12 @@ async function inventoryOf(config: Readonly<Config>, found: Finding[]): Promise<
 }
 
 /** LAB_POLICY: the file and every lab's inventory (one finding), then each lab's known_hosts. */
-async function policyLabsOf(config: Readonly<Config>, path: string, found: Finding[], groups: string[]) {
+async function policyLabsOf(
+  config: Readonly<Config>,
+  path: string,
+  found: Finding[],
+  into: { groups: string[]; alertChannels: Array<{ lab: string; channel: string }> },
+) {
   const defaults = {
     user: userInfo().username,
     keyPath: config.defaultKeyPath,
@@ -113,7 +119,9 @@ async function policyLabsOf(config: Readonly<Config>, path: string, found: Findi
   try {
     const policy = await loadPolicy(path, defaults);
     labs = [...policy.labs.values()];
-    groups.push(...namedGroups(policy));
+    into.groups.push(...namedGroups(policy));
+    for (const lab of labs)
+      if (lab.alertChannel) into.alertChannels.push({ lab: lab.name, channel: lab.alertChannel });
   } catch (err) {
     const fix = 'Fix LAB_POLICY (see README "Labs, roles and channels").';
     found.push(problem('fail', 'policy', 'parses', (err as Error).message, fix));
@@ -154,6 +162,7 @@ async function slackOf(
   config: Readonly<Config>,
   opts: DoctorOptions,
   userGroups: readonly string[],
+  labAlertChannels: ReadonlyArray<{ lab: string; channel: string }>,
 ): Promise<Finding[]> {
   if (config.slack.mode === 'console')
     return [ok('slack', 'mode', 'console adapter (no SLACK_BOT_TOKEN): Slack not checked')];
@@ -173,7 +182,10 @@ async function slackOf(
     },
     mode: config.slack.mode,
     wantedScopes: manifestBotScopes(manifest),
-    alertChannel: config.alertChannel,
+    // under LAB_POLICY each lab's alert_channel is checked; LAB_ALERT_CHANNEL is not used then
+    ...(labAlertChannels.length > 0 || config.policyPath
+      ? { labAlertChannels }
+      : { alertChannel: config.alertChannel }),
     userGroups,
     timeoutMs: opts.stepMs,
   });

@@ -21,6 +21,8 @@ export interface SlackCheckDeps {
   mode: 'http' | 'socket';
   wantedScopes: readonly string[];
   alertChannel?: string;
+  /** LAB_POLICY: each lab's alert_channel (checked like LAB_ALERT_CHANNEL, named with its lab). */
+  labAlertChannels?: ReadonlyArray<{ lab: string; channel: string }>;
   /** The user groups LAB_POLICY grants roles to: reading their members needs usergroups:read. */
   userGroups?: readonly string[];
   timeoutMs: number;
@@ -67,7 +69,17 @@ export async function checkSlack(deps: SlackCheckDeps): Promise<Finding[]> {
   found.push(scopes(auth.response_metadata?.scopes, deps.wantedScopes));
   if (deps.userGroups?.length) found.push(groupsScope(auth.response_metadata?.scopes, deps.userGroups));
   found.push(await connection(deps));
-  if (deps.alertChannel) found.push(await membership(deps));
+  if (deps.alertChannel)
+    found.push(await membership(deps, deps.alertChannel, 'alert channel', 'Check LAB_ALERT_CHANNEL'));
+  for (const { lab, channel } of deps.labAlertChannels ?? [])
+    found.push(
+      await membership(
+        deps,
+        channel,
+        `alert channel (lab ${lab})`,
+        `Check alert_channel of lab ${lab} in LAB_POLICY`,
+      ),
+    );
   return found;
 }
 
@@ -145,17 +157,20 @@ function groupsScope(granted: string[] | undefined, groups: readonly string[]): 
   );
 }
 
-async function membership(deps: SlackCheckDeps): Promise<Finding> {
-  const channel = deps.alertChannel as string;
+async function membership(
+  deps: SlackCheckDeps,
+  channel: string,
+  what: string,
+  whereSet: string,
+): Promise<Finding> {
   const invite = `Invite the bot: /invite @labops in ${channel}.`;
   try {
     const info = await bounded(deps.slack.conversationInfo(channel), deps.timeoutMs, 'conversations.info');
-    if (info.channel?.is_member)
-      return ok('slack', 'alert channel', `member of ${info.channel.name ?? channel}`);
+    if (info.channel?.is_member) return ok('slack', what, `member of ${info.channel.name ?? channel}`);
     return problem(
       info.channel?.is_private ? 'fail' : 'warn',
       'slack',
-      'alert channel',
+      what,
       `not a member of ${info.channel?.name ?? channel}`,
       invite,
     );
@@ -165,18 +180,18 @@ async function membership(deps: SlackCheckDeps): Promise<Finding> {
       return problem(
         'fail',
         'slack',
-        'alert channel',
+        what,
         `${channel}: ${code}`,
-        `${invite} Check LAB_ALERT_CHANNEL is the channel's id (C…).`,
+        `${invite} ${whereSet} is the channel's id (C…).`,
       );
     if (code === 'missing_scope')
       return problem(
         'warn',
         'slack',
-        'alert channel',
+        what,
         'membership not checked: reading channels needs channels:read',
         `${invite} (or add channels:read to let the doctor check it).`,
       );
-    return problem('warn', 'slack', 'alert channel', `conversations.info: ${code}`, invite);
+    return problem('warn', 'slack', what, `conversations.info: ${code}`, invite);
   }
 }

@@ -83,4 +83,45 @@ describe('the doctor and usergroups:read under LAB_POLICY', () => {
     expect(row('user groups')).toBeUndefined();
     expect(row('scopes')).toMatchObject({ verdict: 'ok', detail: MANIFEST_SCOPES.join(', ') });
   });
+
+  it("checks each lab's alert_channel (LAB_ALERT_CHANNEL is not used under a policy): in it, or not and what to do", async () => {
+    const slack = await startFakeSlack({
+      scopes: MANIFEST_SCOPES,
+      channels: { GALERTBETA: { is_member: false, is_private: true, name: 'beta-alerts' } },
+    });
+    fakes.push(slack);
+    const policy = join(DIR, 'policy-alerts.yml');
+    const lab = (channel: string, alert: string) => ({
+      inventory: join(DIR, 'alpha.yml'),
+      channels: [channel],
+      alert_channel: alert,
+    });
+    writeFileSync(
+      policy,
+      stringify({
+        labs: { alpha: lab('CDOCALPHA', 'CALERTALPHA'), beta: lab('CDOCBETA', 'GALERTBETA') },
+        roles: { admin: ['UDOCADMIN'] },
+      }),
+    );
+    const config = loadConfig({
+      REDIS_URL: inject('redisUrl'),
+      LAB_POLICY: policy,
+      LAB_ALERT_CHANNEL: 'CNOTUSED',
+      LAB_KNOWN_HOSTS: inject('lab').knownHostsPath,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: 'labops-test-signing-secret',
+      SLACK_API_URL: slack.apiUrl,
+    });
+    const found = await runDoctor(config, { manifestPath: MANIFEST, stepMs: 2000 });
+    const rows = found.filter((f) => f.subject === 'slack' && /^alert channel/.test(f.check));
+    expect(rows.map((r) => r.check)).toEqual(['alert channel (lab alpha)', 'alert channel (lab beta)']);
+    expect(rows[0]).toMatchObject({ verdict: 'ok', detail: 'member of channel-calertalpha' });
+    expect(rows[1]).toMatchObject({
+      verdict: 'fail',
+      detail: 'not a member of beta-alerts',
+      fix: 'Invite the bot: /invite @labops in GALERTBETA.',
+    });
+    const asked = slack.callsTo('conversations.info').map((c) => c.args.channel);
+    expect(asked).not.toContain('CNOTUSED');
+  });
 });
