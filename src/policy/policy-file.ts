@@ -63,5 +63,17 @@ export const PolicyFile = z
         boundTo.set(channel, name);
       }
     }
+    // an alert's buttons act in the lab of the channel they are in: one lab per alert channel too
+    for (const [name, lab] of Object.entries(file.labs)) {
+      const channel = lab.alert_channel;
+      const other = channel === undefined ? undefined : boundTo.get(channel);
+      if (channel && other && other !== name)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['labs', name, 'alert_channel'],
+          message: `${channel} serves lab ${other} already: an alert channel serves one lab (its buttons act there)`,
+        });
+      if (channel && !other) boundTo.set(channel, name);
+    }
   });
 export type PolicyFile = z.infer<typeof PolicyFile>;

@@ -59,6 +59,21 @@ labs:
     );
   });
 
+  it('refuses an alert channel shared by two labs, or bound to another lab (its buttons act in one lab)', () => {
+    const lines = problems(`
+labs:
+  alpha: { inventory: /a.yml, channels: [C1AAA], alert_channel: C9ALERT }
+  beta: { inventory: /b.yml, channels: [C1BBB], alert_channel: C9ALERT }
+  gamma: { inventory: /c.yml, channels: [C1CCC], alert_channel: C1AAA }
+  delta: { inventory: /d.yml, channels: [C1DDD, C9DELTA], alert_channel: C9DELTA }
+`);
+    expect(lines).toEqual([
+      'the policy /etc/labops/policy.yml has problems:',
+      '  labs.beta.alert_channel: C9ALERT serves lab alpha already: an alert channel serves one lab (its buttons act there)',
+      '  labs.gamma.alert_channel: C1AAA serves lab alpha already: an alert channel serves one lab (its buttons act there)',
+    ]);
+  });
+
   it('refuses commands labops does not have, approvals on commands with nothing to confirm, and opening admin-only ones', () => {
     const lines = problems(`
 labs: { a: { inventory: /a.yml } }
