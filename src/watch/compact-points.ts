@@ -22,6 +22,8 @@ const STATES: readonly WatchState[] = ['ok', 'warning', 'critical', 'unsynchroni
 const MAX_MICROS = 2 ** 47 - 1;
 const ABSENT = -(2 ** 47);
 
+export const isWatchState = (s: string): s is WatchState => (STATES as readonly string[]).includes(s);
+
 /** The UTC day a time falls in, as a day number since the epoch. */
 export const dayOf = (at: number) => Math.floor(at / DAY_MS);
 

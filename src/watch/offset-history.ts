@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { OffsetPoint } from './compact-points.js';
-import { byDay, DAY_MS, dayOf, decodeDay, encodeDay, mergePoints } from './compact-points.js';
-import type { Observation, WatchState } from './watch-state.js';
+import { byDay, DAY_MS, dayOf, decodeDay, encodeDay, isWatchState, mergePoints } from './compact-points.js';
+import type { Observation } from './watch-state.js';
 
 export type { OffsetPoint } from './compact-points.js';
 
@@ -13,11 +13,12 @@ export function encodePoint(p: OffsetPoint): string {
   return `${p.at}|${p.state}|${p.offsetSeconds ?? ''}`;
 }
 
+/** A member of the raw tier, or undefined when it is not one (it comes from Redis: a state it names must be known). */
 export function decodePoint(member: string): OffsetPoint | undefined {
   const [at, state, offset] = member.split('|');
-  if (!at || !state) return undefined;
-  const point: OffsetPoint = { at: Number(at), state: state as WatchState };
-  if (offset) point.offsetSeconds = Number(offset);
+  if (!at || !state || !isWatchState(state)) return undefined;
+  const point: OffsetPoint = { at: Number(at), state };
+  if (offset && Number.isFinite(Number(offset))) point.offsetSeconds = Number(offset);
   return Number.isFinite(point.at) ? point : undefined;
 }
 

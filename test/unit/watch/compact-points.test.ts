@@ -7,6 +7,7 @@ import {
   mergePoints,
   RECORD_BYTES,
 } from '../../../src/watch/compact-points.js';
+import { decodePoint } from '../../../src/watch/offset-history.js';
 
 const day = dayOf(Date.UTC(2026, 11, 7, 12));
 const start = day * DAY_MS;
@@ -70,5 +71,14 @@ describe("the offset history's compact tier", () => {
       { at: 20, state: 'warning', offsetSeconds: 0.2 },
       { at: 30, state: 'ok', offsetSeconds: 0.000001234 },
     ]);
+  });
+});
+
+describe("the offset history's raw tier", () => {
+  it('reads only members that name a known state and a number', () => {
+    expect(decodePoint('5|ok|0.25')).toEqual({ at: 5, state: 'ok', offsetSeconds: 0.25 });
+    expect(decodePoint('5|sideways|0.25')).toBeUndefined();
+    expect(decodePoint('x|ok|0.25')).toBeUndefined();
+    expect(decodePoint('5|warning|NaNish')).toEqual({ at: 5, state: 'warning' });
   });
 });
