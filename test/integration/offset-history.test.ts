@@ -21,7 +21,7 @@ describe('the offset history in Redis', () => {
     redis = new Redis(inject('redisUrl'));
   });
   afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
+    const keys = await redis.keys(`${prefix}*`); // its own keys and those of its -seal, -old, -torn histories
     if (keys.length) await redis.del(...keys);
     await redis.quit();
   });
