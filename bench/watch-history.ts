@@ -1,5 +1,6 @@
 // Redis memory of the drift watch's offset history: DAYS days of checks at the default interval written for a few
-// hosts through the watch's own OffsetHistory (zadd + trim + expire, as every tick does), then MEMORY USAGE per key.
+// hosts through the watch's own OffsetHistory (raw tier, moved into the compact day strings as it ages, as every tick
+// does), then MEMORY USAGE of each of a host's keys (its raw sorted set and its day strings).
 import type { Redis } from 'ioredis';
 import { OffsetHistory } from '../src/watch/offset-history.js';
 import { step } from '../src/watch/step.js';
@@ -10,8 +11,12 @@ export interface HistoryFigures {
   days: number;
   intervalSeconds: number;
   points: number;
-  /** MEMORY USAGE (exact, SAMPLES 0) of one host's history key, median over the hosts, bytes. */
+  /** MEMORY USAGE (exact, SAMPLES 0) of one host's history keys (both tiers), median over the hosts, bytes. */
   historyBytes: number;
+  /** Of which the raw tier (the last hour's sorted set), bytes. */
+  rawBytes: number;
+  /** How many day strings one host's compact tier has. */
+  dayKeys: number;
   /** The same for one host's watch record (drift:host:<name>, state and last observation), bytes. */
   recordBytes: number;
   /** Growth of Redis' used_memory over the whole write, per host, bytes (allocator overhead included). */
@@ -64,9 +69,43 @@ export async function measureHistory(
   }
   const after = await usedMemory(redis);
   const usage = async (key: string) => Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
-  const historyBytes = median(await Promise.all(names.map((h) => usage(`${prefix}:drift:history:${h}`))));
+  const dayKeys = async (host: string) => {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${prefix}:drift:history-day:*:${host}`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    return keys;
+  };
+  const perHost = await Promise.all(
+    names.map(async (h) => {
+      const days = await dayKeys(h);
+      const raw = await usage(`${prefix}:drift:history:${h}`);
+      const compact = (await Promise.all(days.map(usage))).reduce((a, b) => a + b, 0);
+      return { raw, total: raw + compact, days: days.length };
+    }),
+  );
+  const historyBytes = median(perHost.map((p) => p.total));
+  const rawBytes = median(perHost.map((p) => p.raw));
   const recordBytes = median(await Promise.all(names.map((h) => usage(store.key('host', h)))));
-  const stored = await redis.zcard(`${prefix}:drift:history:${names[0]}`);
+  const first = names[0] ?? '';
+  const stored = (await history.read([first], start, Date.now())).get(first)?.length ?? 0;
   if (stored !== points) throw new Error(`bench: expected ${points} points in the history, found ${stored}`);
-  return { ...opts, points, historyBytes, recordBytes, usedMemoryPerHost: (after - before) / opts.hosts };
+  return {
+    ...opts,
+    points,
+    historyBytes,
+    rawBytes,
+    dayKeys: perHost[0]?.days ?? 0,
+    recordBytes,
+    usedMemoryPerHost: (after - before) / opts.hosts,
+  };
 }

@@ -90,20 +90,25 @@ ${rows.join('\n')}
 
 ### Redis memory of the offset history
 
-The history keeps one point per host per check (a sorted-set member \`at|state|offset\`) for
-\`LAB_DRIFT_HISTORY_DAYS\` (default 7) days. Measured by writing ${h.days} days at a check every ${h.intervalSeconds} s
-(${h.points} points) for ${h.hosts} hosts through the watch's own OffsetHistory (add, trim, expire as every check does),
-then \`MEMORY USAGE\` of each key:
+The history keeps one point per host per check for \`LAB_DRIFT_HISTORY_DAYS\` (default 7) days, in two tiers
+(src/watch/offset-history.ts): the last hour raw, a sorted set of \`at|state|offset\` members (${h.rawBytes} bytes a
+host: under 128 members Redis keeps a sorted set packed), and every older check in 11 bytes (milliseconds in the day,
+state, offset in whole microseconds) appended to one string per host per UTC day as it leaves the raw tier (a completed
+day rewritten at its size). Full resolution all along: \`/lab ntp graph\` draws the same points over 7 days as before.
+Measured by writing ${h.days} days at a check every ${h.intervalSeconds} s (${h.points} points) for ${h.hosts} hosts
+through the watch's own OffsetHistory (each write moving what ages out, as every check does), then \`MEMORY USAGE\` of
+each of a host's keys (its sorted set and its ${h.dayKeys} day strings):
 
 | per host | bytes |
 |---|---|
-| offset history, ${h.days} days (${h.points} points, ${perPoint.toFixed(0)} bytes a point) | ${h.historyBytes} (${mib(h.historyBytes)}) |
+| offset history, ${h.days} days (${h.points} points, ${perPoint.toFixed(1)} bytes a point) | ${h.historyBytes} (${mib(h.historyBytes)}) |
 | watch record (state, last check) | ${h.recordBytes} |
 | Redis' used_memory growth per host, allocator included | ${Math.round(h.usedMemoryPerHost)} |
 
-That is **${mib(perHostTotal * 1000)} for 1000 hosts** at the defaults (a sorted set this long is a skiplist, about
-${perPoint.toFixed(0)} bytes a point). \`LAB_DRIFT_HISTORY_DAYS\` bounds it: 1 day keeps about
-${mib((h.historyBytes / h.days) * 1000)} for 1000 hosts, 2 days ${mib(((h.historyBytes * 2) / h.days) * 1000)}; a longer
-\`LAB_DRIFT_INTERVAL\` shrinks it in proportion. \`/lab ntp graph\` draws what is kept.
+That is **${mib(perHostTotal * 1000)} for 1000 hosts** at the defaults. Before the compact tier (the same measurement
+at commit 3222ff4, every point a sorted-set member, a skiplist): 1299472 bytes a host, 129 bytes a point, 1.21 GiB for
+1000 hosts. \`LAB_DRIFT_HISTORY_DAYS\` bounds it (1 day keeps about ${mib((h.historyBytes / h.days) * 1000)} for 1000
+hosts); a longer \`LAB_DRIFT_INTERVAL\` shrinks it in proportion. A history written before the upgrade (7 days in the
+sorted set) is read as it is and moved into day strings 2000 checks a host a write, so within a few checks.
 `;
 }
