@@ -14,7 +14,8 @@ export async function checkHost(
   signal?: AbortSignal,
 ): Promise<NtpHostStatus> {
   try {
-    const { stdout, truncated } = await ssh.exec(host, NTP_STATUS_COMMAND, { signal });
+    // the command is fixed and reads no input (chronyc -m takes its commands on the command line)
+    const { stdout, truncated } = await ssh.exec(host, NTP_STATUS_COMMAND, { signal, noStdin: true });
     const status = ntpStatusFromOutput(host.name, stdout, thresholds);
     // what labops read was not all the host printed: the reply says so
     if (!truncated) return status;
