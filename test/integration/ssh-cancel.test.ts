@@ -82,38 +82,3 @@ describe('cancelling remote work over SSH', () => {
     expect(readFileSync(lab.commandLogPath('client-sync'), 'utf8')).not.toContain('labops-never-run');
   });
 });
-
-describe('a command that reads no stdin (noStdin: no EOF sent)', () => {
-  it('real sshd ends the session when the command exits: output and exit code as with an EOF', async () => {
-    const h = await host('client-sync');
-    const cmd = 'echo labops-out; echo labops-err >&2; exit 3';
-    const plain = await pool.exec(h, cmd);
-    const open = await pool.exec(h, cmd, { noStdin: true });
-    expect(open).toEqual(plain);
-    expect(open).toMatchObject({ stdout: 'labops-out\n', stderr: 'labops-err\n', code: 3 });
-  });
-
-  it('leaves the input open (no EOF reaches the command), and sends the stdin it is given', async () => {
-    const h = await host('client-sync');
-    // `read` returns 1 at end of input, more than 128 when its wait runs out with the input still open
-    const cmd = 'read -t 2 line; echo "read=$? line=$line"';
-    expect((await pool.exec(h, cmd)).stdout).toBe('read=1 line=\n');
-    const open = (await pool.exec(h, cmd, { noStdin: true })).stdout;
-    expect(Number(/read=(\d+)/.exec(open)?.[1])).toBeGreaterThan(128);
-    // given stdin, it is written and closed whatever noStdin says
-    expect((await pool.exec(h, cmd, { noStdin: true, stdin: 'hello\n' })).stdout).toBe('read=0 line=hello\n');
-  });
-
-  it('an abort kills the remote group as it does with an EOF', async () => {
-    const marker = `sleep 88${Math.floor(Math.random() * 900 + 100)}`;
-    const ac = new AbortController();
-    const exec = pool.exec(await host('client-sync'), `${marker}; echo finished`, {
-      signal: ac.signal,
-      noStdin: true,
-    });
-    expect(await waitFor(() => running(marker).length > 0, 5000)).toBe(true);
-    ac.abort('cancelled by test');
-    await expect(exec).rejects.toMatchObject({ name: 'HostError', message: 'cancelled' });
-    expect(await waitFor(() => running(marker).length === 0, 3000)).toBe(true);
-  });
-});
