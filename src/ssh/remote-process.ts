@@ -49,12 +49,6 @@ export interface RemoteRun {
   closing?: AbortSignal;
   /** Written to the command's stdin, then closed: content that must not appear on a command line (secrets). */
   stdin?: string;
-  /**
-   * The command reads nothing from stdin (a fixed command known not to): its input is left open instead of closed
-   * with an EOF, one packet fewer a command; sshd ends the session when the command exits all the same. A command
-   * that did read stdin would wait for input until its timeout. Ignored when `stdin` is given.
-   */
-  noStdin?: boolean;
   /** Bytes kept of each of stdout and stderr; the rest is dropped and counted in `truncated`. */
   maxOutputBytes: number;
   /** Output as it arrives, decoded as UTF-8 (a character split across chunks is kept whole); never capped. */
@@ -223,7 +217,7 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
         });
       });
       if (run.stdin !== undefined) channel.write(run.stdin);
-      if (run.stdin !== undefined || !run.noStdin) channel.end();
+      channel.end();
     };
     // a command stopped before its pid line came is killed when the line comes (onStderrBytes)
     opener

@@ -29,8 +29,6 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Written to the command's stdin, then closed: content that must not appear on a command line (secrets). */
   stdin?: string;
-  /** The command reads nothing from stdin: no EOF is sent (one packet fewer; see RemoteRun.noStdin). */
-  noStdin?: boolean;
 }
 
 export interface SshPoolOptions {
@@ -123,7 +121,6 @@ export class SshPool {
         timeoutMs: opts.timeoutMs ?? this.opts.commandTimeoutMs,
         signal: opts.signal,
         stdin: opts.stdin,
-        noStdin: opts.noStdin,
         closing: this.closing.signal,
         maxOutputBytes: this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
       });

@@ -14,8 +14,7 @@ export async function checkHost(
   signal?: AbortSignal,
 ): Promise<NtpHostStatus> {
   try {
-    // the command is fixed and reads no input (chronyc -m takes its commands on the command line)
-    const { stdout, truncated } = await ssh.exec(host, NTP_STATUS_COMMAND, { signal, noStdin: true });
+    const { stdout, truncated } = await ssh.exec(host, NTP_STATUS_COMMAND, { signal });
     const status = ntpStatusFromOutput(host.name, stdout, thresholds);
     // what labops read was not all the host printed: the reply says so
     if (!truncated) return status;
