@@ -49,6 +49,7 @@ async function measureSize(
   n: number,
   shared: { redisUrl: string; prefix: string; fake: Awaited<ReturnType<typeof startFakeSlack>> },
 ): Promise<SizeResult> {
+  const loadBefore = loadavg()[0] ?? Number.NaN;
   const fleet = await startFleet({ count: n, dir: `${DIR}/fleet-${n}`, net: FLEET_NET, mix: BENCH_MIX });
   const stopFleet = () => fleet.stop();
   closers.push(stopFleet);
@@ -139,6 +140,7 @@ async function measureSize(
   await deletePrefix(shared.redisUrl, `${shared.prefix}-${n}`);
   return {
     hosts: n,
+    load: { before: loadBefore, after: loadavg()[0] ?? Number.NaN },
     cold,
     warm,
     idle,
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
     results,
     reps: { warm: REPS.warm },
     seconds: (Date.now() - began) / 1000,
+    fleetNet: FLEET_NET,
   });
   writeReportSection(REPORT, report, 'scale');
   writeFileSync(`${DIR}/results.json`, JSON.stringify({ machine, results }, null, 2));
