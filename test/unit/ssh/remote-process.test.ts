@@ -17,7 +17,7 @@ function fakeChannel() {
   const err = new EventEmitter();
   const seen = { written: [] as string[], ended: 0 };
   const channel: RemoteChannel = {
-    on: (event: string, fn: (...args: never[]) => void) => out.on(event, fn),
+    on: (event: string, fn: (...args: unknown[]) => void) => out.on(event, fn),
     stderr: { on: (event: string, fn: (chunk: Buffer) => void) => err.on(event, fn) },
     write: (data: string) => seen.written.push(data),
     end: () => seen.ended++,
