@@ -3,7 +3,7 @@
 // descriptors and Slack calls. Bot and worker run as production does (`node dist/cli.js bot|worker`). Writes its
 // section of docs/BENCHMARKS.md. Starts and stops everything it uses. BENCH_SIZES=40,200 picks sizes;
 // BENCH_CPU_PROF=DIR writes a CPU profile of the worker (node --cpu-prof) for each size; BENCH_FLEET_NET=127.128 moves
-// the fleet off 127.64.
+// the fleet off 127.64; BENCH_SSH_CONCURRENCY=N sets the worker's LAB_SSH_CONCURRENCY.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,6 +65,8 @@ async function measureSize(
     SLACK_API_URL: shared.fake.apiUrl,
     LAB_HTTP_HOST: '127.0.0.1',
     LAB_SSH_CONNECT_TIMEOUT_MS: '30000',
+    // the worker's fan-out (default 50, as in production); BENCH_SSH_CONCURRENCY=200 tries another
+    ...(process.env.BENCH_SSH_CONCURRENCY && { LAB_SSH_CONCURRENCY: process.env.BENCH_SSH_CONCURRENCY }),
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
   };
