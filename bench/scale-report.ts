@@ -8,6 +8,8 @@ export interface SizeResult {
   idle: { rssKiB: number; fds: number };
   pooled: { rssKiB: number; hwmKiB: number; fds: number; connections: number; botRssKiB: number };
   medians: { coldMs: number; warmMs: number; warmCpuPerHostMs: number; coldCpuPerHostMs: number };
+  /** The machine's 1-minute load average when this size began and when it ended. */
+  load?: { before: number; after: number };
 }
 
 export interface ScaleReportInput {
@@ -18,6 +20,8 @@ export interface ScaleReportInput {
   results: SizeResult[];
   reps: { warm: number };
   seconds: number;
+  /** The fleet's first two octets ("127.64"). */
+  fleetNet?: string;
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -68,6 +72,9 @@ function table(results: SizeResult[]): string {
     ),
     row('RSS growth per pooled connection', (r) => `${perConnectionKiB(r).toFixed(0)} KiB`),
     row('bot RSS after the runs', (r) => mib(r.pooled.botRssKiB)),
+    row('load average (1 min), start → end of the size', (r) =>
+      r.load ? `${r.load.before.toFixed(1)} → ${r.load.after.toFixed(1)}` : 'not recorded',
+    ),
     row('open SSH connections (fleet side)', (r) => `${r.pooled.connections}`),
     row('worker fds, idle → all pooled', (r) => `${r.idle.fds} → ${r.pooled.fds}`),
     row(
@@ -127,7 +134,7 @@ export function renderScaleReport(o: ScaleReportInput): string {
 Measured ${o.date.toISOString().slice(0, 10)} by \`npm run bench:scale\` (bench/scale.ts, ${o.seconds.toFixed(0)} s) on ${m.nproc} cores (${m.cpu}), ${m.memoryGiB.toFixed(0)} GiB, Node ${m.node}; load average ${o.load.before[0]?.toFixed(2)} before, ${o.load.after[0]?.toFixed(2)} after; fd limit ${o.fdLimit}.
 Bot and worker as production runs them (\`node dist/cli.js bot\`, \`node dist/cli.js worker\`: two processes, one worker,
 LAB_SSH_CONCURRENCY 50 as by default), Redis, a fake Slack (HTTP mode) and the simulated fleet (test/fleet: one process of
-ssh2 servers on 127.64.x.x, each host its own ed25519 key, every host answering at once from the chronyc captures: 85 %
+ssh2 servers on ${o.fleetNet ?? '127.64'}.x.x, each host its own ed25519 key, every host answering at once from the chronyc captures: 85 %
 in sync, 7 % drifting, 4 % not synchronised, 4 % chronyd down). The fleet and the fake Slack run in the bench's process
 on the same two cores: their CPU is shown apart and is not labops'. End to end: from the signed slash command sent to the
 fake Slack receiving the final \`chat.update\`. Cold: a worker that has connected to no host yet (a fresh process).

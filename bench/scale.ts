@@ -2,7 +2,8 @@
 // 127.64.x.x): warm and cold, end to end from the signed slash command to the final message; CPU, memory, connections,
 // descriptors and Slack calls. Bot and worker run as production does (`node dist/cli.js bot|worker`). Writes its
 // section of docs/BENCHMARKS.md. Starts and stops everything it uses. BENCH_SIZES=40,200 picks sizes;
-// BENCH_CPU_PROF=DIR writes a CPU profile of the worker (node --cpu-prof) for each size.
+// BENCH_CPU_PROF=DIR writes a CPU profile of the worker (node --cpu-prof) for each size; BENCH_FLEET_NET=127.128 moves
+// the fleet off 127.64; BENCH_SSH_CONCURRENCY=N sets the worker's LAB_SSH_CONCURRENCY.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { renderScaleReport, type SizeResult } from './scale-report.js';
 import { startRole, waitOk } from './scale-roles.js';
 import { ntpStatusAll, type ScaleRun } from './scale-run.js';
 
+/** The fleet's first two octets: BENCH_FLEET_NET=127.128 puts it on 127.128.x.x (default 127.64). */
+const FLEET_NET = process.env.BENCH_FLEET_NET ?? '127.64';
 const SIZES = (process.env.BENCH_SIZES ?? '40,200,1000,5000').split(',').map(Number);
 const REPS = { warm: 5, cold: (n: number) => (n >= 5000 ? 1 : 2) };
 const SECRET = 'bench-scale-signing-secret';
@@ -46,7 +49,8 @@ async function measureSize(
   n: number,
   shared: { redisUrl: string; prefix: string; fake: Awaited<ReturnType<typeof startFakeSlack>> },
 ): Promise<SizeResult> {
-  const fleet = await startFleet({ count: n, dir: `${DIR}/fleet-${n}`, net: '127.64', mix: BENCH_MIX });
+  const loadBefore = loadavg()[0] ?? Number.NaN;
+  const fleet = await startFleet({ count: n, dir: `${DIR}/fleet-${n}`, net: FLEET_NET, mix: BENCH_MIX });
   const stopFleet = () => fleet.stop();
   closers.push(stopFleet);
   const port = await freePort();
@@ -61,6 +65,8 @@ async function measureSize(
     SLACK_API_URL: shared.fake.apiUrl,
     LAB_HTTP_HOST: '127.0.0.1',
     LAB_SSH_CONNECT_TIMEOUT_MS: '30000',
+    // the worker's fan-out (default 50, as in production); BENCH_SSH_CONCURRENCY=200 tries another
+    ...(process.env.BENCH_SSH_CONCURRENCY && { LAB_SSH_CONCURRENCY: process.env.BENCH_SSH_CONCURRENCY }),
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
   };
@@ -136,6 +142,7 @@ async function measureSize(
   await deletePrefix(shared.redisUrl, `${shared.prefix}-${n}`);
   return {
     hosts: n,
+    load: { before: loadBefore, after: loadavg()[0] ?? Number.NaN },
     cold,
     warm,
     idle,
@@ -185,6 +192,7 @@ async function main(): Promise<void> {
     results,
     reps: { warm: REPS.warm },
     seconds: (Date.now() - began) / 1000,
+    fleetNet: FLEET_NET,
   });
   writeReportSection(REPORT, report, 'scale');
   writeFileSync(`${DIR}/results.json`, JSON.stringify({ machine, results }, null, 2));

@@ -10,6 +10,9 @@ export interface OutputCut {
 /** Of each stream's cap, this much is kept from its end: exit markers and the last error lines live there. */
 const TAIL_SHARE = 1 / 16;
 
+/** One decoder for every output: a decode without `stream` starts afresh each time, nothing carries over. */
+const UTF8 = new TextDecoder();
+
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
 
 /**
@@ -50,7 +53,8 @@ export function createCappedOutput(limitBytes: number) {
       return dropped + Math.max(0, tailSize - tailLimit);
     },
     text(): string {
-      const decode = (bufs: Buffer[]) => new TextDecoder().decode(Buffer.concat(bufs));
+      const decode = (bufs: Buffer[]) =>
+        UTF8.decode(bufs.length === 1 && bufs[0] ? bufs[0] : Buffer.concat(bufs));
       const all = Buffer.concat(tail);
       const over = Math.max(0, all.length - tailLimit);
       if (dropped + over === 0) return decode([...head, all]);

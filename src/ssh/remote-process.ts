@@ -56,6 +56,7 @@ export interface RemoteRun {
   onStderr?(text: string): void;
 }
 
+const EMPTY = Buffer.alloc(0);
 const PID_MARK = '@@labops-pgid ';
 const PID_LINE = new RegExp(`^${PID_MARK}(\\d+)\\n`);
 /** The fixed prefix every command gets: its shell reports its pid, the session's process group, on stderr. */
@@ -112,10 +113,11 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
   return new Promise((resolve, reject) => {
     const stdout = createCappedOutput(run.maxOutputBytes);
     const stderr = createCappedOutput(run.maxOutputBytes);
-    const outText = new TextDecoder();
-    const errText = new TextDecoder();
+    // decoded only for a caller that streams the output: the result is decoded once, at the end
+    const outText = run.onStdout ? new TextDecoder() : undefined;
+    const errText = run.onStderr ? new TextDecoder() : undefined;
     let pid: number | undefined;
-    let head: Buffer = Buffer.alloc(0);
+    let head: Buffer = EMPTY;
     let noPidLine = false;
     let exit: { code: number | null; signal: string | null } | undefined;
     let stopped = false;
@@ -172,7 +174,7 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
 
     const onStderrBytes = (chunk: Buffer) => {
       if (pid === undefined && !noPidLine) {
-        head = Buffer.concat([head, chunk]); // the first line may come in pieces
+        head = head.length ? Buffer.concat([head, chunk]) : chunk; // the first line may come in pieces
         const m = PID_LINE.exec(head.toString('latin1'));
         if (m) {
           pid = Number(m[1]);
@@ -180,9 +182,10 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
         } else if (head.length < 64 && !head.includes(0x0a)) return;
         else noPidLine = true; // a shell that did not print it: its stderr is kept as it came
         chunk = head.subarray(m ? m[0].length : 0);
-        head = Buffer.alloc(0);
+        head = EMPTY;
       }
       stderr.push(chunk);
+      if (!errText) return;
       const s = errText.decode(chunk, { stream: true });
       if (s && !stopped) run.onStderr?.(s);
     };
@@ -191,6 +194,7 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
       handle = { channel, release };
       channel.on('data', (chunk: Buffer) => {
         stdout.push(chunk);
+        if (!outText) return;
         const s = outText.decode(chunk, { stream: true });
         if (s && !stopped) run.onStdout?.(s);
       });
@@ -204,9 +208,9 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
         release();
         if (head.length) stderr.push(head); // a first line that never ended: keep what came
         settle(() => {
-          const outTail = outText.decode();
+          const outTail = outText?.decode();
           if (outTail) run.onStdout?.(outTail);
-          const errTail = errText.decode();
+          const errTail = errText?.decode();
           if (errTail) run.onStderr?.(errTail);
           if (!exit) return reject(connectionLost(host));
           resolve(result(stdout, stderr, exit.code, run.maxOutputBytes));

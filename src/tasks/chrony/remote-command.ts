@@ -42,13 +42,15 @@ export const NTP_STATUS_COMMAND: string = [
 // chrony 4.x starts the table with its header; 3.x prints "210 Number of sources = N" first.
 const TABLE_START = /^(?:210 Number of sources = |MS Name\/IP address)/m;
 
+const BEGIN_MARK = `${MARK} begin chronyc\n`;
+const END_MARK = new RegExp(`${MARK} end chronyc exit=(\\d+)\\n?`);
+
 function takeChronyc(stdout: string): Section {
-  const begin = `${MARK} begin chronyc\n`;
-  const start = stdout.indexOf(begin);
+  const start = stdout.indexOf(BEGIN_MARK);
   if (start < 0) throw new ParseError('no "chronyc" section in the ntp status output', stdout);
-  const from = start + begin.length;
+  const from = start + BEGIN_MARK.length;
   // The end marker may follow output that lacks a final newline, so it is searched anywhere, not per line.
-  const end = new RegExp(`${MARK} end chronyc exit=(\\d+)\\n?`).exec(stdout.slice(from));
+  const end = END_MARK.exec(stdout.slice(from));
   if (!end)
     throw new ParseError('the "chronyc" section of the ntp status output is cut short', stdout.slice(from));
   return { output: stdout.slice(from, from + end.index), exitCode: Number(end[1]) };
@@ -56,7 +58,7 @@ function takeChronyc(stdout: string): Section {
 
 /** Splits the output of {@link NTP_STATUS_COMMAND}; throws ParseError if a marker is missing. */
 export function splitStatusOutput(stdout: string): StatusOutput {
-  const chronyc = takeChronyc(stdout.replace(/\r\n/g, '\n'));
+  const chronyc = takeChronyc(stdout.includes('\r') ? stdout.replace(/\r\n/g, '\n') : stdout);
   const table = TABLE_START.exec(chronyc.output);
   const at = table ? table.index : chronyc.output.length;
   return {
