@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { type Inventory, loadInventory } from '../inventory/index.js';
-import { loadPolicy } from '../policy/load-policy.js';
+import { loadPolicy, policyDefaults } from '../policy/load-policy.js';
 import { type Lab, namedGroups } from '../policy/policy.js';
 import { type KnownHostEntry, parseKnownHosts } from '../ssh/known-hosts.js';
 import { SshPool } from '../ssh/ssh-pool.js';
@@ -75,10 +74,7 @@ export async function runDoctor(config: Readonly<Config>, opts: DoctorOptions): 
 
 async function inventoryOf(config: Readonly<Config>, found: Finding[]): Promise<Inventory | undefined> {
   try {
-    const inventory = await loadInventory(config.inventoryPath, {
-      user: userInfo().username,
-      keyPath: config.defaultKeyPath,
-    });
+    const inventory = await loadInventory(config.inventoryPath, policyDefaults(config));
     found.push(
       ok(
         'inventory',
@@ -108,13 +104,7 @@ async function policyLabsOf(
   found: Finding[],
   into: { groups: string[]; alertChannels: Array<{ lab: string; channel: string }> },
 ) {
-  const defaults = {
-    user: userInfo().username,
-    keyPath: config.defaultKeyPath,
-    knownHostsPath: config.knownHostsPath,
-    admins: config.admins,
-    queuePrefix: config.queuePrefix,
-  };
+  const defaults = policyDefaults(config);
   let labs: Lab[];
   try {
     const policy = await loadPolicy(path, defaults);

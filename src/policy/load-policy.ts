@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { parse } from 'yaml';
-import { ConfigError } from '../config.js';
+import { type Config, ConfigError } from '../config.js';
 import { type Inventory, loadInventory } from '../inventory/index.js';
 import { commandProblems } from './command-roles.js';
 import type { Lab, Policy } from './policy.js';
@@ -16,6 +17,15 @@ export interface PolicyDefaults {
   /** The queue prefix: each lab's Redis keys go under `<prefix>:lab:<name>`. */
   queuePrefix: string;
 }
+
+/** What a lab takes from the environment where the policy file says nothing (and the policy-less lab's all). */
+export const policyDefaults = (config: Readonly<Config>): PolicyDefaults => ({
+  user: userInfo().username,
+  keyPath: config.defaultKeyPath,
+  knownHostsPath: config.knownHostsPath,
+  admins: config.admins,
+  queuePrefix: config.queuePrefix,
+});
 
 /** A policy file that cannot be used: one line per problem, naming the key, never a value's content. */
 export class PolicyError extends ConfigError {}

@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
 import { type GatedCommands, labGate } from '../bot/lab-gate.js';
 import type { PngRenderer } from '../chart/png-renderer.js';
@@ -6,6 +5,7 @@ import { groupMembers } from '../chat/user-group-members.js';
 import { type Config, ConfigError } from '../config.js';
 import { loadInventory } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
+import { policyDefaults } from '../policy/load-policy.js';
 import type { Policy } from '../policy/policy.js';
 import { UserGroups } from '../policy/user-groups.js';
 import { offsetChartOf } from '../watch/offset-chart-of.js';
@@ -20,13 +20,7 @@ import type { Stores } from './stores.js';
  * as always. The console's --lab must name one of its labs.
  */
 export async function openPolicy(config: Readonly<Config>, consoleMode: boolean, lab: string | undefined) {
-  const defaults = {
-    user: userInfo().username,
-    keyPath: config.defaultKeyPath,
-    knownHostsPath: config.knownHostsPath,
-    admins: config.admins,
-    queuePrefix: config.queuePrefix,
-  };
+  const defaults = policyDefaults(config);
   const policy = await firstPolicy({ config, defaults }, () => loadInventory(config.inventoryPath, defaults));
   if (lab && !consoleMode)
     throw new ConfigError(
