@@ -22,27 +22,20 @@ export function createWatchQueue(connection: ConnectionOptions, prefix: string):
  * Redis, and each tick's job id is derived from its time.
  */
 export async function scheduleWatch(queue: Queue, intervalSeconds: number): Promise<void> {
-  await queue.upsertJobScheduler(
-    SCHEDULER_ID,
-    { every: intervalSeconds * 1000 },
-    {
-      name: JOB_NAME,
-      data: {},
-      opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-    },
-  );
+  await scheduleEvery(queue, SCHEDULER_ID, JOB_NAME, intervalSeconds);
 }
 
 /** The Ceph health check every `intervalSeconds` (LAB_CEPH_INTERVAL), one scheduler record like the drift check's. */
 export async function scheduleCephWatch(queue: Queue, intervalSeconds: number): Promise<void> {
+  await scheduleEvery(queue, CEPH_SCHEDULER_ID, CEPH_JOB_NAME, intervalSeconds);
+}
+
+/** One scheduler record (upserted: the same id from every process) making a `name` job every `seconds`. */
+async function scheduleEvery(queue: Queue, id: string, name: string, seconds: number): Promise<void> {
   await queue.upsertJobScheduler(
-    CEPH_SCHEDULER_ID,
-    { every: intervalSeconds * 1000 },
-    {
-      name: CEPH_JOB_NAME,
-      data: {},
-      opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-    },
+    id,
+    { every: seconds * 1000 },
+    { name, data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
   );
 }
 
