@@ -11,6 +11,7 @@ import { ensureRedis } from '../test/lab/redis.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { idleTsxRssKiB } from './baseline.js';
 import { writeBenchInventory } from './bench-inventory.js';
+import { runBench } from './bench-main.js';
 import { cpuMs, ownCpuMs } from './cpu.js';
 import { measureFloor } from './floor.js';
 import { SECRET } from './labops-measure.js';
@@ -144,19 +145,4 @@ async function main(): Promise<void> {
   log(`wrote ${REPORT} in ${((Date.now() - began) / 1000).toFixed(0)} s`);
 }
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const)
-  process.once(sig, () => {
-    log(`bench: ${sig}, cleaning up`);
-    cleanUp().finally(() => process.exit(130));
-  });
-
-main()
-  .then(cleanUp)
-  .then(
-    () => process.exit(0),
-    async (err: Error) => {
-      log(`bench failed: ${err.stack ?? err.message}`);
-      await cleanUp();
-      process.exit(1);
-    },
-  );
+runBench(main, cleanUp, log);

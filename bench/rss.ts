@@ -1,7 +1,7 @@
 // `npm run bench:rss`: the memory of labops as production runs it (compiled JavaScript, `node dist/cli.js bot` and
 // `node dist/cli.js worker`, two processes) idle and after 100 `/lab ntp status` of 40 simulated hosts; writes its
 // section of docs/BENCHMARKS.md. Starts and stops everything it uses.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { startLab } from '../test/lab/index.js';
@@ -9,6 +9,7 @@ import { ensureRedis, freePort } from '../test/lab/redis.js';
 import { type RecordedCall, startFakeSlack } from '../test/support/fake-slack.js';
 import { postSlashCommand } from '../test/support/slack-request.js';
 import { writeBenchInventory } from './bench-inventory.js';
+import { buildDist } from './bench-main.js';
 import { describeMachine } from './machine.js';
 import { deletePrefix } from './redis-cleanup.js';
 import { writeReportSection } from './report-file.js';
@@ -89,15 +90,7 @@ const pssOf = (pids: number[]) => sampled(pids, pss);
 
 async function main(): Promise<void> {
   const began = Date.now();
-  log('building dist/ (npm run build)');
-  const built = spawnSync(
-    process.execPath,
-    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'],
-    {
-      stdio: 'inherit',
-    },
-  );
-  if (built.status !== 0) throw new Error('bench: npm run build failed');
+  buildDist(log);
   const machine = await describeMachine();
   const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   closers.push(() => redis.stop());

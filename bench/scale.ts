@@ -4,7 +4,6 @@
 // section of docs/BENCHMARKS.md. Starts and stops everything it uses. BENCH_SIZES=40,200 picks sizes;
 // BENCH_CPU_PROF=DIR writes a CPU profile of the worker (node --cpu-prof) for each size; BENCH_FLEET_NET=127.128 moves
 // the fleet off 127.64; BENCH_SSH_CONCURRENCY=N sets the worker's LAB_SSH_CONCURRENCY.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -14,6 +13,7 @@ import { ensureFdLimit } from '../test/fleet/fd-limit.js';
 import { startFleet } from '../test/fleet/index.js';
 import { ensureRedis, freePort } from '../test/lab/redis.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
+import { buildDist, runBench } from './bench-main.js';
 import { describeMachine } from './machine.js';
 import { deletePrefix } from './redis-cleanup.js';
 import { writeReportSection } from './report-file.js';
@@ -158,15 +158,7 @@ async function measureSize(
 
 async function main(): Promise<void> {
   const began = Date.now();
-  log('building dist/ (npm run build)');
-  const built = spawnSync(
-    process.execPath,
-    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'],
-    {
-      stdio: 'inherit',
-    },
-  );
-  if (built.status !== 0) throw new Error('bench: npm run build failed');
+  buildDist(log);
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   const biggest = Math.max(...SIZES);
@@ -199,19 +191,4 @@ async function main(): Promise<void> {
   log(`wrote ${REPORT} in ${((Date.now() - began) / 1000).toFixed(0)} s`);
 }
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const)
-  process.once(sig, () => {
-    log(`bench: ${sig}, cleaning up`);
-    cleanUp().finally(() => process.exit(130));
-  });
-
-main()
-  .then(cleanUp)
-  .then(
-    () => process.exit(0),
-    async (err: Error) => {
-      log(`bench failed: ${err.stack ?? err.message}`);
-      await cleanUp();
-      process.exit(1);
-    },
-  );
+runBench(main, cleanUp, log);
