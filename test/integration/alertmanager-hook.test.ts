@@ -1,39 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadInventory } from '../../src/inventory/index.js';
+import { alertmanagerBody } from '../support/alertmanager-body.js';
 import type { FakeMessage } from '../support/fake-slack.js';
 import { postInteraction } from '../support/slack-request.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 const TOKEN = 'am-webhook-token-0123456789';
 const ALERTS = 'C0AMHOOK';
-
-/** Alertmanager's webhook body, version 4, as its webhook_config sends it. */
-function payload(
-  status: 'firing' | 'resolved',
-  instances: string[],
-  groupKey = '{}:{alertname="NodeClockSkew"}',
-) {
-  return {
-    receiver: 'labops',
-    status,
-    alerts: instances.map((instance) => ({
-      status,
-      labels: { alertname: 'NodeClockSkew', instance, job: 'node', severity: 'critical' },
-      annotations: { summary: `Clock skew detected on ${instance}` },
-      startsAt: '2026-12-07T08:00:00.000Z',
-      endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-12-07T08:10:00.000Z',
-      generatorURL: 'http://prometheus:9090/graph?g0.expr=node_timex_offset_seconds',
-      fingerprint: `fp${instance.length}`,
-    })),
-    groupLabels: { alertname: 'NodeClockSkew' },
-    commonLabels: { alertname: 'NodeClockSkew', job: 'node', severity: 'critical' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    version: '4',
-    groupKey,
-    truncatedAlerts: 0,
-  };
-}
 
 describe('POST /hooks/alertmanager into the alert channel', () => {
   let labops: SlackLabops;
@@ -61,13 +34,15 @@ describe('POST /hooks/alertmanager into the alert channel', () => {
 
   it('refuses a bad token (401) and a bad body (400, with the reason), posting nothing', async () => {
     const before = labops.slack.callsTo('chat.postMessage').length;
-    expect((await send(payload('firing', ['client-sync:9100']), 'wrong-token-0123456789')).status).toBe(401);
+    expect(
+      (await send(alertmanagerBody('firing', ['client-sync:9100']), 'wrong-token-0123456789')).status,
+    ).toBe(401);
     const noAuth = await fetch(url, { method: 'POST', body: '{}' });
     expect(noAuth.status).toBe(401);
     const badJson = await send('{"version": "4",');
     expect(badJson.status).toBe(400);
     expect(await badJson.text()).toMatch(/^bad JSON: /);
-    const badBody = await send({ ...payload('firing', ['x']), version: '3' });
+    const badBody = await send({ ...alertmanagerBody('firing', ['x']), version: '3' });
     expect(badBody.status).toBe(400);
     expect(await badBody.text()).toMatch(/not an Alertmanager v4 webhook: version/);
     expect(labops.slack.callsTo('chat.postMessage').length).toBe(before);
@@ -77,7 +52,7 @@ describe('POST /hooks/alertmanager into the alert channel', () => {
     const inventory = await loadInventory(inject('lab').inventoryPath, { user: 'root' });
     const address = inventory.hosts.get('client-sync')?.address;
     expect(address).toMatch(/^127\./);
-    const firing = await send(payload('firing', [`${address}:9100`, 'unknown-box:9100']));
+    const firing = await send(alertmanagerBody('firing', [`${address}:9100`, 'unknown-box:9100']));
     expect(firing.status).toBe(200);
     const [posted] = amMessages();
     expect(posted?.text).toMatch(/^🔥 Alertmanager: NodeClockSkew firing \(2 of 2\)/);
@@ -87,14 +62,16 @@ describe('POST /hooks/alertmanager into the alert channel', () => {
     expect(buttons).not.toContain('unknown-box"');
 
     // the same group again, then resolved: the one message is updated, never repeated
-    expect((await send(payload('firing', [`${address}:9100`]))).status).toBe(200);
-    expect((await send(payload('resolved', [`${address}:9100`]))).status).toBe(200);
+    expect((await send(alertmanagerBody('firing', [`${address}:9100`]))).status).toBe(200);
+    expect((await send(alertmanagerBody('resolved', [`${address}:9100`]))).status).toBe(200);
     expect(amMessages()).toHaveLength(1);
     expect(labops.slack.message(ALERTS, posted?.ts ?? '')?.text).toMatch(
       /^✅ Alertmanager: NodeClockSkew resolved/,
     );
     // another group is another message
-    expect((await send(payload('firing', ['client-sync:9100'], '{}:{alertname="Other"}'))).status).toBe(200);
+    expect(
+      (await send(alertmanagerBody('firing', ['client-sync:9100'], '{}:{alertname="Other"}'))).status,
+    ).toBe(200);
     expect(amMessages()).toHaveLength(2);
 
     // Check with labops, clicked on that message as Slack sends it: the check answers in its thread

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { alertmanagerBody } from '../support/alertmanager-body.js';
 import { postInteraction } from '../support/slack-request.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
@@ -21,34 +22,6 @@ const DIR = join(tmpdir(), `labops-policy-am-${process.pid}`);
 // in-sync hosts only where a lab has an alert channel: its drift watch posts nothing, so a failure the fake Slack is
 // told to give is the webhook's
 const LABS = { alpha: ['ntp1', 'ntp2'], beta: ['client-sync'], gamma: ['ntp-fast'] };
-
-/** Alertmanager's webhook body, version 4, as its webhook_config sends it (one alert per instance). */
-function payload(
-  status: 'firing' | 'resolved',
-  instances: string[],
-  groupKey = '{}:{alertname="NodeClockSkew"}',
-) {
-  return {
-    receiver: 'labops',
-    status,
-    alerts: instances.map((instance, i) => ({
-      status,
-      labels: { alertname: 'NodeClockSkew', instance, job: 'node', severity: 'critical' },
-      annotations: { summary: `Clock skew detected on ${instance}` },
-      startsAt: '2026-12-07T08:00:00.000Z',
-      endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-12-07T08:10:00.000Z',
-      generatorURL: 'http://prometheus:9090/graph?g0.expr=node_timex_offset_seconds',
-      fingerprint: `a1b2c3d4e5f6${i}`,
-    })),
-    groupLabels: { alertname: 'NodeClockSkew' },
-    commonLabels: { alertname: 'NodeClockSkew', job: 'node', severity: 'critical' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    version: '4',
-    groupKey,
-    truncatedAlerts: 0,
-  };
-}
 
 /** One lab's inventory: the shared lab's, with only these hosts. */
 function inventoryOf(hosts: string[]): { text: string; addresses: Record<string, string> } {
@@ -118,7 +91,9 @@ const allPosts = () => labops.slack.callsTo('chat.postMessage').length;
 describe('POST /hooks/alertmanager under LAB_POLICY', () => {
   it('refuses a bad token as without a policy (401), posting nothing', async () => {
     const before = allPosts();
-    expect((await send(payload('firing', ['ntp1:9100']), 'wrong-token-policy-0123456789')).status).toBe(401);
+    expect(
+      (await send(alertmanagerBody('firing', ['ntp1:9100']), 'wrong-token-policy-0123456789')).status,
+    ).toBe(401);
     expect(allPosts()).toBe(before);
   });
 
@@ -126,7 +101,7 @@ describe('POST /hooks/alertmanager under LAB_POLICY', () => {
     const ntp1 = `${addr.ntp1}:9100`;
     expect(addr.ntp1).toMatch(/^127\./);
     const res = await send(
-      payload('firing', [ntp1, 'client-sync:9100', 'unknown-box:9100', 'ntp-fast:9100']),
+      alertmanagerBody('firing', [ntp1, 'client-sync:9100', 'unknown-box:9100', 'ntp-fast:9100']),
     );
     expect(res.status).toBe(200);
     const body = await res.text();
@@ -166,7 +141,7 @@ describe('POST /hooks/alertmanager under LAB_POLICY', () => {
 
   it('an alert naming no host of any lab posts nothing anywhere: 200 with the reason', async () => {
     const before = allPosts();
-    const res = await send(payload('firing', ['10.99.0.7:9100'], '{}:{alertname="Elsewhere"}'));
+    const res = await send(alertmanagerBody('firing', ['10.99.0.7:9100'], '{}:{alertname="Elsewhere"}'));
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(
       'ok\nnothing posted\nnot posted: "10.99.0.7:9100": no host of any lab has this name or address (add it to a lab\'s inventory)\n',
@@ -178,7 +153,7 @@ describe('POST /hooks/alertmanager under LAB_POLICY', () => {
     const ntp1 = `${addr.ntp1}:9100`;
     const [alpha] = amMessages(ALPHA_ALERTS);
     const [beta] = amMessages(BETA_ALERTS);
-    expect((await send(payload('resolved', [ntp1, 'client-sync:9100']))).status).toBe(200);
+    expect((await send(alertmanagerBody('resolved', [ntp1, 'client-sync:9100']))).status).toBe(200);
     expect(amMessages(ALPHA_ALERTS)).toHaveLength(1);
     expect(amMessages(BETA_ALERTS)).toHaveLength(1);
     expect(labops.slack.message(ALPHA_ALERTS, alpha?.ts ?? '')?.text).toMatch(
@@ -193,7 +168,7 @@ describe('POST /hooks/alertmanager under LAB_POLICY', () => {
     const ntp1 = `${addr.ntp1}:9100`;
     const group = '{}:{alertname="SlackDown"}';
     const ofGroup = (channel: string) => amMessages(channel).filter((m) => /SlackDown/.test(m.text ?? ''));
-    const body = payload('firing', [ntp1, 'client-sync:9100'], group);
+    const body = alertmanagerBody('firing', [ntp1, 'client-sync:9100'], group);
     body.commonLabels.alertname = 'SlackDown';
     labops.slack.failNext('chat.postMessage', { error: 'channel_not_found' });
     const first = await send(body);
