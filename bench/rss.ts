@@ -1,9 +1,9 @@
 // `npm run bench:rss`: the memory of labops as production runs it (compiled JavaScript, `node dist/cli.js bot` and
 // `node dist/cli.js worker`, two processes) idle and after 100 `/lab ntp status` of 40 simulated hosts; writes its
 // section of docs/BENCHMARKS.md. Starts and stops everything it uses.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { startLab } from '../test/lab/index.js';
 import { ensureRedis, freePort } from '../test/lab/redis.js';
 import { type RecordedCall, startFakeSlack } from '../test/support/fake-slack.js';
@@ -13,6 +13,7 @@ import { buildDist } from './bench-main.js';
 import { describeMachine } from './machine.js';
 import { deletePrefix } from './redis-cleanup.js';
 import { writeReportSection } from './report-file.js';
+import { type RoleProcess, startRole, waitOk } from './scale-roles.js';
 
 const HOSTS = 40;
 const CHECKS = 100;
@@ -45,36 +46,15 @@ function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(m[1]);
 }
 
-/** `node dist/cli.js [role]`: node itself is the process measured (no npm, no tsx launcher). */
-function startRole(role: 'bot' | 'worker' | 'all', env: Record<string, string>, logPath: string) {
-  const fd = openSync(logPath, 'a');
-  const child: ChildProcess = spawn(process.execPath, ['dist/cli.js', ...(role === 'all' ? [] : [role])], {
-    stdio: ['ignore', fd, fd],
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
-  });
-  closeSync(fd);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`bench: could not start the ${role}`);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    if ((await Promise.race([exited, sleep(15_000).then(() => 'late')])) === 'late') child.kill('SIGKILL');
-  };
-  closers.push(stop);
-  return { pid, child, stop };
+/** `node dist/cli.js [role]`, stopped with the rest at the end. */
+function started(role: 'bot' | 'worker' | 'all', env: Record<string, string>, logPath: string): RoleProcess {
+  const proc = startRole(role, env, logPath);
+  closers.push(() => proc.stop());
+  return proc;
 }
 
-async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
-  for (const end = Date.now() + 30_000; ; await sleep(100)) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > end || child.exitCode !== null) throw new Error('bench: labops did not become healthy');
-  }
-}
+const waitHealthy = (port: number, child: ChildProcess) =>
+  waitOk(`http://127.0.0.1:${port}/healthz`, child, 'labops', 30_000);
 
 /** Median of `read` (KiB) for each pid over `n` samples a second apart. */
 async function sampled(pids: number[], read: (pid: number) => number, n = 5): Promise<number[]> {
@@ -115,7 +95,7 @@ async function main(): Promise<void> {
   };
   // for scale first: bot and worker in one process (`npm run start:prod`), idle
   const onePort = await freePort();
-  const one = startRole('all', { ...baseEnv, PORT: String(onePort) }, '.lab/bench-rss/one.log');
+  const one = started('all', { ...baseEnv, PORT: String(onePort) }, '.lab/bench-rss/one.log');
   await waitHealthy(onePort, one.child);
   await sleep(5000);
   const [oneRss = 0] = await rssOf([one.pid]);
@@ -123,8 +103,8 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const env = { ...baseEnv, PORT: String(port) };
-  const bot = startRole('bot', env, '.lab/bench-rss/bot.log');
-  const worker = startRole('worker', env, '.lab/bench-rss/worker.log');
+  const bot = started('bot', env, '.lab/bench-rss/bot.log');
+  const worker = started('worker', env, '.lab/bench-rss/worker.log');
   await waitHealthy(port, bot.child);
   await sleep(5000); // both settled: the worker connected to Redis, the bot answered its first health check
   const idle = await rssOf([bot.pid, worker.pid]);

@@ -4,7 +4,7 @@ import { openFdCount } from '../src/ssh/fd-limit.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** One labops role as production runs it (`node dist/cli.js bot|worker`): node itself is the process measured. */
+/** One labops role as production runs it (`node dist/cli.js [bot|worker]`): node itself is the process measured. */
 export interface RoleProcess {
   pid: number;
   child: ChildProcess;
@@ -19,13 +19,13 @@ export interface RoleProcess {
 const TICK_MS = 10; // CLK_TCK is 100 on Linux x86-64
 
 export function startRole(
-  role: 'bot' | 'worker',
+  role: 'bot' | 'worker' | 'all',
   env: Record<string, string>,
   logPath: string,
   nodeArgs: string[] = [],
 ): RoleProcess {
   const fd = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/cli.js', role], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/cli.js', ...(role === 'all' ? [] : [role])], {
     stdio: ['ignore', fd, fd],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
   });
@@ -59,15 +59,21 @@ export function startRole(
   };
 }
 
-/** Resolves once GET url answers 200; throws if the process exits first or after 60 s. */
-export async function waitOk(url: string, child: ChildProcess, what: string): Promise<void> {
-  for (const end = Date.now() + 60_000; ; await sleep(100)) {
+/** Resolves once GET url answers 200; throws if the process exits first or after `withinMs`. */
+export async function waitOk(
+  url: string,
+  child: ChildProcess,
+  what: string,
+  withinMs = 60_000,
+): Promise<void> {
+  for (const end = Date.now() + withinMs; ; await sleep(100)) {
     const ok = await fetch(url).then(
       (r) => r.ok,
       () => false,
     );
     if (ok) return;
     if (child.exitCode !== null) throw new Error(`bench: the ${what} exited (${child.exitCode})`);
-    if (Date.now() > end) throw new Error(`bench: the ${what} did not answer ${url} within 60 s`);
+    if (Date.now() > end)
+      throw new Error(`bench: the ${what} did not answer ${url} within ${withinMs / 1000} s`);
   }
 }
