@@ -9,9 +9,10 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, startLabops } from '../../src/main.js';
 import { type Lab, startLab } from '../lab/index.js';
+import { askEphemeral } from '../support/ask-ephemeral.js';
 import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postInteraction, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
+import { postInteraction } from '../support/slack-request.js';
 import { untilHostInSync } from '../support/until-host-in-sync.js';
 
 // A lab of its own (127.0.161.x): this file moves the fast time server's offset, which the shared lab must keep.
@@ -98,16 +99,8 @@ describe('acting on drift alerts from Slack, on the simulated lab', () => {
   });
 
   const events = () => `http://127.0.0.1:${labops.httpPort}/slack/events`;
-  const ephemeral = async (text: string, user: string) => {
-    const before = fake.callsTo('response_url').length;
-    await postSlashCommand(events(), SECRET, {
-      text,
-      user_id: user,
-      response_url: fake.responseUrl({ channel: SLACK_IDS.channelId, user }),
-    });
-    const calls = await fake.waitForCount('response_url', before + 1, 10_000);
-    return String(calls[before]?.args.text ?? '');
-  };
+  const ephemeral = (text: string, user: string) =>
+    askEphemeral({ fake, events: events(), secret: SECRET }, text, user);
   const click = async (user: string, action: string, host = 'client-drift') => {
     const before = fake.callsTo('response_url').length;
     const res = await postInteraction(events(), SECRET, {

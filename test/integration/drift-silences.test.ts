@@ -12,9 +12,10 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, startLabops } from '../../src/main.js';
 import { type Lab, startLab } from '../lab/index.js';
+import { askEphemeral } from '../support/ask-ephemeral.js';
 import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postInteraction, postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
+import { postInteraction } from '../support/slack-request.js';
 import { untilHostInSync } from '../support/until-host-in-sync.js';
 
 const NET = '127.0.203';
@@ -109,16 +110,8 @@ describe('drift silences on a lab with two drifting hosts', () => {
   });
 
   const events = () => `http://127.0.0.1:${labops.httpPort}/slack/events`;
-  const ephemeral = async (text: string, user: string) => {
-    const before = fake.callsTo('response_url').length;
-    await postSlashCommand(events(), SECRET, {
-      text,
-      user_id: user,
-      response_url: fake.responseUrl({ channel: SLACK_IDS.channelId, user }),
-    });
-    const calls = await fake.waitForCount('response_url', before + 1, 10_000);
-    return String(calls[before]?.args.text ?? '');
-  };
+  const ephemeral = (text: string, user: string) =>
+    askEphemeral({ fake, events: events(), secret: SECRET }, text, user);
   /** A click on a button of `message` (an alert, or a plan in its thread), as Slack sends it. */
   const click = async (user: string, message: FakeMessage, actionId: string, value: string) => {
     const before = fake.callsTo('response_url').length;

@@ -9,8 +9,9 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, type Role, startLabops } from '../../src/main.js';
 import { type Lab, startLab } from '../lab/index.js';
+import { askEphemeral } from '../support/ask-ephemeral.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
+import { SLACK_IDS } from '../support/slack-request.js';
 import { untilHostInSync } from '../support/until-host-in-sync.js';
 
 // A lab of its own (127.0.6.x): this file changes the fast time server's offset, which the shared lab must keep.
@@ -136,18 +137,8 @@ describe('clock-drift watch on the simulated lab', () => {
     fake
       .messages(ALERTS)
       .filter((m) => isTop(m) && (m.history[0]?.text ?? m.text ?? '').includes(`${host}:`));
-  const slash = (port: number | undefined, text: string, user: string = SLACK_IDS.userId) =>
-    postSlashCommand(`http://127.0.0.1:${port}/slack/events`, SECRET, {
-      text,
-      user_id: user,
-      response_url: fake.responseUrl({ channel: SLACK_IDS.channelId, user }),
-    });
-  const ephemeral = async (port: number | undefined, text: string, user?: string) => {
-    const before = fake.callsTo('response_url').length;
-    await slash(port, text, user);
-    const calls = await fake.waitForCount('response_url', before + 1, 10_000);
-    return String(calls[before]?.args.text ?? '');
-  };
+  const ephemeral = (port: number | undefined, text: string, user?: string) =>
+    askEphemeral({ fake, events: `http://127.0.0.1:${port}/slack/events`, secret: SECRET }, text, user);
 
   /** client-drift follows ntp-fast alone: wait until it has caught up with offset 0 before watching. */
   const untilInSync = () =>
