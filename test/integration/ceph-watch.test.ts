@@ -10,6 +10,7 @@ import { installCeph } from '../lab/ceph-mons.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import type { FakeMessage } from '../support/fake-slack.js';
+import { until as untilValue } from '../support/until.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 const dir = join(tmpdir(), 'labops-ceph-watch-lab');
@@ -38,19 +39,8 @@ function writeInventory(): string {
   return path;
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 45_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined) =>
+  untilValue(what, probe, 45_000, 200);
 
 const alerts = () => labops.slack.messages(ALERTS);
 const isTop = (m: FakeMessage) => m.thread_ts === undefined || m.thread_ts === m.ts;

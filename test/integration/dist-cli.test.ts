@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { postSlashCommand, SLACK_IDS } from '../support/slack-request.js';
+import { until } from '../support/until.js';
 
 // The production runtime: `npm run build` (tsc to dist/), then `node dist/cli.js` as the image runs it.
 
@@ -24,16 +25,6 @@ function runDist(args: string[], env: Record<string, string>) {
     proc.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { proc, exited, stderr: () => stderr };
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('node dist/cli.js (the compiled labops the image runs)', () => {

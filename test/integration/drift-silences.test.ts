@@ -2,20 +2,19 @@
 // both follow ntp-fast alone, so moving ntp-fast makes both drift at once, as when a real time server goes wrong.
 // Real chronyd, sshd and Redis; the fake Slack over signed HTTP; a fake PagerDuty Events API v2.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
-import { loadConfig } from '../../src/config.js';
-import { type Labops, startLabops } from '../../src/main.js';
+import type { Labops } from '../../src/main.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { askEphemeral } from '../support/ask-ephemeral.js';
+import { startDriftLabops, writeWatchInventory } from '../support/drift-labops.js';
 import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { postInteraction } from '../support/slack-request.js';
+import { until } from '../support/until.js';
 import { untilHostInSync } from '../support/until-host-in-sync.js';
 
 const NET = '127.0.203';
@@ -25,34 +24,6 @@ const ADMIN = 'U0ADMIN203';
 const OTHER = 'U0OTHER203';
 const DRIFTING = ['client-drift', 'client-drift-2'];
 const HOSTS = { ntp_servers: ['ntp1', 'ntp-fast'], ntp_clients: ['client-sync', ...DRIFTING] };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 60_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function writeInventory(lab: Lab): string {
-  const address = new Map(lab.hosts.map((h) => [h.name, h.address]));
-  // each host's own chrony.conf: the lab's hosts share this machine's /etc, and Fix… leads to /lab ntp setup
-  const group = (names: string[]) => ({
-    hosts: Object.fromEntries(
-      names.map((n) => [
-        n,
-        { ansible_host: address.get(n), chrony_conf_path: join(lab.dir, 'hosts', n, 'chrony.conf') },
-      ]),
-    ),
-  });
-  const path = join(lab.dir, 'silences-inventory.yml');
-  const vars = { ansible_user: 'root', ansible_port: 2222, ansible_ssh_private_key_file: lab.keyPath };
-  const children = { ntp_servers: group(HOSTS.ntp_servers), ntp_clients: group(HOSTS.ntp_clients) };
-  writeFileSync(path, stringify({ all: { vars, children } }));
-  return path;
-}
 
 interface Record {
   state?: string;
@@ -77,26 +48,19 @@ describe('drift silences on a lab with two drifting hosts', () => {
     fake = await startFakeSlack();
     redis = new Redis(inject('redisUrl'));
     pagerDuty = await startFakePagerDuty();
-    const config = loadConfig({
-      REDIS_URL: inject('redisUrl'),
-      LAB_INVENTORY: writeInventory(lab),
-      LAB_KNOWN_HOSTS: lab.knownHostsPath,
-      LAB_QUEUE_PREFIX: prefix,
-      LAB_SSH_CONNECT_TIMEOUT_MS: '2000',
-      LAB_DRIFT_INTERVAL: '1',
-      LAB_DRIFT_CONFIRM: '2',
-      LAB_DRIFT_REMIND_MINUTES: '0',
-      LAB_ALERT_CHANNEL: ALERTS,
-      LAB_ADMINS: ADMIN,
-      LAB_PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY203',
-      LAB_PAGERDUTY_URL: pagerDuty.url,
-      SLACK_BOT_TOKEN: fake.botToken,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      LOG_LEVEL: 'silent',
-      PORT: '0',
+    labops = await startDriftLabops({
+      redisUrl: inject('redisUrl'),
+      inventory: writeWatchInventory(lab, 'silences-inventory.yml', HOSTS, (n) => ({
+        chrony_conf_path: join(lab.dir, 'hosts', n, 'chrony.conf'),
+      })),
+      lab,
+      prefix,
+      slack: { botToken: fake.botToken, apiUrl: fake.apiUrl, secret: SECRET },
+      alertChannel: ALERTS,
+      admin: ADMIN,
+      pagerDuty: { url: pagerDuty.url, routingKey: 'R0UTINGKEY203' },
+      env: { LAB_DRIFT_REMIND_MINUTES: '0' },
     });
-    labops = await startLabops(config, 'all', { stdin: new PassThrough(), stdout: { write: () => true } });
   }, 90_000);
 
   afterAll(async () => {

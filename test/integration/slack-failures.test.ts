@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { until } from '../support/until.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 describe('Slack Web API failures while a job reports', () => {
@@ -33,19 +34,6 @@ describe('Slack Web API failures while a job reports', () => {
 });
 
 /** Waits until probe() is truthy, polling; the bound is generous and nothing is timed. */
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // a short timeout and one retry: a hung call gives up after two attempts of 0.5 s and a 1 s pause
 const HANG_LIMITS = { LAB_SLACK_TIMEOUT_MS: '500', LAB_SLACK_RETRIES: '1' };
