@@ -8,6 +8,7 @@ export type QuickName =
   | 'ntp.ack'
   | 'ntp.silence'
   | 'ntp.unsilence'
+  | 'ceph.ack'
   | 'lab.jobs'
   | 'lab.cancel'
   | 'lab.history'

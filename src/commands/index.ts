@@ -9,6 +9,7 @@ import { ntpPlanCommand, ntpSetupCommand } from '../tasks/ntp-setup/command.js';
 import { ntpStatusCommand } from '../tasks/ntp-status/command.js';
 import type { Task } from '../tasks/task.js';
 import {
+  cephAckCommand,
   ntpAckCommand,
   ntpAlertsCommand,
   ntpGraphCommand,
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   networkCheckCommand,
   cephStatusCommand,
   cephHealthCommand,
+  cephAckCommand,
   deployOpenstackCommand,
   jobsCommand,
   cancelCommand,

@@ -13,7 +13,8 @@ import { opsCommandHandlers } from '../jobs/ops-commands.js';
 import { CommandBudget } from '../limits/command-budget.js';
 import { limitCommands } from '../limits/command-limits.js';
 import { chartInThread } from '../watch/alert-chart.js';
-import { ackEvent } from '../watch/pagerduty-event.js';
+import { cephClusterName } from '../watch/ceph-cluster-name.js';
+import { ackEvent, cephAckEvent } from '../watch/pagerduty-event.js';
 import { ALERT_ACTION_PREFIX, alertCommand } from '../watch/render-alert-actions.js';
 import type { WatchCommandDeps } from '../watch/watch-command-deps.js';
 import { watchCommandHandlers } from '../watch/watch-commands.js';
@@ -62,7 +63,11 @@ export function commandHandling(core: Core, rt: LabRuntime): CommandHandling {
   };
   const { pager } = core;
   const watchDeps: WatchCommandDeps = {
-    ...(pager && { onAck: (incident: string) => pager.send(ackEvent(incident, pager.routingKey)) }),
+    ...(pager && {
+      onAck: (incident: string) => pager.send(ackEvent(incident, pager.routingKey)),
+      onCephAck: (incident: string) =>
+        pager.send(cephAckEvent(cephClusterName(lab.inventory), incident, pager.routingKey)),
+    }),
     store: stores.watchStore,
     silences: stores.silences,
     cephStore: stores.cephStore,

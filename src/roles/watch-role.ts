@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Lab } from '../policy/policy.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
+import { cephClusterName } from '../watch/ceph-cluster-name.js';
 import { cephThreadOf, deliverCeph } from '../watch/ceph-deliver.js';
 import { runCephTick } from '../watch/ceph-tick.js';
 import { checkShard } from '../watch/check-shard.js';
@@ -26,13 +27,6 @@ import type { Announcement } from '../watch/watch-state.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
 import type { LabRuntime } from './labs.js';
-
-/** The Ceph cluster the watch asks: its monitors' `ceph_cluster` (ceph unless the inventory says otherwise). */
-function cephCluster(inventory: Core['inventory']): string {
-  const [first] = inventory.groups.get(CEPH_MONS) ?? [];
-  const cluster = first && inventory.hosts.get(first)?.vars.ceph_cluster;
-  return typeof cluster === 'string' ? cluster : 'ceph';
-}
 
 /**
  * The clock-drift watch of every lab: the watch machinery below once per lab, on its hosts, with its alert channel,
@@ -110,7 +104,7 @@ async function startLabWatch(
   };
   // Ceph alerts page too, one dedup key per cluster and incident
   const pageCeph = (a: Announcement) => {
-    const event = pager && cephPagerEventOf(a, cephCluster(lab.inventory), pager.routingKey);
+    const event = pager && cephPagerEventOf(a, cephClusterName(lab.inventory), pager.routingKey);
     if (event) pager?.send(event);
   };
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;

@@ -1,6 +1,7 @@
 import type { ChatSink } from '../chat/sink.js';
 import type { Logger } from '../log/logger.js';
 import { CEPH_RECORD } from './ceph-observe.js';
+import { withCephAlertActions } from './render-alert-actions.js';
 import { cephHeadline, renderCephAnnouncement, renderCephResolved } from './render-ceph-alert.js';
 import type { Announcement, HostRecord } from './watch-state.js';
 import type { WatchStore } from './watch-store.js';
@@ -29,7 +30,7 @@ async function chronyThread(a: Announcement, deps: CephDeliverDeps): Promise<str
 }
 
 async function post(a: Announcement, threads: HostRecord['threads'], deps: CephDeliverDeps) {
-  const message = renderCephAnnouncement(a);
+  const message = a.opens ? withCephAlertActions(renderCephAnnouncement(a)) : renderCephAnnouncement(a);
   const thread = threads[a.incident];
   if (thread && !a.opens) {
     await deps.chat.reply(deps.channel, thread.ts, message);

@@ -41,6 +41,12 @@ export const ackEvent = (incident: string, routingKey: string): PagerEvent => ({
 /** One dedup key per Ceph cluster and incident (a cluster's MON_CLOCK_SKEW or HEALTH_ERR, until HEALTH_OK). */
 export const cephDedupKey = (cluster: string, incident: string) => `labops-ceph-${cluster}-${incident}`;
 
+export const cephAckEvent = (cluster: string, incident: string, routingKey: string): PagerEvent => ({
+  routing_key: routingKey,
+  event_action: 'acknowledge',
+  dedup_key: cephDedupKey(cluster, incident),
+});
+
 /**
  * What PagerDuty is told about a posted Ceph announcement: a new Ceph alert triggers (HEALTH_ERR as critical,
  * MON_CLOCK_SKEW as warning, for PagerDuty's urgency rules to tell apart), its recovery resolves.

@@ -18,21 +18,31 @@ const button = (action: string, text: string, value: string, style?: 'primary' |
  * the `/lab ntp setup` plan of the host, which runs only after Confirm), Chart.
  */
 export function withAlertActions(message: ChatMessage, host: string): ChatMessage {
+  return withActions(message, `labops_alert_${host}`.slice(0, 255), [
+    button('ack', 'Acknowledge', host, 'primary'),
+    button('silence_1h', 'Silence 1 h', host),
+    button('silence_8h', 'Silence 8 h', host),
+    button('silence_sync', 'Silence until in sync', host),
+    button('fix', 'Fix…', host),
+    button('chart', 'Chart', host),
+  ]);
+}
+
+/** The Ceph cluster's alert with its Acknowledge button (anyone): says who in the thread, tells PagerDuty. */
+export function withCephAlertActions(message: ChatMessage): ChatMessage {
+  return withActions(message, 'labops_alert_ceph', [button('ceph_ack', 'Acknowledge', 'ceph', 'primary')]);
+}
+
+/** The message with a row of buttons under it, unchanged when the buttons would not fit Slack's limits. */
+function withActions(
+  message: ChatMessage,
+  blockId: string,
+  elements: ReturnType<typeof button>[],
+): ChatMessage {
   if (!message.blocks && message.text.length > LIMITS.sectionChars) return message;
   const body = message.blocks ?? [section(message.text)];
   if (body.length > LIMITS.blocks - 1) return message;
-  const actions: KnownBlock = {
-    type: 'actions',
-    block_id: `labops_alert_${host}`.slice(0, 255),
-    elements: [
-      button('ack', 'Acknowledge', host, 'primary'),
-      button('silence_1h', 'Silence 1 h', host),
-      button('silence_8h', 'Silence 8 h', host),
-      button('silence_sync', 'Silence until in sync', host),
-      button('fix', 'Fix…', host),
-      button('chart', 'Chart', host),
-    ],
-  };
+  const actions: KnownBlock = { type: 'actions', block_id: blockId, elements };
   return { text: message.text, blocks: [...body, actions] };
 }
 
@@ -43,6 +53,7 @@ export function alertCommand(actionId: string, host: string): string | undefined
   const action = actionId.slice(ALERT_ACTION_PREFIX.length);
   if (!/^[\w.-]{1,64}$/.test(host)) return undefined;
   if (action === 'ack') return `ntp ack ${host}`;
+  if (action === 'ceph_ack') return 'ceph ack';
   if (action === 'fix') return `ntp setup ${host}`;
   if (action.startsWith('check_')) return `ntp status ${host}`; // Check with labops, on an Alertmanager alert
   const duration = SILENCE[action];

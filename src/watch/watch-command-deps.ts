@@ -10,8 +10,8 @@ import type { WatchStore } from './watch-store.js';
 export interface WatchCommandDeps {
   store: Pick<WatchStore, 'load' | 'lastCheck' | 'paused' | 'pause' | 'resume' | 'update'>;
   silences: Pick<SilenceStore, 'list' | 'set' | 'remove'>;
-  /** The Ceph watch's store: its cluster record is listed with the hosts' alerts. */
-  cephStore?: Pick<WatchStore, 'load'>;
+  /** The Ceph watch's store: its cluster record is listed with the hosts' alerts, and acknowledged. */
+  cephStore?: Pick<WatchStore, 'load' | 'update'>;
   chart: OffsetChartOf;
   inventory: Inventory;
   chat: Pick<ChatSink, 'post' | 'reply'>;
@@ -25,5 +25,7 @@ export interface WatchCommandDeps {
   now(): number;
   /** Tells on-call that an incident was acknowledged in Slack (PagerDuty), when paging is on. */
   onAck?(incident: string): void;
+  /** The same for the Ceph cluster's incident. */
+  onCephAck?(incident: string): void;
   log: Logger;
 }

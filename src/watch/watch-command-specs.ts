@@ -57,3 +57,11 @@ export const ntpUnsilenceCommand = defineCommand({
   quick: 'ntp.unsilence',
   args: [{ name: 'host or group', valid: isTarget }],
 });
+
+export const cephAckCommand = defineCommand({
+  words: ['ceph', 'ack'],
+  usage: '/lab ceph ack',
+  summary: "acknowledge the Ceph cluster's open alert: says who in its thread, and tells PagerDuty",
+  quick: 'ceph.ack',
+  args: [],
+});

@@ -10,6 +10,7 @@ import { installCeph } from '../lab/ceph-mons.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import type { FakeMessage } from '../support/fake-slack.js';
+import { postInteraction } from '../support/slack-request.js';
 import { until as untilValue } from '../support/until.js';
 import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
@@ -116,6 +117,48 @@ describe('the Ceph watch', () => {
     expect(metrics).toMatch(/^labops_ceph_mon_skew_seconds\{mon="ntp1"\} 0$/m);
   }, 90_000);
 
+  it('its Acknowledge button, clicked by anyone, says who in the thread and acknowledges on-call’s incident', async () => {
+    const [ceph] = cephAlerts();
+    if (!ceph) throw new Error('no Ceph alert');
+    const button = (ceph.blocks as { elements?: { action_id?: string; value?: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'labops_alert_ceph_ack');
+    expect(button).toMatchObject({ value: 'ceph' });
+    const click = async () => {
+      const before = labops.slack.callsTo('response_url').length;
+      const res = await postInteraction(labops.events, labops.secret, {
+        user_id: 'U0ONCALL',
+        channel_id: ALERTS,
+        message_ts: ceph.ts,
+        actions: [{ action_id: 'labops_alert_ceph_ack', value: button?.value }],
+        response_url: labops.slack.responseUrl({ channel: ALERTS, user: 'U0ONCALL' }),
+      });
+      expect(res.status).toBe(200);
+      const calls = await labops.slack.waitForCount('response_url', before + 1, 10_000);
+      return String(calls[before]?.args.text ?? '');
+    };
+    expect(await click()).toBe('Acknowledged the Ceph alert and its PagerDuty incident.');
+    const thread = ceph.thread_ts ?? ceph.ts;
+    const said = await until('the acknowledgement in the Ceph alert’s thread', () =>
+      labops.slack
+        .thread(ALERTS, thread)
+        .find((m) => /^👀 Ceph alert acknowledged by <@U0ONCALL>/.test(m.text ?? '')),
+    );
+    expect(said.thread_ts).toBe(thread);
+    const [trigger] = cephPaged();
+    const acked = await until('the PagerDuty acknowledge', () =>
+      cephPaged().find((e) => e.event_action === 'acknowledge'),
+    );
+    expect(acked).toEqual({
+      routing_key: 'R0UTINGCEPH',
+      event_action: 'acknowledge',
+      dedup_key: trigger?.dedup_key,
+    });
+    // a second click acknowledges nothing more
+    expect(await click()).toMatch(/^The Ceph alert was already acknowledged by <@U0ONCALL>/);
+    expect(cephPaged().filter((e) => e.event_action === 'acknowledge')).toHaveLength(1);
+  }, 60_000);
+
   it('recovers in its thread once the clock is right again', async () => {
     const [ceph] = cephAlerts();
     const thread = ceph?.thread_ts ?? ceph?.ts;
@@ -129,6 +172,7 @@ describe('the Ceph watch', () => {
     await until('the PagerDuty resolve', () => cephPaged().find((e) => e.event_action === 'resolve'));
     expect(cephPaged().map((e) => [e.event_action, e.dedup_key])).toEqual([
       ['trigger', trigger?.dedup_key],
+      ['acknowledge', trigger?.dedup_key], // the click above
       ['resolve', trigger?.dedup_key],
     ]);
     if (ceph && isTop(ceph))
