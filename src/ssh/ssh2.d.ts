@@ -39,12 +39,18 @@ declare module 'ssh2' {
   export interface ServerConnection extends EventEmitter {
     on(event: 'authentication', fn: (ctx: AuthContext) => void): this;
     on(event: 'ready', fn: () => void): this;
+    on(event: 'handshake', fn: (negotiated: { kex: string }) => void): this;
     on(event: 'session', fn: (accept: () => Session, reject: () => void) => void): this;
     on(event: 'error' | 'close' | 'end', fn: (...args: unknown[]) => void): this;
     end(): void;
   }
   export class Server extends EventEmitter {
-    constructor(config: { hostKeys: Array<string | Buffer> }, listener?: (client: ServerConnection) => void);
+    constructor(
+      config: { hostKeys: Array<string | Buffer>; algorithms?: { kex?: string[] } },
+      listener?: (client: ServerConnection) => void,
+    );
+    listen(port: number, address: string, cb: () => void): this;
+    address(): { port: number };
     injectSocket(socket: Socket): void;
     close(cb?: () => void): this;
   }
