@@ -16,7 +16,10 @@ describe('rendezvous hashing', () => {
   });
 
   it('spreads keys about evenly', () => {
-    for (const slots of [[0, 1], [0, 1, 2, 3]]) {
+    for (const slots of [
+      [0, 1],
+      [0, 1, 2, 3],
+    ]) {
       const picked = owners(slots);
       for (const s of slots) {
         const share = picked.filter((p) => p === s).length / keys.length;

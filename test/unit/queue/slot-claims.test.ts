@@ -6,7 +6,10 @@ describe("a worker slot's value in Redis", () => {
     const v = slotValue({ kind: 'home', owner: 'worker-1:4242:ab12cd34' });
     expect(v).toBe('home worker-1:4242:ab12cd34');
     expect(slotStateOf(v)).toEqual({ kind: 'home', owner: 'worker-1:4242:ab12cd34' });
-    expect(slotStateOf(slotValue({ kind: 'adopted', owner: 'w2' }))).toEqual({ kind: 'adopted', owner: 'w2' });
+    expect(slotStateOf(slotValue({ kind: 'adopted', owner: 'w2' }))).toEqual({
+      kind: 'adopted',
+      owner: 'w2',
+    });
   });
 
   it('is free when the key is gone', () => {
