@@ -28,13 +28,14 @@ export function slotStateOf(value: string | null): SlotState {
   return m ? { kind: m[1] as SlotKind, owner: m[2] as string } : 'unknown';
 }
 
-// the holder's claim lives on for ttl; a claim gone meanwhile (expired while Redis or this process stalled) is
-// taken again if still free. 1: held, 0: someone else has it
+// the holder's claim lives on for ttl; a claim gone meanwhile (expired while Redis or this process stalled, or a
+// Redis that restarted empty) is taken again if still free, and the slot known again. 1: held, 0: someone else has it
 const RENEW = `
 local v = redis.call('GET', KEYS[1])
 if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 if v then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
 return 1`;
 
 const RELEASE = `
@@ -72,7 +73,8 @@ export class SlotClaims {
 
   /** Keeps holder's claim alive for ttlMs more; false when another process holds the slot now. */
   async renew(slot: number, holder: SlotHolder, ttlMs: number): Promise<boolean> {
-    return (await this.redis.eval(RENEW, 1, this.keyOf(slot), slotValue(holder), String(ttlMs))) === 1;
+    const keys = [this.keyOf(slot), `${this.key}:known`];
+    return (await this.redis.eval(RENEW, 2, ...keys, slotValue(holder), String(ttlMs), String(slot))) === 1;
   }
 
   /** Frees the slot if holder still has it. */

@@ -145,6 +145,16 @@ describe('worker slots (a stable home per worker process, adopted when it dies)'
     expect(await redis.get(`${key}:1`)).toBe('home worker-a');
   });
 
+  it('claims its slots again after Redis lost them (restarted empty)', async () => {
+    fresh();
+    const a = await start('worker-a');
+    const b = await start('worker-b');
+    await redis.del(`${key}:0`, `${key}:1`, `${key}:known`);
+    await until('both slots listed again', async () => (await liveSlots(redis, key)).length === 2);
+    expect(await liveSlots(redis, key)).toEqual([0, 1]);
+    expect([a.home(), b.home()]).toEqual([0, 1]);
+  });
+
   it('serves no slot when all are held, and takes one as soon as one is free', async () => {
     fresh();
     const a = await start('worker-a', 1);
