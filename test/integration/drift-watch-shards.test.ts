@@ -61,6 +61,7 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_SIGNING_SECRET: 'shards-signing-secret',
     SLACK_API_URL: fake.apiUrl,
+    // SHARDS_LOG_LEVEL=info shows the workers' logs (and the spawned worker's stderr) when a run needs explaining
     LOG_LEVEL: process.env.SHARDS_LOG_LEVEL ?? 'silent',
     PORT: '0',
     ...extra,
