@@ -26,6 +26,8 @@ export interface WatchRun {
   slackCalls: number;
   /** What the fleet served over the whole run. */
   fleet: { commands: number; connections: number };
+  /** Sockets each worker process held at the end: its pooled SSH connections plus a few to Redis. */
+  workerSockets: number[];
   history: HistoryFigures;
   totalS: number;
   /** The machine's 1-minute load average at the start and the end (other sessions share it). */
@@ -52,7 +54,7 @@ export function renderWatchSection(r: WatchRun): string {
     (t, i) =>
       `| ${label(i)} | ${ms(t.wallMs)} | ${t.shards} | ${t.workers} | ${Math.round(t.cpuMs)} ms | ${(t.cpuMs / r.hosts).toFixed(2)} ms | ${Math.round(t.redisCpuMs)} ms |`,
   );
-  // the last five: by then each worker holds a connection to every host
+  // the last five: warm
   const warm = r.ticks.slice(-5);
   const firstWarm = r.ticks.length - warm.length + 1;
   const warmCpu = median(warm.map((t) => t.cpuMs));
@@ -79,11 +81,12 @@ finishing, so it includes their idle wait between checks; Redis' from its INFO c
 ${rows.join('\n')}
 
 - **CPU per check per 1000 hosts, warm: ${Math.round(per1000(warmCpu))} ms** of worker CPU (median of checks ${firstWarm}-${r.ticks.length}),
-  ${(warmCpu / r.hosts).toFixed(2)} ms a host. The first checks cost more: a worker opens a connection to each host of
-  every shard it takes, and shards go to whichever worker is free, so each of the ${r.workers} workers ends up with a
-  pooled connection to nearly every host: the fleet saw ${r.fleet.connections} connections for ${r.hosts} hosts
-  (and ${r.fleet.commands} status commands, ${Math.round(r.fleet.commands / r.ticks.length)} a check: each host that takes a
-  connection is asked once a check).
+  ${(warmCpu / r.hosts).toFixed(2)} ms a host. The first check costs more: a worker opens a connection to each host of
+  every shard it takes. Each shard goes to the same worker every check (its worker slot, by rendezvous hashing), so
+  each host is pooled by one worker: the fleet saw **${r.fleet.connections} connections for ${r.hosts} hosts** over the
+  ${r.ticks.length} checks (and ${r.fleet.commands} status commands, ${Math.round(r.fleet.commands / r.ticks.length)} a check: each host that takes a
+  connection is asked once a check); at the end the workers held ${r.workerSockets.join(' and ')} sockets (their pooled
+  SSH connections plus a few to Redis).
 - Check 2 confirmed and posted ${r.alerts} alerts (one group message, each host's alert in its thread);
   ${r.slackCalls} Slack calls in the whole run.
 - ${verdict}.

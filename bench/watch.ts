@@ -2,14 +2,18 @@
 // LAB_DRIFT_SHARD_SIZE) of a simulated fleet in a process of its own (test/fleet, `npm run fleet`); measures each
 // check's wall time and the workers' and Redis' CPU, then the Redis memory of a host's offset history, and writes
 // its section of docs/BENCHMARKS.md. Starts and stops everything it uses (a private Redis, the fleet, the workers).
+// BENCH_FLEET_NET=127.100 puts the fleet on 127.100.x.x (default 127.97).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { liveSlots, SlotClaims } from '../src/queue/slot-claims.js';
+import { shardSlotKey } from '../src/watch/shard-slots.js';
 import { FINISH_JOB_NAME, SHARD_JOB_NAME, TickPlan } from '../src/watch/tick-plan.js';
-import { WATCH_QUEUE } from '../src/watch/watch-queue.js';
+import { shardQueueName, WATCH_QUEUE } from '../src/watch/watch-queue.js';
+import { WatchStore } from '../src/watch/watch-store.js';
 import { freePort, startRedisServer } from '../test/lab/redis.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { ownCpuMs } from './cpu.js';
@@ -22,10 +26,10 @@ const HOSTS = Number(process.env.BENCH_WATCH_HOSTS ?? 1000);
 const WORKERS = 2;
 const SHARD_SIZE = 100;
 const INTERVAL_S = 10;
-// the first (cold: every connection opened), the second (the alerts posted), then warm ones: enough for every
-// worker to hold a connection to every host (shards go to whichever worker is free)
+// the first (cold: every connection opened), the second (the alerts posted), then warm ones
 const TICKS = 12;
-const FLEET_NET = '127.97';
+/** The fleet's first two octets (BENCH_FLEET_NET). */
+const FLEET_NET = process.env.BENCH_FLEET_NET ?? '127.97';
 const PREFIX = 'labops-bench-watch';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,6 +78,21 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The sockets a process holds open: its pooled SSH connections plus a few Redis ones. */
+function socketsOf(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+      } catch {
+        return false; // closed meanwhile
+      }
+    }).length;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function redisCpuMs(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
   const field = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
@@ -104,14 +123,34 @@ async function main(): Promise<void> {
       SLACK_API_URL: fake.apiUrl,
       LOG_LEVEL: 'warn',
     };
+    // the workers start together: the watch waits until each holds its slot, so the first check's shards are
+    // where they will stay (a worker that joins later moves the shards rendezvous hashing gives it)
+    const store = new WatchStore(redis, PREFIX);
+    await store.pause({ by: 'bench', at: Date.now() });
     const workers = Array.from({ length: WORKERS }, () => node(['src/cli.ts', 'worker'], env));
     children.push(...workers);
+    for (
+      const end = Date.now() + 120_000;
+      (await liveSlots(redis, shardSlotKey(PREFIX))).length < WORKERS;
+    ) {
+      if (Date.now() > end)
+        throw new Error(`bench: ${WORKERS} workers did not claim their slots within 120 s`);
+      for (const w of workers)
+        if (w.exitCode !== null) throw new Error(`bench: a worker exited ${w.exitCode}`);
+      await sleep(100);
+    }
+    await store.resume();
     const pids = workers.map((w) => w.pid as number);
     const cpu = () => pids.reduce((sum, pid) => sum + ownCpuMs(pid), 0);
     const checks = async () => Number((await redis.hget(`${PREFIX}:drift:counters`, 'checks')) ?? 0);
 
     // one sample a finished check: the workers' and Redis' CPU since the one before
     const queue = new Queue(WATCH_QUEUE, { connection: redis, prefix: PREFIX });
+    const slotQueues = await Promise.all(
+      [...(await new SlotClaims(redis, shardSlotKey(PREFIX)).read()).keys()].map(
+        (slot) => new Queue(shardQueueName(slot), { connection: redis, prefix: PREFIX }),
+      ),
+    );
     const rows: TickSample[] = [];
     let [lastCpu, lastRedis, seen, lastAt] = [cpu(), await redisCpuMs(redis), 0, 0];
     const end = Date.now() + (TICKS + 3) * INTERVAL_S * 1000 + 120_000;
@@ -123,7 +162,7 @@ async function main(): Promise<void> {
       const n = await checks();
       if (n === seen) continue;
       const [nowCpu, nowRedis] = [cpu(), await redisCpuMs(redis)];
-      const tick = await lastTick(queue, lastAt);
+      const tick = await lastTick(queue, slotQueues, lastAt);
       rows.push({ ...tick, cpuMs: nowCpu - lastCpu, redisCpuMs: nowRedis - lastRedis });
       [lastCpu, lastRedis, seen, lastAt] = [nowCpu, nowRedis, n, tick.at];
       log(
@@ -131,6 +170,8 @@ async function main(): Promise<void> {
       );
     }
     await queue.close();
+    for (const q of slotQueues) await q.close();
+    const workerSockets = pids.map(socketsOf);
     const announced = await redis.hgetall(`${PREFIX}:drift:counters`);
     for (const c of [...children].reverse()) await stopChild(c);
     children.length = 0;
@@ -151,6 +192,7 @@ async function main(): Promise<void> {
       alerts: Number(announced['announced.alert'] ?? 0),
       slackCalls: fake.calls.length,
       fleet: { commands: Number(served[1]), connections: Number(served[2]) },
+      workerSockets,
       history,
       totalS: (Date.now() - began) / 1000,
       load: [loadBefore, loadavg()[0] ?? 0],
@@ -174,10 +216,11 @@ interface TickJobs {
 }
 
 /**
- * The check that finished last, from its BullMQ jobs: start to the end of its finishing step, its shards and who
- * ran them. Read as soon as it finishes: the queue keeps only the last 100 or so completed jobs.
+ * The check that finished last, from its BullMQ jobs: start to the end of its finishing step, its shards (on the
+ * worker slots' queues, or the watch queue) and who ran them. Read as soon as it finishes: the watch queue keeps
+ * only the last 100 or so completed jobs.
  */
-async function lastTick(queue: Queue, after: number): Promise<TickJobs> {
+async function lastTick(queue: Queue, slotQueues: Queue[], after: number): Promise<TickJobs> {
   for (const end = Date.now() + 30_000; Date.now() < end; await sleep(50)) {
     const jobs = await queue.getJobs(['completed'], 0, 99);
     const finish = jobs
@@ -186,6 +229,7 @@ async function lastTick(queue: Queue, after: number): Promise<TickJobs> {
       .filter((f) => f.plan.at > after)
       .sort((a, b) => b.plan.at - a.plan.at)[0];
     if (!finish) continue;
+    for (const q of slotQueues) jobs.push(...(await q.getJobs(['completed'], 0, 99)));
     const shards = jobs.filter(
       (j) => j.name === SHARD_JOB_NAME && TickPlan.parse(j.data).tick === finish.plan.tick,
     );

@@ -193,7 +193,10 @@ export interface Config {
     flapStableChecks: number;
     /** Between reminders of an unacknowledged critical alert, in its thread (LAB_DRIFT_REMIND_MINUTES); 0 = never. */
     remindMs: number;
-    /** A check's hosts are split into BullMQ jobs of at most this many, which several workers share (LAB_DRIFT_SHARD_SIZE). */
+    /**
+     * A check's hosts are split into BullMQ jobs of at most this many (LAB_DRIFT_SHARD_SIZE), which several workers
+     * share: each shard on one worker's slot queue, the same worker every check (src/queue/worker-slots.ts).
+     */
     shardSize: number;
     /** How long each host's offset history is kept (LAB_DRIFT_HISTORY_DAYS). */
     historyMs: number;
@@ -203,7 +206,10 @@ export interface Config {
   queuePrefix: string;
   workerConcurrency: number;
   shutdownGraceMs: number;
-  /** BullMQ lock of a running job: a worker that dies is noticed after about twice this, and its job handed on. */
+  /**
+   * BullMQ lock of a running job: a worker that dies is noticed after about twice this, and its job handed on. Also
+   * the life of a watch worker's slot claim (renewed every third): a dead worker's slot is adopted after this.
+   */
   jobLockMs: number;
   /** A change's host locks live this long unless its job renews them: a dead worker's hosts free after this. */
   hostLockMs: number;

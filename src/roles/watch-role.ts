@@ -1,6 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Lab } from '../policy/policy.js';
+import { liveSlots } from '../queue/slot-claims.js';
+import { startWorkerSlots } from '../queue/worker-slots.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
 import { cephClusterName } from '../watch/ceph-cluster-name.js';
@@ -13,15 +15,19 @@ import { finishTick } from '../watch/finish-tick.js';
 import { followUp } from '../watch/follow-up.js';
 import { cephPagerEventOf, pagerEventOf } from '../watch/pagerduty-event.js';
 import { runTick, type TickDeps } from '../watch/run-tick.js';
+import { shardBacklog, shardSlotKey } from '../watch/shard-slots.js';
 import { silenceOf } from '../watch/silence.js';
 import { createTickFlow } from '../watch/tick-flow.js';
+import type { TickPlan } from '../watch/tick-plan.js';
 import {
+  createShardWorker,
   createWatchQueue,
   createWatchWorker,
   scheduleCephWatch,
   scheduleWatch,
   unscheduleCephWatch,
   unscheduleWatch,
+  watchWorkerName,
 } from '../watch/watch-queue.js';
 import type { Announcement } from '../watch/watch-state.js';
 import { type Closer, closeWorker } from './closers.js';
@@ -58,8 +64,8 @@ export async function startWatchRole(
 
 /**
  * One lab's clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler,
- * split into shards of LAB_DRIFT_SHARD_SIZE hosts that whichever workers are free take, then one finishing step
- * that posts; records and offset history in Redis. Without an alert channel, the scheduler is removed.
+ * split into shards of LAB_DRIFT_SHARD_SIZE hosts, each on the queue of a worker process's slot (the same worker
+ * tick after tick; a dead worker's slot is adopted by another), then one finishing step that posts; records and offset history in Redis. Without an alert channel, the scheduler is removed.
  * Its closer must run before the SSH pool closes: a check cut short would read as every host unreachable.
  */
 async function startLabWatch(
@@ -110,8 +116,10 @@ async function startLabWatch(
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
   // the drift and Ceph deliveries read each other's threads: they take turns (see delivery-lock.ts)
   const delivering = deliveryLock(core.redis, `${lab.keyPrefix}:watch:delivering`, log);
-  // a tick's shards go to the watch queue, whichever workers take them (LAB_DRIFT_SHARD_SIZE hosts each)
-  const flow = createTickFlow(connection, lab.keyPrefix);
+  // a tick's shards (LAB_DRIFT_SHARD_SIZE hosts each) go to the queues of the live worker slots, each shard to the
+  // same worker process tick after tick (see shard-routes.ts), so that each host is pooled by one worker
+  const slotKey = shardSlotKey(lab.keyPrefix);
+  const flow = createTickFlow(connection, lab.keyPrefix, () => liveSlots(core.redis, slotKey));
   const tickDeps = (signal: AbortSignal): TickDeps => ({
     store: stores.watchStore,
     history: stores.offsetHistory,
@@ -145,13 +153,33 @@ async function startLabWatch(
     log,
     signal,
   });
-  const watchWorker = createWatchWorker({
+  const shard = (plan: TickPlan, signal: AbortSignal) => checkShard(tickDeps(signal), plan);
+  const workerDeps = {
     connection,
     prefix: lab.keyPrefix,
+    name: watchWorkerName(),
     log,
     lockMs: config.jobLockMs,
+  };
+  // this process's slot, and a dead process's slot while work is left on it (a claim lives LAB_JOB_LOCK_MS)
+  const backlog = shardBacklog(connection, lab.keyPrefix);
+  const slots = await startWorkerSlots({
+    redis: core.redis,
+    key: slotKey,
+    owner: workerDeps.name,
+    ttlMs: config.jobLockMs,
+    serve: (slot) => {
+      const worker = createShardWorker({ ...workerDeps, slot, shard });
+      return { close: () => closeWorker(worker, config.shutdownGraceMs) };
+    },
+    pending: backlog.pending,
+    log,
+  });
+  const watchWorker = createWatchWorker({
+    ...workerDeps,
     tick: (signal) => runTick(tickDeps(signal)),
-    shard: (shard, signal) => checkShard(tickDeps(signal), shard),
+    // shards queued on the watch queue itself: by a labops from before worker slots, or while no slot was live
+    shard,
     finish: (tick, signal) => finishTick(tickDeps(signal), tick),
     cephTick: (signal) =>
       runCephTick({
@@ -180,7 +208,11 @@ async function startLabWatch(
   await scheduleWatch(watchQueue, config.watch.intervalSeconds);
   if (lab.inventory.groups.has(CEPH_MONS)) await scheduleCephWatch(watchQueue, config.ceph.intervalSeconds);
   else await unscheduleCephWatch(watchQueue);
-  return [() => closeWorker(watchWorker, config.shutdownGraceMs), () => flow.close()];
+  return [
+    () => Promise.all([closeWorker(watchWorker, config.shutdownGraceMs), slots.close()]),
+    () => flow.close(),
+    () => backlog.close(),
+  ];
 }
 
 /** The drift watches of this process, started once and restarted when a reload changes the labs. */

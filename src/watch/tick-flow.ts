@@ -1,4 +1,5 @@
 import { type ConnectionOptions, FlowProducer } from 'bullmq';
+import { routeShards } from './shard-routes.js';
 import { FINISH_JOB_NAME, SHARD_JOB_NAME, type TickPlan } from './tick-plan.js';
 import { WATCH_QUEUE } from './watch-queue.js';
 
@@ -8,15 +9,22 @@ export interface TickFlow {
 }
 
 /**
- * A tick as one BullMQ flow on the watch queue: the shards are the children, the finishing step their parent,
- * which BullMQ moves to waiting (atomically, in Redis) once the last child is done, so exactly one process runs it
- * whichever worker finished last. A shard that fails for good does not hold the tick back: the others' hosts are
+ * A tick as one BullMQ flow: the finishing step on the watch queue is the parent, the shards its children, each
+ * on the queue of the worker slot it is routed to (routeShards: the same shard to the same worker process tick
+ * after tick, so each host is pooled by one worker), or on the watch queue when no slot is live. BullMQ moves the
+ * parent to waiting (atomically, in Redis, across queues) once the last child is done, so exactly one process runs
+ * it whichever worker finished last. A shard that fails for good does not hold the tick back: the others' hosts are
  * still announced, and its hosts are checked again next tick. Job ids are the tick's: one flow per tick.
  */
-export function createTickFlow(connection: ConnectionOptions, prefix: string): TickFlow {
+export function createTickFlow(
+  connection: ConnectionOptions,
+  prefix: string,
+  liveSlots: () => Promise<number[]>,
+): TickFlow {
   const producer = new FlowProducer({ connection, prefix });
   return {
     async fanOut(shards, tick) {
+      const queues = routeShards(shards.length, await liveSlots());
       await producer.add({
         name: FINISH_JOB_NAME,
         queueName: WATCH_QUEUE,
@@ -30,7 +38,7 @@ export function createTickFlow(connection: ConnectionOptions, prefix: string): T
         },
         children: shards.map((shard, i) => ({
           name: SHARD_JOB_NAME,
-          queueName: WATCH_QUEUE,
+          queueName: queues[i] ?? WATCH_QUEUE,
           data: shard,
           opts: {
             jobId: `drift-${tick.tick}-${i}`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type ConnectionOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type ConnectionOptions, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../log/logger.js';
 import type { TickResult } from './run-tick.js';
 import { FINISH_JOB_NAME, SHARD_JOB_NAME, TickPlan } from './tick-plan.js';
@@ -15,6 +15,16 @@ export const CEPH_JOB_NAME = 'ceph.watch.check';
 
 export function createWatchQueue(connection: ConnectionOptions, prefix: string): Queue {
   return new Queue(WATCH_QUEUE, { connection, prefix });
+}
+
+/** The queue of worker slot n's shards (see src/watch/shard-slots.ts): one worker process takes them. */
+export function shardQueueName(slot: number): string {
+  return `${WATCH_QUEUE}-shards-${slot}`;
+}
+
+/** A name for this process's watch Workers (a job's processedBy, shown in Bull Board): which workers shared a tick. */
+export function watchWorkerName(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
 /**
@@ -53,43 +63,69 @@ export async function unscheduleWatch(queue: Queue): Promise<void> {
 // shards (the SSH pool's LAB_SSH_CONCURRENCY still bounds the commands in flight)
 const JOBS_AT_ONCE = 4;
 
-/**
- * Runs the ticks and their shards, a few jobs at once per process (the watch lock keeps ticks apart, the Ceph
- * watch has its own). A shard or finishing step whose data does not parse is not retried: it came from no labops.
- */
-export function createWatchWorker(deps: {
+interface WorkerDeps {
   connection: ConnectionOptions;
   prefix: string;
-  tick(signal: AbortSignal): Promise<TickResult>;
-  shard?(shard: TickPlan, signal: AbortSignal): Promise<unknown>;
-  finish?(tick: TickPlan, signal: AbortSignal): Promise<unknown>;
-  cephTick?(signal: AbortSignal): Promise<unknown>;
+  /** The process's name for its watch Workers (watchWorkerName()); a new one when unset. */
+  name?: string;
   /** BullMQ's lock of a running job: a dead worker's shard is handed on after about twice this. */
   lockMs?: number;
   log: Logger;
-}): Worker {
+}
+
+/**
+ * Runs the ticks, their finishing steps and the shards queued here (by a labops from before worker slots, or
+ * when no process holds a slot), a few jobs at once per process (the watch lock keeps ticks apart, the Ceph watch
+ * has its own). A shard or finishing step whose data does not parse is not retried: it came from no labops.
+ */
+export function createWatchWorker(
+  deps: WorkerDeps & {
+    tick(signal: AbortSignal): Promise<TickResult>;
+    shard?(shard: TickPlan, signal: AbortSignal): Promise<unknown>;
+    finish?(tick: TickPlan, signal: AbortSignal): Promise<unknown>;
+    cephTick?(signal: AbortSignal): Promise<unknown>;
+  },
+): Worker {
+  return watchWorker(WATCH_QUEUE, deps, async (job, s) => {
+    if (job.name === CEPH_JOB_NAME) return deps.cephTick?.(s);
+    if (job.name === SHARD_JOB_NAME) return deps.shard?.(planOf(job.data), s);
+    if (job.name === FINISH_JOB_NAME) return deps.finish?.(planOf(job.data), s);
+    return deps.tick(s);
+  });
+}
+
+/** Runs the shards of one worker slot's queue (shardQueueName), a few at once; anything else there is refused. */
+export function createShardWorker(
+  deps: WorkerDeps & { slot: number; shard(shard: TickPlan, signal: AbortSignal): Promise<unknown> },
+): Worker {
+  return watchWorker(shardQueueName(deps.slot), deps, async (job, s) => {
+    if (job.name !== SHARD_JOB_NAME)
+      throw new UnrecoverableError(`not a drift shard: ${job.name.slice(0, 80)}`);
+    return deps.shard(planOf(job.data), s);
+  });
+}
+
+function watchWorker(
+  queueName: string,
+  deps: WorkerDeps,
+  run: (job: Job, signal: AbortSignal) => Promise<unknown>,
+): Worker {
   const worker = new Worker(
-    WATCH_QUEUE,
-    async (job, _token, signal) => {
-      const s = signal ?? new AbortController().signal;
-      if (job.name === CEPH_JOB_NAME) return deps.cephTick?.(s);
-      if (job.name === SHARD_JOB_NAME) return deps.shard?.(planOf(job.data), s);
-      if (job.name === FINISH_JOB_NAME) return deps.finish?.(planOf(job.data), s);
-      return deps.tick(s);
-    },
+    queueName,
+    (job, _token, signal) => run(job, signal ?? new AbortController().signal),
     {
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: JOBS_AT_ONCE,
       // a job says which process ran it (processedBy, shown in Bull Board): which workers shared a tick
-      name: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      name: deps.name ?? watchWorkerName(),
       ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
     },
   );
   worker.on('failed', (job, err) =>
-    deps.log.warn({ jobId: job?.id, msg: err.message }, 'drift check failed'),
+    deps.log.warn({ jobId: job?.id, queue: queueName, msg: err.message }, 'drift check failed'),
   );
-  worker.on('error', (err) => deps.log.error({ msg: err.message }, 'drift worker error'));
+  worker.on('error', (err) => deps.log.error({ queue: queueName, msg: err.message }, 'drift worker error'));
   return worker;
 }
 

@@ -3,13 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { Queue } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, startLabops } from '../../src/main.js';
-import { SHARD_JOB_NAME } from '../../src/watch/tick-plan.js';
-import { WATCH_QUEUE } from '../../src/watch/watch-queue.js';
+import { liveSlots, SlotClaims } from '../../src/queue/slot-claims.js';
+import { shardSlotKey } from '../../src/watch/shard-slots.js';
+import { createTickFlow } from '../../src/watch/tick-flow.js';
+import { SHARD_JOB_NAME, type TickPlan } from '../../src/watch/tick-plan.js';
+import { shardQueueName, WATCH_QUEUE } from '../../src/watch/watch-queue.js';
 import { WatchStore } from '../../src/watch/watch-store.js';
 import { ALL_ANSWERING, type Fleet, type FleetHost, startFleet } from '../fleet/index.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
@@ -58,7 +61,8 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_SIGNING_SECRET: 'shards-signing-secret',
     SLACK_API_URL: fake.apiUrl,
-    LOG_LEVEL: 'silent',
+    // SHARDS_LOG_LEVEL=info shows the workers' logs (and the spawned worker's stderr) when a run needs explaining
+    LOG_LEVEL: process.env.SHARDS_LOG_LEVEL ?? 'silent',
     PORT: '0',
     ...extra,
   });
@@ -76,6 +80,7 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env(prefix, extra), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    if (process.env.SHARDS_LOG_LEVEL) child.stderr?.on('data', (d) => process.stderr.write(`[child] ${d}`));
     children.push(child);
     return child;
   };
@@ -109,6 +114,26 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
     for (const h of fleet.hosts) pipe.zcard(`${prefix}:drift:history:${h.name}`);
     return ((await pipe.exec()) ?? []).map(([, n]) => Number(n));
   };
+  /**
+   * The shard jobs in the given states, wherever they are: on the queues of the worker slots ever claimed under
+   * this prefix (where a check's shards go) and on the shared watch queue (where a labops before slots put them).
+   */
+  const shardJobs = async (prefix: string, states: Parameters<Queue['getJobs']>[0]) => {
+    const slots = [...(await new SlotClaims(redis, shardSlotKey(prefix)).read()).keys()];
+    const found: Array<{ queue: string; job: Job }> = [];
+    for (const name of [WATCH_QUEUE, ...slots.map(shardQueueName)]) {
+      const queue = new Queue(name, { connection: redis, prefix });
+      try {
+        for (const job of await queue.getJobs(states, 0, -1))
+          if (job.name === SHARD_JOB_NAME) found.push({ queue: name, job });
+      } finally {
+        await queue.close();
+      }
+    }
+    return found;
+  };
+  /** Who holds worker slot n under this prefix ("home <worker>", "adopted <worker>"), or null. */
+  const slotValue = (prefix: string, n: number) => redis.get(`${shardSlotKey(prefix)}:${n}`);
   /** Hosts far apart in the inventory's order: with 100 hosts a shard, each in a shard of its own. */
   const spread = (indexes: number[]) => indexes.map((i) => fleet.hosts[i] as FleetHost);
 
@@ -145,8 +170,13 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
   it('two workers share each check; every host is checked once a check; hosts in different shards are one group alert, posted once', async () => {
     const prefix = newPrefix();
     const commandsBefore = fleet.counters.commands;
-    await startWorker(prefix);
-    await startWorker(prefix);
+    const connectionsBefore = fleet.counters.connections;
+    // both workers hold their slot before the first check (as when they start together), so no shard moves later
+    const store = new WatchStore(redis, prefix);
+    await store.pause({ by: 'test', at: Date.now() });
+    await Promise.all([startWorker(prefix), startWorker(prefix)]);
+    expect(await liveSlots(redis, shardSlotKey(prefix))).toEqual([0, 1]);
+    await store.resume();
     await moreChecks(prefix, 2);
     expect(fake.messages(ALERTS)).toEqual([]); // every host in sync
 
@@ -158,15 +188,24 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
     expect(await counter(prefix, 'hostChecks')).toBe(HOSTS * checks);
 
     // each check went out as 10 shards of at most 100 hosts, and both workers took some
-    const queue = new Queue(WATCH_QUEUE, { connection: redis, prefix });
-    try {
-      const shards = (await queue.getJobs(['completed'], 0, -1)).filter((j) => j.name === SHARD_JOB_NAME);
-      expect(shards.length).toBeGreaterThanOrEqual(10 * checks);
-      expect(shards.every((j) => (j.data as { hosts: string[] }).hosts.length <= 100)).toBe(true);
-      expect(new Set(shards.map((j) => j.processedBy)).size).toBe(2);
-    } finally {
-      await queue.close();
+    const done = await shardJobs(prefix, ['completed']);
+    const shards = done.map((d) => d.job);
+    expect(shards.length).toBeGreaterThanOrEqual(10 * checks);
+    expect(shards.every((j) => (j.data as { hosts: string[] }).hosts.length <= 100)).toBe(true);
+    expect(new Set(shards.map((j) => j.processedBy)).size).toBe(2);
+    // each on its worker's slot queue, and the same shard (the same hosts) on the same worker every check
+    expect(new Set(done.map((d) => d.queue))).toEqual(new Set([shardQueueName(0), shardQueueName(1)]));
+    const workersOf = new Map<string, Set<string | undefined>>();
+    for (const j of shards) {
+      const index = /-(\d+)$/.exec(j.id ?? '')?.[1] ?? '?';
+      workersOf.set(index, (workersOf.get(index) ?? new Set()).add(j.processedBy));
     }
+    expect(workersOf.size).toBe(10);
+    for (const [index, workers] of workersOf) expect(workers.size, `shard ${index}`).toBe(1);
+    // so the fleet saw about one connection per host, not one per host per worker
+    const connections = fleet.counters.connections - connectionsBefore;
+    expect(connections).toBeGreaterThanOrEqual(HOSTS);
+    expect(connections).toBeLessThanOrEqual(HOSTS + 10);
 
     // five hosts in five different shards stop being in sync between two checks: one message names them all
     const drifting = spread([3, 250, 501, 777, 998]);
@@ -208,61 +247,118 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
     expect(await counter(prefix, 'announced.recovery')).toBe(5);
   }, 300_000);
 
-  it('a worker killed in the middle of a shard: the shard is handed on, its hosts are checked once, the alert is posted once', async () => {
+  it('a worker killed in the middle of a shard: its slot is adopted, the shard is handed on, its hosts are checked once, the alert is posted once', async () => {
     const prefix = newPrefix();
     // 4 shards of 250 hosts; one slow host in each, so that every shard is still running a few seconds in
     const extra = { LAB_DRIFT_SHARD_SIZE: '250', LAB_DRIFT_CONFIRM: '1' };
     for (const h of spread([10, 260, 510, 760])) h.behaviour = 'slow';
     const drifting = spread([20, 270, 520, 770]);
     setState(drifting, 'drift');
-    const child = spawnWorker(prefix, extra);
+    // the killed worker's slot claim (and its jobs' locks) outlive it by 10 s, time enough for the two workers
+    // below to start while it is still held, as with the default LAB_JOB_LOCK_MS of 30 s: they adopt it, not take it
+    const child = spawnWorker(prefix, { ...extra, LAB_JOB_LOCK_MS: '10000' });
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += d));
 
-    // the first shard under way in the child, which is the only worker: kill it there
-    const queue = new Queue(WATCH_QUEUE, { connection: redis, prefix });
+    // the first shard under way in the child, which is the only worker (so on its slot, 0): kill it there
+    const { job: active, queue: activeQueue } = await until(
+      'a shard under way',
+      async () => (await shardJobs(prefix, ['active']))[0],
+      60_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; the worker said:\n${stderr.slice(-2000)}`);
+    });
+    expect(activeQueue).toBe(shardQueueName(0));
+    const tickAt = (active.data as TickPlan).at;
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    for (const h of spread([10, 260, 510, 760])) h.behaviour = 'answers';
+
+    // two workers take over: slots 1 and 2 are theirs; once the dead one's claim expires, one of them adopts
+    // slot 0 (its queue holds the 4 shards), its stalled check hands the shards on, and the check ends
+    await startWorker(prefix, extra);
+    await startWorker(prefix, extra);
+    const homes = [await slotValue(prefix, 1), await slotValue(prefix, 2)];
+    expect(
+      homes.every((v) => v?.startsWith('home ')),
+      String(homes),
+    ).toBe(true);
+    const workers = homes.map((v) => String(v).slice('home '.length));
+    const group = await until('the group alert', () =>
+      fake.messages(ALERTS).find((m) => GROUP.test(firstText(m))),
+    );
+    // (on a failure, a few of the hosts' own alerts say why)
+    const why = () => fake.thread(ALERTS, group.ts).slice(1, 4).map(firstText).join('\n');
+    expect(firstText(group), why()).toMatch(/^🚨 4 hosts left a good state in the same check/);
+    for (const h of drifting) expect(firstText(group)).toContain(h.name);
+
+    // the killed check: every host has exactly one observation of it, the killed shard's hosts included
+    const pipe = redis.pipeline();
+    for (const h of fleet.hosts) pipe.zcount(`${prefix}:drift:history:${h.name}`, tickAt, tickAt);
+    const once = ((await pipe.exec()) ?? []).map(([, n]) => Number(n));
+    expect(new Set(once)).toEqual(new Set([1]));
+    const queue = new Queue(shardQueueName(0), { connection: redis, prefix });
     try {
-      const active = await until(
-        'a shard under way',
-        async () => (await queue.getJobs(['active'])).find((j) => j.name === SHARD_JOB_NAME),
-        60_000,
-      ).catch((err: Error) => {
-        throw new Error(`${err.message}; the worker said:\n${stderr.slice(-2000)}`);
-      });
-      const tickAt = (active.data as { at: number }).at;
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-      for (const h of spread([10, 260, 510, 760])) h.behaviour = 'answers';
-
-      // two workers take over: the killed shard comes back after its lock expires, and the check ends
-      await startWorker(prefix, extra);
-      await startWorker(prefix, extra);
-      const group = await until('the group alert', () =>
-        fake.messages(ALERTS).find((m) => GROUP.test(firstText(m))),
-      );
-      expect(firstText(group)).toMatch(/^🚨 4 hosts left a good state in the same check/);
-      for (const h of drifting) expect(firstText(group)).toContain(h.name);
-
-      // the killed check: every host has exactly one observation of it, the killed shard's hosts included
-      const pipe = redis.pipeline();
-      for (const h of fleet.hosts) pipe.zcount(`${prefix}:drift:history:${h.name}`, tickAt, tickAt);
-      const once = ((await pipe.exec()) ?? []).map(([, n]) => Number(n));
-      expect(new Set(once)).toEqual(new Set([1]));
       const shard = await queue.getJob(active.id as string);
       expect(shard?.attemptsStarted ?? 0).toBeGreaterThanOrEqual(2); // it was handed on, not lost
-
-      await moreChecks(prefix, 3);
-      expect(fake.messages(ALERTS).filter(isTop)).toHaveLength(1);
-      for (const h of drifting)
-        expect(
-          fake
-            .thread(ALERTS, group.ts)
-            .filter((m) => m.ts !== group.ts && firstText(m).includes(`${h.name}:`)),
-          h.name,
-        ).toHaveLength(1);
-      expect(await counter(prefix, 'announced.alert')).toBe(4);
+      expect(workers).toContain(shard?.processedBy); // by the adopter, on the dead worker's slot queue
     } finally {
       await queue.close();
     }
+    // the adopter gives the slot back once its queue is empty; the next checks go to the two live slots only
+    await until('slot 0 given back', async () => (await slotValue(prefix, 0)) === null);
+    expect(await liveSlots(redis, shardSlotKey(prefix))).toEqual([1, 2]);
+
+    await moreChecks(prefix, 3);
+    expect(fake.messages(ALERTS).filter(isTop)).toHaveLength(1);
+    for (const h of drifting)
+      expect(
+        fake.thread(ALERTS, group.ts).filter((m) => m.ts !== group.ts && firstText(m).includes(`${h.name}:`)),
+        h.name,
+      ).toHaveLength(1);
+    expect(await counter(prefix, 'announced.alert')).toBe(4);
+    const later = (await shardJobs(prefix, ['completed'])).filter(
+      (d) => (d.job.data as TickPlan).at > tickAt,
+    );
+    // (the killed check may be the first of the three counted: it is counted after its posts)
+    expect(later.length).toBeGreaterThanOrEqual(2 * 4);
+    expect(new Set(later.map((d) => d.queue))).toEqual(new Set([shardQueueName(1), shardQueueName(2)]));
   }, 300_000);
+
+  it('shards on the shared watch queue, as a labops from before worker slots queued them, are still taken', async () => {
+    const prefix = newPrefix();
+    const store = new WatchStore(redis, prefix);
+    await store.pause({ by: 'test', at: Date.now() });
+    await startWorker(prefix);
+    expect(await liveSlots(redis, shardSlotKey(prefix))).toEqual([0]);
+    await until('no check under way', async () => (await redis.exists(store.key('lock'))) === 0);
+    // a check made the old way: the tick's lock taken, its flow with every shard on the watch queue (no slots)
+    const tick = `old-labops-${randomUUID().slice(0, 8)}`;
+    expect(await store.tryLock(tick, 120_000)).toBe(true);
+    const hosts = fleet.hosts.slice(0, 200).map((h) => h.name);
+    const plan: TickPlan = { tick, at: Date.now(), hosts, scope: '' };
+    const old = createTickFlow(redis, prefix, async () => []);
+    try {
+      await old.fanOut(
+        [hosts.slice(0, 100), hosts.slice(100)].map((part) => ({ ...plan, hosts: part })),
+        plan,
+      );
+    } finally {
+      await old.close();
+    }
+
+    // both shards run on the watch queue, every host of them checked once, and the check finishes (lock released)
+    await until('the old check finished', async () => (await counter(prefix, 'checks')) >= 1);
+    const done = (await shardJobs(prefix, ['completed'])).filter(
+      (d) => (d.job.data as TickPlan).tick === tick,
+    );
+    expect(done.map((d) => d.queue)).toEqual([WATCH_QUEUE, WATCH_QUEUE]);
+    const pipe = redis.pipeline();
+    for (const h of fleet.hosts.slice(0, 201))
+      pipe.zcount(`${prefix}:drift:history:${h.name}`, plan.at, plan.at);
+    const points = ((await pipe.exec()) ?? []).map(([, n]) => Number(n));
+    expect(new Set(points.slice(0, 200))).toEqual(new Set([1]));
+    expect(points[200]).toBe(0); // a host outside the old check's shards
+    expect(await redis.exists(store.key('lock'))).toBe(0);
+  }, 120_000);
 });

@@ -227,6 +227,10 @@ describe('clock-drift watch on the simulated lab', () => {
     expect(recovery.text).toMatch(
       /back in sync since .* after \d+ (s|min) \(was drifting \((critical|warning)\)\)/,
     );
+    // the alert is crossed out right after the recovery reply is posted (chat.update after chat.postMessage)
+    await until('the alert crossed out', () =>
+      /^✅ Resolved /.test(fake.message(ALERTS, alert.ts)?.text ?? ''),
+    );
     expect(fake.message(ALERTS, alert.ts)?.text).toMatch(/^✅ Resolved .*: client-drift is back in sync/);
     await moreChecks(prefix, 3);
     expect(fake.thread(ALERTS, alert.ts).filter((m) => /back in sync/.test(m.text ?? ''))).toHaveLength(1);
