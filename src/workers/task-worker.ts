@@ -13,7 +13,7 @@ import { heartbeat } from '../queue/lock-heartbeat.js';
 import type { PlanStore } from '../queue/plan-store.js';
 import type { ExecStream } from '../ssh/exec-stream.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
-import type { Task, TaskContext, TaskSettings } from '../tasks/task.js';
+import type { SharedNtpCheck, Task, TaskContext, TaskSettings } from '../tasks/task.js';
 import { withCancelBarChat } from './cancel-bar-chat.js';
 import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
 import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected, tell } from './job-guards.js';
@@ -48,6 +48,8 @@ export interface TaskWorkerDeps {
    * the policy has no such lab (any more). Absent: every job runs on the deps above.
    */
   forLab?(lab: string | undefined): LabWorkerDeps | undefined;
+  /** A large check of clocks shared by the workers, for the job that coordinates it (absent: never shared). */
+  sharedNtpCheck?(job: { id: string; lab?: string }): SharedNtpCheck;
   log: Logger;
 }
 
@@ -132,6 +134,12 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       ...(d.execStream && { execStream: d.execStream }),
       ...(threaded.files && { files: threaded.files }),
       ...(d.ntpStates && { ntpStates: d.ntpStates }),
+      ...(d.sharedNtpCheck && {
+        sharedNtpCheck: d.sharedNtpCheck({
+          id: String(job.id),
+          ...(envelope.data.lab !== undefined && { lab: envelope.data.lab }),
+        }),
+      }),
       remember: (lastMessage) => {
         job
           .updateProgress({ lastMessage })
