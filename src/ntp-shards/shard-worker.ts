@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { CancelRequests } from '../jobs/cancel-requests.js';
 import type { Logger } from '../log/logger.js';
+import { workerName } from '../workers/worker-name.js';
 import { checkNtpShard, type NtpShardDeps, type NtpShardResult } from './check-ntp-shard.js';
 import { ShardCancels } from './shard-cancels.js';
 import { NTP_SHARDS_QUEUE, NtpShardJob } from './shard-job.js';
@@ -56,7 +55,7 @@ export function createNtpShardWorker(deps: NtpShardWorkerDeps): {
     prefix: deps.prefix,
     concurrency: SHARDS_AT_ONCE,
     // a job says which process ran it (processedBy): which workers shared a check
-    name: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    name: workerName(),
     ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
   });
   worker.on('failed', (job, err) =>

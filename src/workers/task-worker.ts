@@ -20,6 +20,7 @@ import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected, te
 import { showPlan } from './show-plan.js';
 import { confirmedHosts, refuseStale } from './start-guards.js';
 import { inReplyThread } from './thread-chat.js';
+import { workerName } from './worker-name.js';
 
 export interface TaskWorkerDeps {
   connection: ConnectionOptions;
@@ -187,6 +188,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
+    name: workerName(),
     ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
   });
   const result = (job: Job, outcome: string) =>
