@@ -54,6 +54,9 @@ export function createNtpShardWorker(deps: NtpShardWorkerDeps): {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: SHARDS_AT_ONCE,
+    // adding jobs wakes one blocked worker (BullMQ's marker); the others look again within this many seconds
+    // (BullMQ's default 5 would let the first worker take every shard of a run before a second one woke)
+    drainDelay: 1,
     // a job says which process ran it (processedBy): which workers shared a check
     name: workerName(),
     ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
