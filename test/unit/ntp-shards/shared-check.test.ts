@@ -27,10 +27,10 @@ const until = async (probe: () => boolean) => {
 };
 
 /** A coordinator with its store and queues in memory; the test plays the workers. */
-function harness(jobId = '42') {
+function harness(jobId = '42', above = 200) {
   const store = memoryRun();
   const queues = memoryQueues();
-  const check = sharedNtpCheck({ store, queues, above: 200, shards: 4, pollMs: 5, log }, { id: jobId });
+  const check = sharedNtpCheck({ store, queues, above, shards: 4, pollMs: 5, log }, { id: jobId });
   return { store, queues, check };
 }
 
@@ -94,6 +94,20 @@ describe('a large /lab ntp status shared by workers (coordinator and shards, sto
     expect(seen.filter((s) => s.startsWith('file '))).toHaveLength(1);
     // the run's statuses are gone from the store once reported
     expect(store.runs.has('42')).toBe(false);
+  });
+
+  it('at or below the threshold nothing is shared: the job checks every host itself, as before', async () => {
+    const { queues, check } = harness('43', HOSTS);
+    const own = fleetSsh();
+    const { final } = await runTask(ntpStatusTask, {
+      payload: { reply: { channel: 'C1', messageTs: '1.0' } },
+      inventory,
+      ssh: own.ssh,
+      sharedNtpCheck: check,
+    });
+    expect(queues.added).toEqual([]);
+    expect(own.commands).toHaveLength(HOSTS);
+    expect(final?.text.split('\n')[0]).toBe('NTP status of all hosts: 298 in sync, 1 drifting, 1 error');
   });
 
   it('a shard failed for good: its hosts are errors saying they were not checked and what to do, never a gap', async () => {
