@@ -7,7 +7,7 @@ import type { NtpRunStore } from './run-store.js';
 import type { NtpShardJob } from './shard-job.js';
 
 export interface NtpShardDeps {
-  store: Pick<NtpRunStore, 'record' | 'recorded'>;
+  store: Pick<NtpRunStore, 'recordAll' | 'recorded'>;
   inventory(): Inventory;
   ssh: Pick<SshPool, 'exec'>;
   thresholds: NtpThresholds;
@@ -27,9 +27,44 @@ function notInInventory(host: string): NtpHostStatus {
   );
 }
 
+// statuses go to Redis a batch at a time: one round trip for up to BATCH hosts, none kept back more than BATCH_MS
+const BATCH = 25;
+const BATCH_MS = 50;
+
+/** Records statuses in batches; done() sends the rest and throws what a batch met (Redis down: the shard fails). */
+function batchRecorder(store: NtpShardDeps['store'], run: string) {
+  let batch: NtpHostStatus[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let failed: Error | undefined;
+  const sending = new Set<Promise<unknown>>();
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (batch.length === 0) return;
+    const sent = store.recordAll(run, batch).catch((err: Error) => {
+      failed ??= err;
+    });
+    batch = [];
+    sending.add(sent);
+    void sent.finally(() => sending.delete(sent));
+  };
+  return {
+    add(status: NtpHostStatus) {
+      batch.push(status);
+      if (batch.length >= BATCH) flush();
+      else timer ??= setTimeout(flush, BATCH_MS);
+    },
+    async done() {
+      flush();
+      await Promise.all(sending);
+      if (failed) throw failed;
+    },
+  };
+}
+
 /**
  * One shard of a shared `/lab ntp status`: chronyc on each of its hosts over this worker's pooled connections, each
- * status recorded in the run as soon as it is known (the coordinator reports from there). A shard run again
+ * status recorded in the run as soon as it is known, a few at a time (the coordinator reports from there). A shard run again
  * (retried, or handed on from a worker that died) checks only the hosts without a status yet.
  */
 export async function checkNtpShard(deps: NtpShardDeps, shard: NtpShardJob): Promise<NtpShardResult> {
@@ -38,6 +73,7 @@ export async function checkNtpShard(deps: NtpShardDeps, shard: NtpShardJob): Pro
   const inventory = deps.inventory();
   // one listener on the shard's signal however many hosts there are
   const fan = fanOutSignal(deps.signal);
+  const recorder = batchRecorder(deps.store, shard.parent);
   try {
     await Promise.all(
       todo.map(async (name) => {
@@ -46,9 +82,10 @@ export async function checkNtpShard(deps: NtpShardDeps, shard: NtpShardJob): Pro
           ? await checkHost(deps.ssh, host, deps.thresholds, fan.child())
           : notInInventory(name);
         // after a cancel a host's "cancelled" is no answer: nobody reads the run any more
-        if (!deps.signal.aborted) await deps.store.record(shard.parent, status);
+        if (!deps.signal.aborted) recorder.add(status);
       }),
     );
+    await recorder.done();
   } finally {
     fan.close();
   }

@@ -9,7 +9,7 @@ import type { ShardQueues } from './shard-queues.js';
 
 export interface CoordinatorDeps {
   store: Pick<NtpRunStore, 'since' | 'drop'>;
-  queues: Pick<ShardQueues, 'add' | 'state' | 'removeIfWaiting'>;
+  queues: Pick<ShardQueues, 'add' | 'state' | 'removeIfWaiting' | 'liveWorkers'>;
   /** Over this many hosts a check is shared (LAB_NTP_SHARD_ABOVE; 0: never). */
   above: number;
   /** Shards a run is split into (LAB_NTP_SHARDS). */
@@ -61,7 +61,14 @@ function deferrals(hosts: readonly string[]) {
  */
 export function sharedNtpCheck(deps: CoordinatorDeps, job: { id: string; lab?: string }): SharedNtpCheck {
   return {
-    above: deps.above,
+    async shares(hosts) {
+      if (deps.above <= 0 || hosts <= deps.above) return false;
+      // one worker gains nothing and pays the shards' Redis round trips (a warm run of 1000 hosts took twice as
+      // long); a Redis that does not list its clients (CLIENT LIST refused) is taken to have several
+      const workers = await deps.queues.liveWorkers().catch(() => 2);
+      if (workers < 2) deps.log.debug({ hosts, workers }, 'ntp status not shared: one worker');
+      return workers >= 2;
+    },
     async start(hosts: readonly InventoryHost[], signal: AbortSignal): Promise<SharedNtpRun> {
       const names = hosts.map((h) => h.name);
       const shards = partition(names, deps.shards);
@@ -102,6 +109,9 @@ export function sharedNtpCheck(deps: CoordinatorDeps, job: { id: string; lab?: s
   };
 }
 
+// polls between two looks at the shards' states
+const STATE_EVERY = 10;
+
 /** Reads the run until every host is settled, or every shard is over (then the rest are not checked). */
 async function follow(
   deps: CoordinatorDeps,
@@ -120,9 +130,14 @@ async function follow(
       settle(tally.take(entries));
     }
   };
-  while (!stop.aborted) {
+  for (let poll = 0; !stop.aborted; poll++) {
     await readNew();
     if (tally.complete) return;
+    // the shards' states are a look per shard: about once a second is soon enough to see one fail for good
+    if (poll % STATE_EVERY !== 0) {
+      await sleep(deps.pollMs, stop);
+      continue;
+    }
     const states = await Promise.all(shards.map((s) => deps.queues.state(run, s.k)));
     if (states.every((s) => !('pending' in s))) {
       await readNew(); // what the last shards recorded before they ended

@@ -28,18 +28,18 @@ export class NtpRunStore {
   key = (run: string) => `${this.prefix}:ntp-run:${run}`;
   private order = (run: string) => `${this.key(run)}:order`;
 
-  /** Records the host's status unless one is there already; true when this one was kept. */
-  async record(run: string, status: NtpHostStatus): Promise<boolean> {
-    const added = await this.redis.eval(
-      RECORD,
-      2,
-      this.key(run),
-      this.order(run),
-      status.host,
-      toStored(status),
-      RUN_TTL_MS,
-    );
-    return added === 1;
+  /** Records each host's status unless one is there already, in one round trip; how many were kept. */
+  async recordAll(run: string, statuses: readonly NtpHostStatus[]): Promise<number> {
+    const pipe = this.redis.pipeline();
+    for (const s of statuses)
+      pipe.eval(RECORD, 2, this.key(run), this.order(run), s.host, toStored(s), RUN_TTL_MS);
+    const results = (await pipe.exec()) ?? [];
+    let kept = 0;
+    for (const [err, added] of results) {
+      if (err) throw err;
+      if (added === 1) kept++;
+    }
+    return kept;
   }
 
   /** The hosts of `hosts` that have a status in the run already. */

@@ -10,6 +10,8 @@ export interface ShardQueues {
   state(parent: string, shard: number): Promise<ShardState>;
   /** Removes the shard job if no worker has started it (after a cancel, or once the run is over). */
   removeIfWaiting(parent: string, shard: number): Promise<void>;
+  /** Worker processes taking shards now (BullMQ's CLIENT LIST of the shard queue). */
+  liveWorkers(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export function createShardQueues(connection: ConnectionOptions, prefix: string)
       if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized'))
         await job.remove().catch(() => undefined); // taken by a worker meanwhile: it finds the cancel
     },
+    liveWorkers: () => queueOf(0).getWorkersCount(),
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
     },

@@ -17,7 +17,7 @@ import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
 
 /** How often a shared check's coordinator reads what its shards recorded. */
-const SHARD_POLL_MS = 200;
+const SHARD_POLL_MS = 100;
 
 /**
  * The worker role: runs the tasks of queued jobs over the SSH pool, follows cancels, and keeps the App Home of

@@ -27,8 +27,8 @@ export interface SharedNtpRun {
 
 /** Shares a large check of clocks among the worker processes (LAB_NTP_SHARD_ABOVE). */
 export interface SharedNtpCheck {
-  /** A check of more hosts than this is shared; 0: never. */
-  above: number;
+  /** Whether a check of this many hosts is shared: over the threshold, and more than one worker to share it. */
+  shares(hosts: number): Promise<boolean>;
   /** Hands the hosts out as shard jobs (once per job, however often it is retried). */
   start(hosts: readonly InventoryHost[], signal: AbortSignal): Promise<SharedNtpRun>;
 }

@@ -16,8 +16,8 @@ import {
 type Check = (host: InventoryHost) => Promise<NtpHostStatus>;
 
 /**
- * A large check's hosts: over LAB_NTP_SHARD_ABOVE, shared by the worker processes (this job hands the hosts out
- * and reports them as they are recorded); otherwise checked here, over this worker's pool.
+ * A large check's hosts: over LAB_NTP_SHARD_ABOVE with several workers, shared by the worker processes (this job
+ * hands the hosts out and reports them as they are recorded); otherwise checked here, over this worker's pool.
  */
 async function largeCheck(
   ctx: TaskContext<TargetPayload>,
@@ -25,7 +25,7 @@ async function largeCheck(
   report: (run: Check) => Promise<NtpHostStatus[]>,
 ): Promise<NtpHostStatus[]> {
   const shared = ctx.sharedNtpCheck;
-  if (!shared || shared.above <= 0 || targets.hosts.length <= shared.above)
+  if (!shared || !(await shared.shares(targets.hosts.length)))
     return report((host) => checkHost(ctx.ssh, host, ctx.settings.drift, ctx.signal));
   const run = await shared.start(targets.hosts, ctx.signal);
   try {

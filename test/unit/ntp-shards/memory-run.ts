@@ -4,7 +4,7 @@ import type { ShardQueues, ShardState } from '../../../src/ntp-shards/shard-queu
 import { toStored } from '../../../src/ntp-shards/stored-status.js';
 
 /** The run store's behaviour (first status of a host wins, a list in the order recorded) in memory. */
-export function memoryRun(): Pick<NtpRunStore, 'record' | 'recorded' | 'since' | 'drop'> & {
+export function memoryRun(): Pick<NtpRunStore, 'recordAll' | 'recorded' | 'since' | 'drop'> & {
   runs: Map<string, { hash: Map<string, string>; order: string[] }>;
 } {
   const runs = new Map<string, { hash: Map<string, string>; order: string[] }>();
@@ -18,12 +18,16 @@ export function memoryRun(): Pick<NtpRunStore, 'record' | 'recorded' | 'since' |
   };
   return {
     runs,
-    async record(run, status) {
+    async recordAll(run, statuses) {
       const r = of(run);
-      if (r.hash.has(status.host)) return false;
-      r.hash.set(status.host, toStored(status));
-      r.order.push(status.host);
-      return true;
+      let kept = 0;
+      for (const status of statuses) {
+        if (r.hash.has(status.host)) continue;
+        r.hash.set(status.host, toStored(status));
+        r.order.push(status.host);
+        kept++;
+      }
+      return kept;
     },
     async recorded(run, hosts) {
       const r = of(run);
@@ -44,7 +48,7 @@ export function memoryRun(): Pick<NtpRunStore, 'record' | 'recorded' | 'since' |
 }
 
 /** Shard queues in memory: the test plays the workers and says how each shard ended. */
-export function memoryQueues(): ShardQueues & {
+export function memoryQueues(workers = 2): ShardQueues & {
   added: NtpShardJob[];
   states: Map<number, ShardState>;
   removed: number[];
@@ -67,6 +71,7 @@ export function memoryQueues(): ShardQueues & {
     async removeIfWaiting(_parent, shard) {
       if (states.get(shard) && 'pending' in (states.get(shard) as ShardState)) removed.push(shard);
     },
+    liveWorkers: async () => workers,
     async close() {},
   };
 }

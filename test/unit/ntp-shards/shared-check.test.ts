@@ -27,9 +27,9 @@ const until = async (probe: () => boolean) => {
 };
 
 /** A coordinator with its store and queues in memory; the test plays the workers. */
-function harness(jobId = '42', above = 200) {
+function harness(jobId = '42', above = 200, workers = 2) {
   const store = memoryRun();
-  const queues = memoryQueues();
+  const queues = memoryQueues(workers);
   const check = sharedNtpCheck({ store, queues, above, shards: 4, pollMs: 5, log }, { id: jobId });
   return { store, queues, check };
 }
@@ -96,8 +96,11 @@ describe('a large /lab ntp status shared by workers (coordinator and shards, sto
     expect(store.runs.has('42')).toBe(false);
   });
 
-  it('at or below the threshold nothing is shared: the job checks every host itself, as before', async () => {
-    const { queues, check } = harness('43', HOSTS);
+  it.each([
+    ['at or below the threshold', HOSTS, 2],
+    ['with one worker listening for shards', 200, 1],
+  ])('%s nothing is shared: the job checks every host itself, as before', async (_what, above, workers) => {
+    const { queues, check } = harness('43', above, workers);
     const own = fleetSsh();
     const { final } = await runTask(ntpStatusTask, {
       payload: { reply: { channel: 'C1', messageTs: '1.0' } },
