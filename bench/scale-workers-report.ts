@@ -22,7 +22,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const all = (xs: number[], f: (x: number) => string) => xs.map(f).join(', ');
 
 const label = (r: SizeResult) =>
-  `${r.hosts} hosts, ${r.workers ?? 1} worker${(r.workers ?? 1) > 1 ? 's' : ''}${r.shared === false ? ', not shared' : ''}`;
+  (r.workers ?? 1) > 1
+    ? `${r.hosts} hosts, ${r.workers} workers${r.shared === false ? ', not shared' : ', shared'}`
+    : `${r.hosts} hosts, 1 worker`;
 
 /** The bench:scale section for BENCH_WORKERS: the same sizes with 1, 2, … worker processes side by side. */
 export function renderWorkersReport(o: ScaleReportInput): string {
