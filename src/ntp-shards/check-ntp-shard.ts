@@ -7,7 +7,7 @@ import type { NtpRunStore } from './run-store.js';
 import type { NtpShardJob } from './shard-job.js';
 
 export interface NtpShardDeps {
-  store: Pick<NtpRunStore, 'recordAll' | 'recorded'>;
+  store: Pick<NtpRunStore, 'recordAll' | 'recorded' | 'isOpen'>;
   inventory(): Inventory;
   ssh: Pick<SshPool, 'exec'>;
   thresholds: NtpThresholds;
@@ -15,7 +15,7 @@ export interface NtpShardDeps {
   signal: AbortSignal;
 }
 
-export type NtpShardResult = { checked: number; skipped: number } | { cancelled: true };
+export type NtpShardResult = { checked: number; skipped: number } | { cancelled: true } | { abandoned: true };
 
 /** A host the coordinator's inventory had and this worker's has not: said, not skipped. */
 function notInInventory(host: string): NtpHostStatus {
@@ -65,9 +65,12 @@ function batchRecorder(store: NtpShardDeps['store'], run: string) {
 /**
  * One shard of a shared `/lab ntp status`: chronyc on each of its hosts over this worker's pooled connections, each
  * status recorded in the run as soon as it is known, a few at a time (the coordinator reports from there). A shard run again
- * (retried, or handed on from a worker that died) checks only the hosts without a status yet.
+ * (retried, or handed on from a worker that died) checks only the hosts without a status yet, and nothing once
+ * its run is over.
  */
 export async function checkNtpShard(deps: NtpShardDeps, shard: NtpShardJob): Promise<NtpShardResult> {
+  // handed on after its run was reported (every host recorded, the keys gone): asking its hosts would be for nobody
+  if (!(await deps.store.isOpen(shard.parent))) return { abandoned: true };
   const done = await deps.store.recorded(shard.parent, shard.hosts);
   const todo = shard.hosts.filter((h) => !done.has(h));
   const inventory = deps.inventory();

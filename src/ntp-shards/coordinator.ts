@@ -8,7 +8,7 @@ import { RunTally } from './run-tally.js';
 import type { ShardQueues } from './shard-queues.js';
 
 export interface CoordinatorDeps {
-  store: Pick<NtpRunStore, 'since' | 'drop'>;
+  store: Pick<NtpRunStore, 'open' | 'since' | 'drop'>;
   queues: Pick<ShardQueues, 'add' | 'state' | 'removeIfWaiting' | 'liveWorkers'>;
   /** Over this many hosts a check is shared (LAB_NTP_SHARD_ABOVE; 0: never). */
   above: number;
@@ -72,13 +72,17 @@ export function sharedNtpCheck(deps: CoordinatorDeps, job: { id: string; lab?: s
     async start(hosts: readonly InventoryHost[], signal: AbortSignal): Promise<SharedNtpRun> {
       const names = hosts.map((h) => h.name);
       const shards = partition(names, deps.shards);
-      for (const shard of shards)
-        await deps.queues.add({
-          parent: job.id,
-          ...(job.lab !== undefined && { lab: job.lab }),
-          shard: shard.k,
-          hosts: shard.hosts,
-        });
+      await deps.store.open(job.id);
+      await Promise.all(
+        shards.map((shard) =>
+          deps.queues.add({
+            parent: job.id,
+            ...(job.lab !== undefined && { lab: job.lab }),
+            shard: shard.k,
+            hosts: shard.hosts,
+          }),
+        ),
+      );
       deps.log.info({ hosts: names.length, shards: shards.length }, 'ntp status shared by the workers');
       const waits = deferrals(names);
       const stop = new AbortController();

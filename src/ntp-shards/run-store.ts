@@ -27,6 +27,17 @@ export class NtpRunStore {
 
   key = (run: string) => `${this.prefix}:ntp-run:${run}`;
   private order = (run: string) => `${this.key(run)}:order`;
+  private openKey = (run: string) => `${this.key(run)}:open`;
+
+  /** The coordinator follows the run: its shards are wanted (until {@link drop}, or an hour). */
+  async open(run: string): Promise<void> {
+    await this.redis.set(this.openKey(run), '1', 'PX', RUN_TTL_MS);
+  }
+
+  /** Whether anybody still follows the run: a shard handed on after its run was reported has nothing to do. */
+  async isOpen(run: string): Promise<boolean> {
+    return (await this.redis.exists(this.openKey(run))) === 1;
+  }
 
   /** Records each host's status unless one is there already, in one round trip; how many were kept. */
   async recordAll(run: string, statuses: readonly NtpHostStatus[]): Promise<number> {
@@ -72,6 +83,6 @@ export class NtpRunStore {
   }
 
   async drop(run: string): Promise<void> {
-    await this.redis.del(this.key(run), this.order(run));
+    await this.redis.del(this.openKey(run), this.key(run), this.order(run));
   }
 }

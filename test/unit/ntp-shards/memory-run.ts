@@ -4,10 +4,15 @@ import type { ShardQueues, ShardState } from '../../../src/ntp-shards/shard-queu
 import { toStored } from '../../../src/ntp-shards/stored-status.js';
 
 /** The run store's behaviour (first status of a host wins, a list in the order recorded) in memory. */
-export function memoryRun(): Pick<NtpRunStore, 'recordAll' | 'recorded' | 'since' | 'drop'> & {
+export function memoryRun(): Pick<
+  NtpRunStore,
+  'open' | 'isOpen' | 'recordAll' | 'recorded' | 'since' | 'drop'
+> & {
   runs: Map<string, { hash: Map<string, string>; order: string[] }>;
+  opened: Set<string>;
 } {
   const runs = new Map<string, { hash: Map<string, string>; order: string[] }>();
+  const opened = new Set<string>();
   const of = (run: string) => {
     let r = runs.get(run);
     if (!r) {
@@ -18,6 +23,13 @@ export function memoryRun(): Pick<NtpRunStore, 'recordAll' | 'recorded' | 'since
   };
   return {
     runs,
+    opened,
+    async open(run) {
+      opened.add(run);
+    },
+    async isOpen(run) {
+      return opened.has(run);
+    },
     async recordAll(run, statuses) {
       const r = of(run);
       let kept = 0;
@@ -42,6 +54,7 @@ export function memoryRun(): Pick<NtpRunStore, 'recordAll' | 'recorded' | 'since
       };
     },
     async drop(run) {
+      opened.delete(run);
       runs.delete(run);
     },
   };

@@ -92,8 +92,11 @@ describe('a large /lab ntp status shared by workers (coordinator and shards, sto
     expect(states.get('h007')).toBe('drifting (critical)');
     expect(states.get('h013')).toBe('error');
     expect(seen.filter((s) => s.startsWith('file '))).toHaveLength(1);
-    // the run's statuses are gone from the store once reported
+    // the run's statuses are gone from the store once reported, and a shard handed on later asks nobody
     expect(store.runs.has('42')).toBe(false);
+    const late = fleetSsh();
+    expect(await runShard(store, late.ssh, s1)).toEqual({ abandoned: true });
+    expect(late.commands).toEqual([]);
   });
 
   it.each([
@@ -179,6 +182,7 @@ describe('a large /lab ntp status shared by workers (coordinator and shards, sto
       },
     };
     const shard = { parent: '9', shard: 0, hosts: names.slice(0, 3) };
+    await store.open('9');
     expect(
       await checkNtpShard(
         { store, inventory: () => inventory, ssh, thresholds, signal: cancel.signal },
