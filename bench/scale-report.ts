@@ -3,6 +3,10 @@ import type { ScaleRun } from './scale-run.js';
 
 export interface SizeResult {
   hosts: number;
+  /** Worker processes that shared the runs (1 unless BENCH_WORKERS said otherwise); CPU, RSS and fds are their sum. */
+  workers?: number;
+  /** false: LAB_NTP_SHARD_ABOVE=0, each run on the one worker that took it. */
+  shared?: boolean;
   cold: ScaleRun[];
   warm: ScaleRun[];
   idle: { rssKiB: number; fds: number };

@@ -26,7 +26,14 @@ const isSummary = (c: RecordedCall) =>
   c.method === 'chat.update' && /^NTP status of/.test(String(c.args.text));
 
 export async function ntpStatusAll(
-  o: { fake: FakeSlack; eventsUrl: string; secret: string; bot: RoleProcess; worker: RoleProcess },
+  o: {
+    fake: FakeSlack;
+    eventsUrl: string;
+    secret: string;
+    bot: Pick<RoleProcess, 'cpuMs'>;
+    /** The worker process, or several measured as one (their CPU summed). */
+    worker: Pick<RoleProcess, 'cpuMs'>;
+  },
   expect: { hosts: number },
 ): Promise<ScaleRun> {
   const { fake } = o;

@@ -3,7 +3,10 @@
 // descriptors and Slack calls. Bot and worker run as production does (`node dist/cli.js bot|worker`). Writes its
 // section of docs/BENCHMARKS.md. Starts and stops everything it uses. BENCH_SIZES=40,200 picks sizes;
 // BENCH_CPU_PROF=DIR writes a CPU profile of the worker (node --cpu-prof) for each size; BENCH_FLEET_NET=127.128 moves
-// the fleet off 127.64; BENCH_SSH_CONCURRENCY=N sets the worker's LAB_SSH_CONCURRENCY.
+// the fleet off 127.64; BENCH_SSH_CONCURRENCY=N sets the worker's LAB_SSH_CONCURRENCY. BENCH_WORKERS=1,2 measures each
+// size with 1 worker process, then with 2 (a run shared by them: LAB_NTP_SHARD_ABOVE), side by side; `1-unshared` is one
+// worker with sharing off (LAB_NTP_SHARD_ABOVE=0, the check as before sharing). With BENCH_WORKERS the bench writes its
+// own section (scale-workers) of docs/BENCHMARKS.md and leaves the one-worker section as it is.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -18,13 +21,20 @@ import { describeMachine } from './machine.js';
 import { deletePrefix } from './redis-cleanup.js';
 import { writeReportSection } from './report-file.js';
 import { renderScaleReport, type SizeResult } from './scale-report.js';
-import { startRole, waitOk } from './scale-roles.js';
+import { type RoleProcess, startRole, waitOk } from './scale-roles.js';
 import { ntpStatusAll, type ScaleRun } from './scale-run.js';
+import { renderWorkersReport, type WorkerSetup, workerSetups } from './scale-workers-report.js';
 
 /** The fleet's first two octets: BENCH_FLEET_NET=127.128 puts it on 127.128.x.x (default 127.64). */
 const FLEET_NET = process.env.BENCH_FLEET_NET ?? '127.64';
 const SIZES = (process.env.BENCH_SIZES ?? '40,200,1000,5000').split(',').map(Number);
-const REPS = { warm: 5, cold: (n: number) => (n >= 5000 ? 1 : 2) };
+// BENCH_COLD_REPS=N: cold runs per size (default 2, 1 at 5000)
+const COLD_REPS = Number(process.env.BENCH_COLD_REPS ?? 0);
+const REPS = { warm: 5, cold: (n: number) => COLD_REPS || (n >= 5000 ? 1 : 2) };
+/** BENCH_WORKERS=1,2,1-unshared: worker processes per measurement; unset: one worker, as before. */
+const SETUPS: WorkerSetup[] | undefined = process.env.BENCH_WORKERS
+  ? workerSetups(process.env.BENCH_WORKERS)
+  : undefined;
 const SECRET = 'bench-scale-signing-secret';
 const REPORT = 'docs/BENCHMARKS.md';
 const DIR = resolve('.lab/bench-scale');
@@ -45,21 +55,39 @@ async function cleanUp(): Promise<void> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
+/** Several worker processes measured as one: CPU, memory and descriptors summed. */
+function workerGroup(members: RoleProcess[]): Pick<RoleProcess, 'cpuMs' | 'rssKiB' | 'hwmKiB' | 'fds'> & {
+  stop(): Promise<void>;
+} {
+  const sum = (f: (w: RoleProcess) => number) => () => members.reduce((n, w) => n + f(w), 0);
+  return {
+    cpuMs: sum((w) => w.cpuMs()),
+    rssKiB: sum((w) => w.rssKiB()),
+    hwmKiB: sum((w) => w.hwmKiB()),
+    fds: sum((w) => w.fds()),
+    stop: async () => {
+      await Promise.all(members.map((w) => w.stop()));
+    },
+  };
+}
+
 async function measureSize(
   n: number,
   shared: { redisUrl: string; prefix: string; fake: Awaited<ReturnType<typeof startFakeSlack>> },
+  setup: WorkerSetup = { workers: 1, shared: true },
 ): Promise<SizeResult> {
+  const tag = `${n}-${setup.workers}${setup.shared ? '' : 'u'}`;
   const loadBefore = loadavg()[0] ?? Number.NaN;
-  const fleet = await startFleet({ count: n, dir: `${DIR}/fleet-${n}`, net: FLEET_NET, mix: BENCH_MIX });
+  const fleet = await startFleet({ count: n, dir: `${DIR}/fleet-${tag}`, net: FLEET_NET, mix: BENCH_MIX });
   const stopFleet = () => fleet.stop();
   closers.push(stopFleet);
   const port = await freePort();
-  const workerPort = await freePort();
+  const workerPorts = await Promise.all(Array.from({ length: setup.workers }, () => freePort()));
   const env = {
     REDIS_URL: shared.redisUrl,
     LAB_INVENTORY: fleet.inventoryPath,
     LAB_KNOWN_HOSTS: fleet.knownHostsPath,
-    LAB_QUEUE_PREFIX: `${shared.prefix}-${n}`,
+    LAB_QUEUE_PREFIX: `${shared.prefix}-${tag}`,
     SLACK_BOT_TOKEN: shared.fake.botToken,
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: shared.fake.apiUrl,
@@ -67,26 +95,31 @@ async function measureSize(
     LAB_SSH_CONNECT_TIMEOUT_MS: '30000',
     // the worker's fan-out (default 50, as in production); BENCH_SSH_CONCURRENCY=200 tries another
     ...(process.env.BENCH_SSH_CONCURRENCY && { LAB_SSH_CONCURRENCY: process.env.BENCH_SSH_CONCURRENCY }),
+    ...(!setup.shared && { LAB_NTP_SHARD_ABOVE: '0' }),
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
   };
   const prof = process.env.BENCH_CPU_PROF;
-  const bot = startRole('bot', { ...env, PORT: String(port) }, `${DIR}/bot-${n}.log`);
+  const bot = startRole('bot', { ...env, PORT: String(port) }, `${DIR}/bot-${tag}.log`);
   closers.push(() => bot.stop());
   await waitOk(`http://127.0.0.1:${port}/healthz`, bot.child, 'bot');
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
-  const startWorker = async (profile: boolean) => {
+  const startOne = async (i: number, profile: boolean) => {
     const w = startRole(
       'worker',
-      { ...env, LAB_WORKER_PORT: String(workerPort) },
-      `${DIR}/worker-${n}.log`,
+      { ...env, LAB_WORKER_PORT: String(workerPorts[i]) },
+      `${DIR}/worker-${tag}-${i}.log`,
       profile && prof
-        ? ['--cpu-prof', '--cpu-prof-dir', resolve(prof), '--cpu-prof-name', `worker-${n}.cpuprofile`]
+        ? ['--cpu-prof', '--cpu-prof-dir', resolve(prof), '--cpu-prof-name', `worker-${tag}-${i}.cpuprofile`]
         : [],
     );
-    await waitOk(`http://127.0.0.1:${workerPort}/readyz`, w.child, 'worker');
-    await sleep(2000); // settled: Redis connected, the first health checks answered
+    await waitOk(`http://127.0.0.1:${workerPorts[i]}/readyz`, w.child, 'worker');
     return w;
+  };
+  const startWorker = async (profile: boolean) => {
+    const members = await Promise.all(workerPorts.map((_, i) => startOne(i, profile)));
+    await sleep(2000); // settled: Redis connected, the first health checks answered
+    return workerGroup(members);
   };
   const ctx = (worker: Awaited<ReturnType<typeof startWorker>>) => ({
     fake: shared.fake,
@@ -108,7 +141,7 @@ async function measureSize(
     const run = await ntpStatusAll(ctx(worker), { hosts: n });
     cold.push(run);
     log(
-      `  ${n} cold ${i + 1}: ${run.ms} ms, worker CPU ${run.workerCpuMs} ms, ${run.slackCalls} Slack calls`,
+      `  ${tag} cold ${i + 1}: ${run.ms} ms, worker CPU ${run.workerCpuMs} ms, ${run.slackCalls} Slack calls`,
     );
   }
   // the memory of the worker before its pool fills, then with every host pooled
@@ -118,13 +151,13 @@ async function measureSize(
   closers.push(() => worker.stop());
   const idle = { rssKiB: worker.rssKiB(), fds: worker.fds() };
   const first = await ntpStatusAll(ctx(worker), { hosts: n });
-  log(`  ${n} cold (profiled worker): ${first.ms} ms`);
+  log(`  ${tag} cold (profiled worker): ${first.ms} ms`);
   const warm: ScaleRun[] = [];
   for (let i = 0; i < REPS.warm; i++) {
     const run = await ntpStatusAll(ctx(worker), { hosts: n });
     warm.push(run);
     log(
-      `  ${n} warm ${i + 1}: ${run.ms} ms, worker CPU ${run.workerCpuMs} ms, ${run.slackCalls} Slack calls`,
+      `  ${tag} warm ${i + 1}: ${run.ms} ms, worker CPU ${run.workerCpuMs} ms, ${run.slackCalls} Slack calls`,
     );
   }
   await sleep(2000);
@@ -139,9 +172,11 @@ async function measureSize(
   await bot.stop();
   await stopFleet();
   closers.splice(closers.indexOf(stopFleet));
-  await deletePrefix(shared.redisUrl, `${shared.prefix}-${n}`);
+  await deletePrefix(shared.redisUrl, `${shared.prefix}-${tag}`);
   return {
     hosts: n,
+    workers: setup.workers,
+    shared: setup.shared,
     load: { before: loadBefore, after: loadavg()[0] ?? Number.NaN },
     cold,
     warm,
@@ -172,11 +207,12 @@ async function main(): Promise<void> {
   const fake = await startFakeSlack();
   closers.push(() => fake.close());
   const results: SizeResult[] = [];
-  for (const n of SIZES) {
-    log(`${n} hosts:`);
-    results.push(await measureSize(n, { redisUrl: redis.url, prefix, fake }));
-  }
-  const report = renderScaleReport({
+  for (const n of SIZES)
+    for (const setup of SETUPS ?? [undefined]) {
+      log(`${n} hosts${setup ? `, ${setup.workers} worker(s)${setup.shared ? '' : ', not shared'}` : ''}:`);
+      results.push(await measureSize(n, { redisUrl: redis.url, prefix, fake }, setup));
+    }
+  const input = {
     date: new Date(),
     machine,
     load: { before: loadBefore, after: loadavg() },
@@ -185,8 +221,9 @@ async function main(): Promise<void> {
     reps: { warm: REPS.warm },
     seconds: (Date.now() - began) / 1000,
     fleetNet: FLEET_NET,
-  });
-  writeReportSection(REPORT, report, 'scale');
+  };
+  if (SETUPS) writeReportSection(REPORT, renderWorkersReport(input), 'scale-workers');
+  else writeReportSection(REPORT, renderScaleReport(input), 'scale');
   writeFileSync(`${DIR}/results.json`, JSON.stringify({ machine, results }, null, 2));
   log(`wrote ${REPORT} in ${((Date.now() - began) / 1000).toFixed(0)} s`);
 }

@@ -76,6 +76,9 @@ export const EnvSchema = z
     // minutes between reminders of an unacknowledged critical alert; 0 = never; fractions for tests
     LAB_DRIFT_REMIND_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
     LAB_DRIFT_SHARD_SIZE: intFrom(100, 1).pipe(z.number().max(10_000, 'must be at most 10000')),
+    // 0 = never shared; a check of LARGE_CHECK_ABOVE (100) hosts or fewer is never shared whatever this says
+    LAB_NTP_SHARD_ABOVE: intFrom(500, 0),
+    LAB_NTP_SHARDS: intFrom(8, 1).pipe(z.number().max(256, 'must be at most 256')),
     LAB_DRIFT_HISTORY_DAYS: intFrom(7, 1).pipe(z.number().max(90, 'must be at most 90')),
     LAB_CEPH_INTERVAL: intFrom(60, 1),
     LAB_QUEUE_PREFIX: z
@@ -201,6 +204,11 @@ export interface Config {
     /** How long each host's offset history is kept (LAB_DRIFT_HISTORY_DAYS). */
     historyMs: number;
   };
+  /**
+   * `/lab ntp status` over more than `above` hosts is shared by the worker processes: the hosts split into `shards`
+   * jobs by a hash of their names (LAB_NTP_SHARD_ABOVE, 0 = never; LAB_NTP_SHARDS).
+   */
+  ntpShards: { above: number; shards: number };
   /** The Ceph watch: seconds between its health checks (LAB_CEPH_INTERVAL), when ceph_mons exists. */
   ceph: { intervalSeconds: number };
   queuePrefix: string;
@@ -295,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       shardSize: e.LAB_DRIFT_SHARD_SIZE,
       historyMs: e.LAB_DRIFT_HISTORY_DAYS * 24 * 3600_000,
     },
+    ntpShards: { above: e.LAB_NTP_SHARD_ABOVE, shards: e.LAB_NTP_SHARDS },
     ceph: { intervalSeconds: e.LAB_CEPH_INTERVAL },
     queuePrefix: e.LAB_QUEUE_PREFIX,
     workerConcurrency: e.LAB_WORKER_CONCURRENCY,

@@ -12,7 +12,8 @@ export type HostErrorCode =
   | 'hostkey-unknown' // known_hosts has no key for this host: never connect
   | 'command-missing' // the tool is not installed (exit 127)
   | 'daemon-down' // e.g. chronyc: 506 Cannot talk to daemon
-  | 'command-failed'; // anything else the remote command reported
+  | 'command-failed' // anything else the remote command reported
+  | 'not-checked'; // a check shared by workers: the worker that had the host failed before it was checked
 
 /** A failure on one host: reported for that host, never fatal to the whole job. */
 export class HostError extends Error {

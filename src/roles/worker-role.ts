@@ -4,6 +4,10 @@ import { withLongOutput } from '../chat/long-output-sink.js';
 import { ALL_TASKS } from '../commands/index.js';
 import { createHomeRefresher, HOME_REFRESH_MS } from '../home/home-refresh.js';
 import { CancelRequests } from '../jobs/cancel-requests.js';
+import { sharedNtpCheck } from '../ntp-shards/coordinator.js';
+import { NtpRunStore } from '../ntp-shards/run-store.js';
+import { createShardQueues } from '../ntp-shards/shard-queues.js';
+import { createNtpShardWorker } from '../ntp-shards/shard-worker.js';
 import type { Lab } from '../policy/policy.js';
 import { createExecStream } from '../ssh/exec-stream.js';
 import { fdBudgetWarning, readFdLimit } from '../ssh/fd-limit.js';
@@ -11,6 +15,9 @@ import { SshPool } from '../ssh/ssh-pool.js';
 import { createTaskWorker } from '../workers/task-worker.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
+
+/** How often a shared check's coordinator reads what its shards recorded. */
+const SHARD_POLL_MS = 100;
 
 /**
  * The worker role: runs the tasks of queued jobs over the SSH pool, follows cancels, and keeps the App Home of
@@ -52,6 +59,20 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     max === undefined ? undefined : sizes.reduce((n, size) => n + Math.min(size, max), 0);
   const fdWarning = fdBudgetWarning({ hosts, maxConnections, limit: readFdLimit() });
   if (fdWarning) log.warn({ hosts }, `file-descriptor limit: ${fdWarning}`);
+  // a large /lab ntp status is shared: its job hands the hosts out as shards, which every worker's pool checks
+  const runs = new NtpRunStore(connection, config.queuePrefix);
+  const shardQueues = createShardQueues(connection, config.queuePrefix);
+  const shards = createNtpShardWorker({
+    connection,
+    prefix: config.queuePrefix,
+    labOf: (name) => (config.policyPath ? forLab(name) : { inventory: () => core.inventory, ssh }),
+    store: runs,
+    thresholds: config.drift,
+    cancels: stores.cancels,
+    lockMs: config.jobLockMs,
+    log,
+  });
+  const shared = { store: runs, queues: shardQueues, ...config.ntpShards, pollMs: SHARD_POLL_MS, log };
   const worker = createTaskWorker({
     connection,
     prefix: config.queuePrefix,
@@ -73,6 +94,7 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     lockMs: config.jobLockMs,
     ntpStates: stores.lastNtp,
     ...(config.policyPath && { forLab }),
+    sharedNtpCheck: (job) => sharedNtpCheck({ ...shared, log: log.child({ jobId: job.id }) }, job),
     log,
   });
   const closers: Closer[] = [];
@@ -90,12 +112,15 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     for (const event of ['active', 'completed', 'failed'] as const) worker.on(event, () => homes.request());
     closers.push(async () => homes.stop());
   }
-  // a cancel reaches every worker; the one running the job aborts its signal
-  const stopCancels = await new CancelRequests(connection, config.queuePrefix).listen((jobId, reason) =>
-    worker.cancelJob(jobId, reason),
-  );
+  // a cancel reaches every worker; the one running the job aborts its signal, each aborts the job's shards it runs
+  const stopCancels = await new CancelRequests(connection, config.queuePrefix).listen((jobId, reason) => {
+    worker.cancelJob(jobId, reason);
+    shards.cancel(jobId, reason);
+  });
   closers.push(
     () => closeWorker(worker, config.shutdownGraceMs),
+    () => closeWorker(shards.worker, config.shutdownGraceMs),
+    () => shardQueues.close(),
     () => Promise.all([...pools.values()].map((p) => p.close())),
     stopCancels,
   );

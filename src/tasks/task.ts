@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import type { FileSink } from '../chat/file-sink.js';
 import type { ChatMessage } from '../chat/message.js';
 import type { ChatSink } from '../chat/sink.js';
-import type { Inventory } from '../inventory/index.js';
+import type { Inventory, InventoryHost } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
 import type { ExecStream } from '../ssh/exec-stream.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
+import type { NtpHostStatus } from './chrony/classify.js';
 
 /** Settings a task may read; the worker builds it from the config once. */
 export interface TaskSettings {
@@ -14,6 +15,22 @@ export interface TaskSettings {
   cephSkewWait?: { settleMs: number; pollMs: number };
   /** For /lab deploy openstack: the admin password from the environment (never from chat). */
   openstack?: { adminPassword?: string };
+}
+
+/** One check of clocks shared by the worker processes, as the job that coordinates it sees it. */
+export interface SharedNtpRun {
+  /** The host's status once a worker has recorded it (or the run knows it never will: an `error` that says why). */
+  statusOf(host: string): Promise<NtpHostStatus>;
+  /** Stops following the run and removes what it left (shards not started, the recorded statuses). */
+  end(): Promise<void>;
+}
+
+/** Shares a large check of clocks among the worker processes (LAB_NTP_SHARD_ABOVE). */
+export interface SharedNtpCheck {
+  /** Whether a check of this many hosts is shared: over the threshold, and more than one worker to share it. */
+  shares(hosts: number): Promise<boolean>;
+  /** Hands the hosts out as shard jobs (once per job, however often it is retried). */
+  start(hosts: readonly InventoryHost[], signal: AbortSignal): Promise<SharedNtpRun>;
 }
 
 /** Everything a task is given. Tasks import no singletons. */
@@ -36,6 +53,8 @@ export interface TaskContext<P> {
   remember?(message: ChatMessage): void;
   /** Where a check of the hosts' clocks keeps each host's state for the App Home; absent where nothing shows it. */
   ntpStates?: { record(result: unknown, at: number): Promise<void> };
+  /** Where a large check of clocks is shared by the workers; absent where the worker has no shard queue. */
+  sharedNtpCheck?: SharedNtpCheck;
 }
 
 /**

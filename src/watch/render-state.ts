@@ -28,6 +28,7 @@ const WHY_UNREACHABLE: Readonly<Record<HostErrorCode, string>> = {
   'command-missing': 'chronyc missing',
   'daemon-down': 'chronyd down',
   'command-failed': 'chronyc failed',
+  'not-checked': 'not checked',
 };
 
 const sentence = (t: string) => (/[.!?]$/.test(t) ? t : `${t}.`);

@@ -13,13 +13,14 @@ import { heartbeat } from '../queue/lock-heartbeat.js';
 import type { PlanStore } from '../queue/plan-store.js';
 import type { ExecStream } from '../ssh/exec-stream.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
-import type { Task, TaskContext, TaskSettings } from '../tasks/task.js';
+import type { SharedNtpCheck, Task, TaskContext, TaskSettings } from '../tasks/task.js';
 import { withCancelBarChat } from './cancel-bar-chat.js';
 import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
 import { type JobGuardDeps, refuseToStart, reportCancelled, reportUnexpected, tell } from './job-guards.js';
 import { showPlan } from './show-plan.js';
 import { confirmedHosts, refuseStale } from './start-guards.js';
 import { inReplyThread } from './thread-chat.js';
+import { workerName } from './worker-name.js';
 
 export interface TaskWorkerDeps {
   connection: ConnectionOptions;
@@ -48,6 +49,8 @@ export interface TaskWorkerDeps {
    * the policy has no such lab (any more). Absent: every job runs on the deps above.
    */
   forLab?(lab: string | undefined): LabWorkerDeps | undefined;
+  /** A large check of clocks shared by the workers, for the job that coordinates it (absent: never shared). */
+  sharedNtpCheck?(job: { id: string; lab?: string }): SharedNtpCheck;
   log: Logger;
 }
 
@@ -132,6 +135,12 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
       ...(d.execStream && { execStream: d.execStream }),
       ...(threaded.files && { files: threaded.files }),
       ...(d.ntpStates && { ntpStates: d.ntpStates }),
+      ...(d.sharedNtpCheck && {
+        sharedNtpCheck: d.sharedNtpCheck({
+          id: String(job.id),
+          ...(envelope.data.lab !== undefined && { lab: envelope.data.lab }),
+        }),
+      }),
       remember: (lastMessage) => {
         job
           .updateProgress({ lastMessage })
@@ -179,6 +188,7 @@ export function createTaskWorker(deps: TaskWorkerDeps): Worker {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency,
+    name: workerName(),
     ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
   });
   const result = (job: Job, outcome: string) =>

@@ -20,8 +20,12 @@ export interface FleetCounters {
   byHost: Map<string, number>;
   authFailures: number;
   commands: number;
+  /** Status commands received, by host name. */
+  commandsByHost: Map<string, number>;
   unknownCommands: number;
   kills: number;
+  /** Kills of a command's process group (a cancel, a timeout), by host name. */
+  killsByHost: Map<string, number>;
 }
 
 export interface HostServerOptions {
@@ -68,11 +72,13 @@ function answer(host: FleetHost, command: string, channel: ServerChannel, o: Hos
   const pid = nextPid++;
   if (command === STATUS) {
     o.counters.commands++;
+    o.counters.commandsByHost.set(host.name, (o.counters.commandsByHost.get(host.name) ?? 0) + 1);
     const r = REPLIES[host.state];
     if (host.behaviour === 'slow') setTimeout(() => reply(channel, pid, r), o.slowMs).unref();
     else reply(channel, pid, r);
   } else if (KILL.test(command)) {
     o.counters.kills++;
+    o.counters.killsByHost.set(host.name, (o.counters.killsByHost.get(host.name) ?? 0) + 1);
     channel.exit(0);
     channel.end();
   } else {

@@ -72,8 +72,10 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     byHost: new Map(),
     authFailures: 0,
     commands: 0,
+    commandsByHost: new Map(),
     unknownCommands: 0,
     kills: 0,
+    killsByHost: new Map(),
   };
   const clientKey = parsePublicKey(client.public);
   const servers: Server[] = [];

@@ -68,6 +68,7 @@ export async function runTask<S extends z.ZodTypeAny, R = unknown>(
     phase?: 'run' | 'plan';
     signal?: AbortSignal;
     ntpStates?: TaskContext<unknown>['ntpStates'];
+    sharedNtpCheck?: TaskContext<unknown>['sharedNtpCheck'];
   },
 ): Promise<TaskRun<R>> {
   const seen: string[] = [];
@@ -99,6 +100,7 @@ export async function runTask<S extends z.ZodTypeAny, R = unknown>(
     signal: o.signal ?? new AbortController().signal,
     settings: { ...SETTINGS, ...o.settings },
     ...(o.ntpStates && { ntpStates: o.ntpStates }),
+    ...(o.sharedNtpCheck && { sharedNtpCheck: o.sharedNtpCheck }),
     files: {
       async upload(_channel, file) {
         seen.push(`file ${file.filename}`);

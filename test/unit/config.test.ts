@@ -56,6 +56,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('a large ntp status shared by the workers: over 500 hosts in 8 shards by default, 0 turns it off', () => {
+    expect(loadConfig({}).ntpShards).toEqual({ above: 500, shards: 8 });
+    expect(loadConfig({ LAB_NTP_SHARD_ABOVE: '0', LAB_NTP_SHARDS: '16' }).ntpShards).toEqual({
+      above: 0,
+      shards: 16,
+    });
+    expect(() => loadConfig({ LAB_NTP_SHARD_ABOVE: '-1' })).toThrow(
+      /LAB_NTP_SHARD_ABOVE: must be at least 0/,
+    );
+    expect(() => loadConfig({ LAB_NTP_SHARDS: '0' })).toThrow(/LAB_NTP_SHARDS: must be at least 1/);
+    expect(() => loadConfig({ LAB_NTP_SHARDS: '1000' })).toThrow(/LAB_NTP_SHARDS: must be at most 256/);
+  });
+
   it('the clock-drift watch rules: defaults, and each from its variable', () => {
     expect(loadConfig({}).watch).toEqual({
       intervalSeconds: 60,

@@ -20,6 +20,7 @@ export const ERROR_LABEL: Readonly<Record<HostErrorCode, string>> = {
   'command-missing': 'chronyc missing',
   'daemon-down': 'chronyd down',
   'command-failed': 'chronyc failed',
+  'not-checked': 'not checked',
 };
 
 function sentence(text: string): string {

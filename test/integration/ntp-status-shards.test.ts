@@ -1,0 +1,361 @@
+// /lab ntp status over 1000 simulated hosts (test/fleet on 127.104.x.x) shared by two worker processes (`labops
+// worker`, spawned as deployed), the bot in this process: every host once in the answer, a worker killed in the
+// middle of a shard, a Cancel while both workers have commands running.
+import type { ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { partition } from '../../src/ntp-shards/partition.js';
+import { NTP_SHARD_JOB_NAME, NTP_SHARDS_QUEUE } from '../../src/ntp-shards/shard-job.js';
+import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
+import { type Fleet, type FleetHost, startFleet } from '../fleet/index.js';
+import type { RecordedCall } from '../support/fake-slack.js';
+import { slackLimitBreaches } from '../support/slack-limits.js';
+import { SLACK_IDS } from '../support/slack-request.js';
+import { type SlackLabops, spawnWorker, startSlackLabops } from './start-labops.js';
+
+const HOSTS = 1000;
+const SLOW_MS = 6000;
+const SHARDS = 8;
+// most hosts answer; a few refuse or show a wrong key, and their states vary: the answer must match each host
+const MIX = {
+  states: { sync: 85, drift: 7, unsync: 4, 'daemon-down': 4 },
+  behaviours: { answers: 95, slow: 0, refused: 3, 'wrong-key': 2 },
+};
+
+let fleet: Fleet;
+let labops: SlackLabops;
+let redis: Redis;
+let jobs: Queue;
+let shardQueue: Queue;
+const workers: { proc: ChildProcess; output(): string }[] = [];
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 120_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** What labops must say of a host, from the fleet's plan of it (as the CSV's state column words it). */
+function expectedState(h: FleetHost): string {
+  if (h.behaviour === 'refused' || h.behaviour === 'wrong-key' || h.state === 'daemon-down') return 'error';
+  return { sync: 'in sync', drift: 'drifting (critical)', unsync: 'not synchronised' }[h.state];
+}
+
+/** Two `labops worker` processes on the fleet, as deployed, both taking jobs and shards once this resolves. */
+async function startWorkers(): Promise<void> {
+  for (let i = 0; i < 2; i++)
+    workers.push(
+      spawnWorker({
+        ...labops.slackEnv,
+        LAB_INVENTORY: fleet.inventoryPath,
+        LAB_KNOWN_HOSTS: fleet.knownHostsPath,
+        LAB_QUEUE_PREFIX: labops.prefix,
+        LAB_SSH_CONNECT_TIMEOUT_MS: '20000',
+        LAB_SSH_COMMAND_TIMEOUT_MS: '30000',
+        // a worker that dies hands its shard on after a few seconds
+        LAB_JOB_LOCK_MS: '2000',
+        LAB_NTP_SHARD_ABOVE: '500',
+        LAB_NTP_SHARDS: String(SHARDS),
+        LOG_LEVEL: 'warn',
+      }),
+    );
+  const said = () => workers.map((w) => w.output().slice(-1500)).join('\n---\n');
+  await until(
+    'both workers listening',
+    async () => {
+      if (workers.some((w) => w.proc.exitCode !== null)) throw new Error(`a worker exited:\n${said()}`);
+      return (await shardQueue.getWorkersCount()) >= 2 && (await jobs.getWorkersCount()) >= 2;
+    },
+    60_000,
+  );
+}
+
+async function stopWorkers(): Promise<void> {
+  for (const w of workers.splice(0)) {
+    if (w.proc.exitCode !== null || w.proc.signalCode !== null) continue;
+    w.proc.kill('SIGKILL');
+    await new Promise((r) => w.proc.once('exit', r));
+  }
+}
+
+const isSummary = (c: RecordedCall) =>
+  c.method === 'chat.update' && /^NTP status of all hosts:/.test(String(c.args.text));
+
+/** The ntp.status job once a worker runs it. */
+const coordinator = () =>
+  until('the ntp.status job under way', async () =>
+    (await jobs.getJobs(['active'])).find((j) => j.name === 'ntp.status'),
+  );
+
+const shardsOf = async (jobId: string, states: ('active' | 'completed' | 'failed')[]) =>
+  (await shardQueue.getJobs(states, 0, -1)).filter(
+    (j) => j.name === NTP_SHARD_JOB_NAME && String(j.id).startsWith(`${jobId}-s`),
+  );
+
+const csvOf = () => {
+  const [file] = labops.slack.files();
+  const rows = (file?.content?.toString('utf8') ?? '').trimEnd().split('\r\n').slice(1);
+  return rows.map((r) => ({ host: r.split(',')[0] ?? '', state: r.split(',')[1] ?? '', row: r }));
+};
+
+/** What the shards and the workers looked like, for a test that waited in vain. */
+async function shardReport(jobId: string): Promise<string> {
+  const all = await shardsOf(jobId, ['active', 'completed', 'failed']);
+  const shards = await Promise.all(
+    all.map(async (s) => `${s.id} ${await s.getState()} by ${s.processedBy?.split(':')[1]}`),
+  );
+  return `shards: ${shards.join('; ')}; counts ${JSON.stringify(await shardQueue.getJobCounts())}; workers ${workers.map((w) => w.proc.pid).join(', ')} said:\n${workers.map((w) => w.output().slice(-1500)).join('\n---\n')}`;
+}
+
+const snapshot = (m: Map<string, number>) => new Map(m);
+const delta = (now: Map<string, number>, before: Map<string, number>, host: string) =>
+  (now.get(host) ?? 0) - (before.get(host) ?? 0);
+
+beforeAll(async () => {
+  fleet = await startFleet({
+    count: HOSTS,
+    dir: join(tmpdir(), 'labops-ntp-shards-fleet'),
+    net: '127.104',
+    mix: MIX,
+    slowMs: SLOW_MS,
+  });
+  // the bot here; the work in the two worker processes each test starts
+  labops = await startSlackLabops(
+    { LAB_INVENTORY: fleet.inventoryPath, LAB_KNOWN_HOSTS: fleet.knownHostsPath },
+    'bot',
+  );
+  redis = new Redis(inject('redisUrl'));
+  jobs = new Queue(JOBS_QUEUE, { connection: redis, prefix: labops.prefix });
+  shardQueue = new Queue(NTP_SHARDS_QUEUE, { connection: redis, prefix: labops.prefix });
+}, 120_000);
+
+afterEach(async () => {
+  await stopWorkers();
+  for (const h of fleet.hosts) if (h.behaviour === 'slow') h.behaviour = 'answers';
+  labops.slack.reset();
+});
+
+afterAll(async () => {
+  await stopWorkers();
+  await shardQueue?.obliterate({ force: true }).catch(() => undefined);
+  await shardQueue?.close();
+  await jobs?.close();
+  await redis?.quit();
+  await labops?.close();
+  await fleet?.stop();
+});
+
+describe('/lab ntp status all on 1000 hosts shared by two worker processes', () => {
+  it('every host once in the answer and the CSV, with its state; Slack calls as for one worker; both workers ran shards', async () => {
+    await startWorkers();
+    const commandsBefore = snapshot(fleet.counters.commandsByHost);
+    expect((await labops.slash('ntp status all')).status).toBe(200);
+    const job = await coordinator();
+    const summary = await labops.slack.waitFor(isSummary, 180_000);
+    expect(slackLimitBreaches(summary.args)).toEqual([]);
+
+    // the counts and the table are what the fleet's plan makes, each host once
+    const count = (state: string) => fleet.hosts.filter((h) => expectedState(h) === state).length;
+    const lines = String(summary.args.text).split('\n');
+    expect(lines[0]).toBe(
+      `NTP status of all hosts: ${count('in sync')} in sync, ${count('drifting (critical)')} drifting, ${count('not synchronised')} not synchronised, ${count('error')} errors`,
+    );
+    expect(lines[1]).toMatch(/^Errors: \d+ chronyd down, 30 unreachable, 20 host key mismatch\.$/);
+    expect(lines.at(-1)).toMatch(/^Checked 1000 hosts in .*attached in the thread/);
+    const rows = csvOf();
+    expect(rows).toHaveLength(HOSTS);
+    expect(new Set(rows.map((r) => r.host)).size).toBe(HOSTS);
+    const stateOf = new Map(rows.map((r) => [r.host, r.state]));
+    for (const h of fleet.hosts) expect(stateOf.get(h.name), h.name).toBe(expectedState(h));
+    // every host that answers SSH was asked once (refused and wrong-key hosts get no command)
+    for (const h of fleet.hosts)
+      expect(delta(fleet.counters.commandsByHost, commandsBefore, h.name), h.name).toBe(
+        h.behaviour === 'answers' ? 1 : 0,
+      );
+
+    // Slack: the bot's post, at most 12 progress updates, the upload (3 calls), the summary: as with one worker
+    const calls = labops.slack.calls.filter((c) => c.method !== 'response_url');
+    expect(calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    expect(calls.filter((c) => c.method === 'chat.update').length).toBeLessThanOrEqual(13);
+    expect(calls.length).toBeLessThanOrEqual(20);
+    expect(labops.slack.files()).toHaveLength(1);
+
+    // 8 shards, a stable partition of the hosts by name, and both worker processes ran some
+    const shards = await until('every shard completed', async () => {
+      const done = await shardsOf(String(job.id), ['completed']);
+      return done.length === SHARDS ? done : undefined;
+    });
+    const expected = partition(
+      fleet.hosts.map((h) => h.name),
+      SHARDS,
+    );
+    expect(
+      shards
+        .map((s) => (s.data as { hosts: string[] }).hosts.sort())
+        .sort((a, b) => a[0]?.localeCompare(b[0] ?? '') ?? 0),
+    ).toEqual(expected.map((s) => [...s.hosts].sort()).sort((a, b) => a[0]?.localeCompare(b[0] ?? '') ?? 0));
+    const pids = new Set(shards.map((s) => s.processedBy?.split(':')[1]));
+    expect(pids).toEqual(new Set(workers.map((w) => String(w.proc.pid))));
+    // the run's statuses are gone from Redis once reported
+    expect(await redis.exists(`${labops.prefix}:ntp-run:${job.id}`)).toBe(0);
+  }, 300_000);
+
+  it('a worker killed in the middle of a shard: the run finishes, the handed-on shard asks only what was not recorded, each host once', async () => {
+    // one slow host in each shard: every shard is still running a few seconds in
+    const slow = partition(
+      fleet.hosts.map((h) => h.name),
+      SHARDS,
+    ).map((s) => s.hosts[0] as string);
+    for (const h of fleet.hosts) if (slow.includes(h.name)) h.behaviour = 'slow';
+    await startWorkers();
+    const commandsBefore = snapshot(fleet.counters.commandsByHost);
+    expect((await labops.slash('ntp status all')).status).toBe(200);
+    const job = await coordinator();
+    const runKey = `${labops.prefix}:ntp-run:${job.id}`;
+    const coordinatorPid = job.processedBy?.split(':')[1];
+    const victim = workers.find((w) => String(w.proc.pid) !== coordinatorPid);
+    if (!victim) throw new Error('no worker other than the coordinator');
+
+    // the victim's shards: everything recorded but their slow host, whose command is on its way
+    const victimShards = await until('the victim in the middle of its shards', async () => {
+      const active = (await shardsOf(String(job.id), ['active'])).filter(
+        (s) => s.processedBy?.split(':')[1] === String(victim.proc.pid),
+      );
+      if (active.length === 0) return undefined;
+      for (const s of active) {
+        const hosts = (s.data as { hosts: string[] }).hosts;
+        const rest = hosts.filter((h) => !slow.includes(h));
+        const values = await redis.hmget(runKey, ...rest);
+        if (values.some((v) => v === null)) return undefined;
+        const inFlight = hosts.filter((h) => slow.includes(h));
+        if (inFlight.some((h) => delta(fleet.counters.commandsByHost, commandsBefore, h) < 1))
+          return undefined;
+      }
+      return active;
+    }).catch(async (err: Error) => {
+      throw new Error(`${err.message}; coordinator ${coordinatorPid}; ${await shardReport(String(job.id))}`);
+    });
+    victim.proc.kill('SIGKILL');
+    await new Promise((r) => victim.proc.once('exit', r));
+    const recordedAtKill = new Set(await redis.hkeys(runKey));
+    const lostInFlight = victimShards.flatMap((s) =>
+      (s.data as { hosts: string[] }).hosts.filter((h) => !recordedAtKill.has(h)),
+    );
+    // only the slow hosts were left: their answers died with the worker
+    expect(lostInFlight.length).toBeGreaterThan(0);
+    expect(lostInFlight.every((h) => slow.includes(h))).toBe(true);
+
+    const summary = await labops.slack.waitFor(isSummary, 180_000);
+    const rows = csvOf();
+    expect(rows).toHaveLength(HOSTS);
+    expect(new Set(rows.map((r) => r.host)).size).toBe(HOSTS);
+    const stateOf = new Map(rows.map((r) => [r.host, r.state]));
+    for (const h of fleet.hosts) expect(stateOf.get(h.name), h.name).toBe(expectedState(h));
+    expect(String(summary.args.text)).not.toMatch(/not checked/);
+
+    // the handed-on shards asked again only the hosts whose answer was lost; no host recorded before was asked twice
+    const askedTwice = fleet.hosts
+      .filter((h) => delta(fleet.counters.commandsByHost, commandsBefore, h.name) > 1)
+      .map((h) => h.name);
+    expect(askedTwice.sort()).toEqual([...lostInFlight].sort());
+    for (const h of fleet.hosts)
+      expect(delta(fleet.counters.commandsByHost, commandsBefore, h.name), h.name).toBeLessThanOrEqual(2);
+    for (const s of victimShards) {
+      const after = await shardQueue.getJob(String(s.id));
+      expect(await after?.getState()).toBe('completed');
+      expect(after?.attemptsStarted ?? 0).toBeGreaterThanOrEqual(2); // handed on, not lost
+      expect(after?.processedBy?.split(':')[1]).toBe(coordinatorPid);
+    }
+  }, 300_000);
+
+  it('Cancel while both workers have commands on slow hosts: the commands are killed on both, none starts after, the message says cancelled', async () => {
+    for (const h of fleet.hosts) if (h.behaviour === 'answers') h.behaviour = 'slow';
+    await startWorkers();
+    const commandsBefore = snapshot(fleet.counters.commandsByHost);
+    const killsBefore = snapshot(fleet.counters.killsByHost);
+    expect((await labops.slash('ntp status all')).status).toBe(200);
+    const job = await coordinator();
+
+    // both workers have shards under way, each with commands sent to its hosts
+    const hostsOf = (shards: Job[]) => shards.flatMap((s) => (s.data as { hosts: string[] }).hosts);
+    let seen = 'nothing';
+    const byWorker = await until('both workers with commands in flight', async () => {
+      const active = await shardsOf(String(job.id), ['active']);
+      const by = new Map<string, Job[]>();
+      for (const s of active) {
+        const pid = s.processedBy?.split(':')[1] ?? '?';
+        by.set(pid, [...(by.get(pid) ?? []), s]);
+      }
+      if (by.size < 2) return undefined;
+      const asked = [...by.values()].map(
+        (shards) =>
+          hostsOf(shards).filter((h) => delta(fleet.counters.commandsByHost, commandsBefore, h) > 0).length,
+      );
+      seen = `${[...by].map(([pid, sh]) => `${pid}: ${sh.length} shards`).join(', ')}; asked ${asked.join(', ')}`;
+      return asked.every((n) => n >= 10) ? by : undefined;
+    }).catch(async (err: Error) => {
+      const all = await shardsOf(String(job.id), ['active', 'completed', 'failed']);
+      const waiting = await shardQueue.getJobCounts();
+      throw new Error(
+        `${err.message}; last seen ${seen}; shards ${all.map((s) => `${s.id}@${s.processedBy}`).join(' ')}; counts ${JSON.stringify(waiting)}; workers said:\n${workers.map((w) => w.output().slice(-1500)).join('\n---\n')}`,
+      );
+    });
+
+    const commandsAtClick = fleet.counters.commands;
+    expect((await labops.slash(`cancel ${job.id}`)).status).toBe(200);
+    const final = await labops.slack.waitFor(
+      (c) => c.method === 'chat.update' && /was cancelled by/.test(String(c.args.text)),
+      30_000,
+    );
+    expect(String(final.args.text)).toMatch(
+      new RegExp(`\`/lab ntp status all\` was cancelled by <@${SLACK_IDS.userId}> after`),
+    );
+
+    // every shard ends (none waits for its slow hosts), the job failed as cancelled
+    await until(
+      'every shard over',
+      async () => {
+        const states = await Promise.all(
+          Array.from({ length: SHARDS }, async (_, k) => {
+            const j = await shardQueue.getJob(`${job.id}-s${k}`);
+            return j ? j.getState() : 'removed';
+          }),
+        );
+        return states.every((s) => s === 'completed' || s === 'failed' || s === 'removed');
+      },
+      30_000,
+    );
+    // what went out after the click: at most the commands whose connection was being made in a pool slot (50 a
+    // worker) while the cancel was on its way to a busy worker; nothing new after that
+    const commandsAtEnd = fleet.counters.commands;
+    expect(commandsAtEnd - commandsAtClick).toBeLessThanOrEqual(2 * 50);
+    await until(
+      'the job failed as cancelled',
+      async () => (await jobs.getJob(String(job.id)))?.isFailed(),
+      15_000,
+    );
+    expect((await jobs.getJob(String(job.id)))?.failedReason).toBe(`cancelled by <@${SLACK_IDS.userId}>`);
+
+    // each worker's running commands were killed on its hosts (each kill goes out on its own channel, just after)
+    for (const [pid, shards] of byWorker)
+      await until(
+        `kills on hosts of worker ${pid}`,
+        () => hostsOf(shards).some((h) => delta(fleet.counters.killsByHost, killsBefore, h) > 0),
+        15_000,
+      );
+    // no status command reached a host once the shards were over (the kills above came seconds later), and far
+    // from every host was asked
+    expect(fleet.counters.commands).toBe(commandsAtEnd);
+    const asked = fleet.hosts.filter((h) => delta(fleet.counters.commandsByHost, commandsBefore, h.name) > 0);
+    expect(asked.length).toBeLessThan(HOSTS / 2);
+    // no summary was posted over the cancelled message
+    expect(labops.slack.calls.some(isSummary)).toBe(false);
+  }, 300_000);
+});
