@@ -108,7 +108,9 @@ export async function startLabops(config: Readonly<Config>, role: Role, io: Labo
 
   const workers = workerRedis ? await startWorkerRole(core, workerRedis) : undefined;
   const watches =
-    workers && workerRedis ? watchRunner(() => startWatchRole(core, workerRedis, workers.sshFor)) : undefined;
+    workers && workerRedis
+      ? watchRunner(() => startWatchRole(core, workerRedis, workers.sshFor, workers.slotsFor))
+      : undefined;
   await watches?.start();
   const commands = gatedCommands(core);
   const http =

@@ -1,19 +1,27 @@
 import type { InventoryHost } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
+import { groupBySlot } from '../queue/slot-groups.js';
 import type { NtpHostStatus } from '../tasks/chrony/classify.js';
 import type { SharedNtpCheck, SharedNtpRun } from '../tasks/task.js';
 import { partition, type Shard } from './partition.js';
 import type { NtpRunStore } from './run-store.js';
 import { RunTally } from './run-tally.js';
-import type { ShardQueues } from './shard-queues.js';
+import type { ShardPlace, ShardQueues } from './shard-queues.js';
 
 export interface CoordinatorDeps {
-  store: Pick<NtpRunStore, 'open' | 'since' | 'drop'>;
+  /** place: where a run's hosts went, kept for a retried coordinator (without it, the slots live when it starts). */
+  store: Pick<NtpRunStore, 'open' | 'since' | 'drop'> & Partial<Pick<NtpRunStore, 'place'>>;
   queues: Pick<ShardQueues, 'add' | 'state' | 'removeIfWaiting' | 'liveWorkers'>;
   /** Over this many hosts a check is shared (LAB_NTP_SHARD_ABOVE; 0: never). */
   above: number;
   /** Shards a run is split into (LAB_NTP_SHARDS). */
   shards: number;
+  /**
+   * The live worker slots of a lab (one per worker process, see src/queue/worker-slots.ts): each host's shard goes
+   * to the queue of the slot its name is routed to, the worker that also runs its drift checks. Absent, or no slot
+   * live: LAB_NTP_SHARDS shards on the shared queue, any worker takes any.
+   */
+  liveSlots?(lab: string | undefined): Promise<number[]>;
   /** How often the coordinator reads what the shards recorded (the message's pace is the report's, not this). */
   pollMs: number;
   log: Logger;
@@ -60,10 +68,20 @@ function deferrals(hosts: readonly string[]) {
  * every shard is done or failed for good, a host still without a status is settled as not checked, saying why.
  */
 export function sharedNtpCheck(deps: CoordinatorDeps, job: { id: string; lab?: string }): SharedNtpCheck {
+  const placeOf = (shard: PlacedShard): ShardPlace => ({
+    ...(job.lab !== undefined && { lab: job.lab }),
+    ...(shard.slot !== undefined && { slot: shard.slot }),
+  });
   return {
     async shares(hosts) {
       if (deps.above <= 0 || hosts <= deps.above) return false;
-      // one worker gains nothing and pays the shards' Redis round trips (a warm run of 1000 hosts took twice as
+      const slots = (await deps.liveSlots?.(job.lab).catch(() => [])) ?? [];
+      if (slots.length > 0) {
+        // each worker process holds one slot: one slot is one worker, which gains nothing from sharing
+        if (slots.length < 2) deps.log.debug({ hosts, slots }, 'ntp status not shared: one worker slot');
+        return slots.length >= 2;
+      }
+      // no slot live (workers from before slots): one worker gains nothing and pays the shards' Redis round trips (a warm run of 1000 hosts took twice as
       // long); a Redis that does not list its clients (CLIENT LIST refused) is taken to have several
       const workers = await deps.queues.liveWorkers().catch(() => 2);
       if (workers < 2) deps.log.debug({ hosts, workers }, 'ntp status not shared: one worker');
@@ -71,19 +89,19 @@ export function sharedNtpCheck(deps: CoordinatorDeps, job: { id: string; lab?: s
     },
     async start(hosts: readonly InventoryHost[], signal: AbortSignal): Promise<SharedNtpRun> {
       const names = hosts.map((h) => h.name);
-      const shards = partition(names, deps.shards);
+      const live = (await deps.liveSlots?.(job.lab)) ?? [];
+      const slots = deps.store.place ? await deps.store.place(job.id, live) : live;
+      const shards = placeShards(names, slots, deps.shards);
       await deps.store.open(job.id);
       await Promise.all(
         shards.map((shard) =>
-          deps.queues.add({
-            parent: job.id,
-            ...(job.lab !== undefined && { lab: job.lab }),
-            shard: shard.k,
-            hosts: shard.hosts,
-          }),
+          deps.queues.add({ parent: job.id, ...placeOf(shard), shard: shard.k, hosts: shard.hosts }),
         ),
       );
-      deps.log.info({ hosts: names.length, shards: shards.length }, 'ntp status shared by the workers');
+      deps.log.info(
+        { hosts: names.length, shards: shards.length, slots },
+        'ntp status shared by the workers',
+      );
       const waits = deferrals(names);
       const stop = new AbortController();
       const onAbort = () => {
@@ -92,12 +110,18 @@ export function sharedNtpCheck(deps: CoordinatorDeps, job: { id: string; lab?: s
       };
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) onAbort();
-      const following = follow(deps, job.id, shards, new RunTally(names), waits.settle, stop.signal).catch(
-        (err: Error) => {
-          deps.log.warn({ msg: err.message }, 'a shared ntp status lost track of its shards');
-          waits.failAll(err);
-        },
-      );
+      const following = follow(
+        deps,
+        job.id,
+        shards,
+        placeOf,
+        new RunTally(names),
+        waits.settle,
+        stop.signal,
+      ).catch((err: Error) => {
+        deps.log.warn({ msg: err.message }, 'a shared ntp status lost track of its shards');
+        waits.failAll(err);
+      });
       return {
         statusOf: (host) =>
           waits.get(host) ?? Promise.reject(new Error(`${host} is not one of this check's hosts`)),
@@ -105,12 +129,31 @@ export function sharedNtpCheck(deps: CoordinatorDeps, job: { id: string; lab?: s
           signal.removeEventListener('abort', onAbort);
           stop.abort();
           await following;
-          for (const shard of shards) await deps.queues.removeIfWaiting(job.id, shard.k);
+          for (const shard of shards) await deps.queues.removeIfWaiting(job.id, shard.k, placeOf(shard));
           await deps.store.drop(job.id);
         },
       };
     },
   };
+}
+
+/** A shard of a run and, when placed by host, the worker slot whose queue it goes to. */
+export interface PlacedShard extends Shard {
+  slot?: number;
+}
+
+/**
+ * A run's shards: with worker slots, one a slot, of the hosts routed to it (groupBySlot: shard number = slot
+ * number, the same hosts on the same worker as its drift checks); without, the stable partition into `count`
+ * shards on the shared queue.
+ */
+export function placeShards(
+  hosts: readonly string[],
+  slots: readonly number[],
+  count: number,
+): PlacedShard[] {
+  if (slots.length === 0) return partition(hosts, count);
+  return groupBySlot(hosts, slots).map((g) => ({ k: g.slot, slot: g.slot, hosts: g.keys }));
 }
 
 // polls between two looks at the shards' states
@@ -120,7 +163,8 @@ const STATE_EVERY = 10;
 async function follow(
   deps: CoordinatorDeps,
   run: string,
-  shards: readonly Shard[],
+  shards: readonly PlacedShard[],
+  placeOf: (shard: PlacedShard) => ShardPlace,
   tally: RunTally,
   settle: (statuses: NtpHostStatus[]) => void,
   stop: AbortSignal,
@@ -142,7 +186,7 @@ async function follow(
       await sleep(deps.pollMs, stop);
       continue;
     }
-    const states = await Promise.all(shards.map((s) => deps.queues.state(run, s.k)));
+    const states = await Promise.all(shards.map((s) => deps.queues.state(run, s.k, placeOf(s))));
     if (states.every((s) => !('pending' in s))) {
       await readNew(); // what the last shards recorded before they ended
       shards.forEach((shard, i) => {

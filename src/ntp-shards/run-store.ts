@@ -1,10 +1,20 @@
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { NtpHostStatus } from '../tasks/chrony/classify.js';
 import { toStored } from './stored-status.js';
 
 /** How long a run's recorded statuses stay if its coordinator never removes them (it died for good). */
 export const RUN_TTL_MS = 3600_000;
 const PAGE = 1000;
+// what place() reads back from Redis is checked like any input
+const Placement = z.array(z.number().int().min(0).max(1000)).max(1000);
+const parseJson = (text: string | null): unknown => {
+  try {
+    return text === null ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 // the first status of a host wins (HSETNX); only then its name goes on the run's list, which the coordinator
 // reads from where it stopped: both in one script, so the list and the hash always agree
@@ -28,6 +38,17 @@ export class NtpRunStore {
   key = (run: string) => `${this.prefix}:ntp-run:${run}`;
   private order = (run: string) => `${this.key(run)}:order`;
   private openKey = (run: string) => `${this.key(run)}:open`;
+  private slotsKey = (run: string) => `${this.key(run)}:slots`;
+
+  /**
+   * The worker slots the run's hosts are placed on: the first call's `slots` are kept (SET NX) and every later call
+   * (a coordinator retried after the slots changed) gets those, so its shards, and their ids, are the same again.
+   */
+  async place(run: string, slots: readonly number[]): Promise<number[]> {
+    await this.redis.set(this.slotsKey(run), JSON.stringify(slots), 'PX', RUN_TTL_MS, 'NX');
+    const kept = Placement.safeParse(parseJson(await this.redis.get(this.slotsKey(run))));
+    return kept.success ? kept.data : [...slots];
+  }
 
   /** The coordinator follows the run: its shards are wanted (until {@link drop}, or an hour). */
   async open(run: string): Promise<void> {
@@ -83,6 +104,6 @@ export class NtpRunStore {
   }
 
   async drop(run: string): Promise<void> {
-    await this.redis.del(this.openKey(run), this.key(run), this.order(run));
+    await this.redis.del(this.openKey(run), this.key(run), this.order(run), this.slotsKey(run));
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The queue every worker takes a shared check's shards from (see {@link shardQueueFor}). */
+/** The queue every worker takes a shared check's shards from when no worker slot is live (see {@link shardQueueFor}). */
 export const NTP_SHARDS_QUEUE = 'ntp-shards';
 export const NTP_SHARD_JOB_NAME = 'ntp.status.shard';
 
@@ -13,6 +13,8 @@ export const NtpShardJob = z.object({
   /** The lab whose inventory and SSH pool the hosts are in (LAB_POLICY); absent: the one lab. */
   lab: z.string().min(1).max(100).optional(),
   shard: z.number().int().min(0).max(10_000),
+  /** The worker slot whose queue the shard is on (its hosts are that worker's); absent: the shared queue. */
+  slot: z.number().int().min(0).max(1000).optional(),
   hosts: z.array(hostName).min(1).max(100_000),
 });
 export type NtpShardJob = z.infer<typeof NtpShardJob>;
@@ -21,9 +23,10 @@ export type NtpShardJob = z.infer<typeof NtpShardJob>;
 export const shardJobId = (parent: string, shard: number) => `${parent}-s${shard}`;
 
 /**
- * The queue shard `shard` goes to. Today one queue that every worker takes from; this is the one place to route
- * a shard elsewhere (e.g. to the worker slot its hosts were on last time, so their connections stay warm).
+ * The queue of a shard: its worker slot's own (`ntp-shards-<n>`, under the lab's key prefix, taken only by the
+ * process holding slot n, which also runs the drift watch's checks of those hosts), or without a slot the one
+ * queue every worker takes from.
  */
-export function shardQueueFor(_shard: number): string {
-  return NTP_SHARDS_QUEUE;
+export function shardQueueFor(slot: number | undefined): string {
+  return slot === undefined ? NTP_SHARDS_QUEUE : `${NTP_SHARDS_QUEUE}-${slot}`;
 }

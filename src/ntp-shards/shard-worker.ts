@@ -11,6 +11,8 @@ import { NTP_SHARDS_QUEUE, NtpShardJob } from './shard-job.js';
 const SHARDS_AT_ONCE = 4;
 
 export interface NtpShardWorkerDeps {
+  /** The Workers' name (a job's processedBy); a new one when absent. */
+  name?: string;
   connection: ConnectionOptions;
   prefix: string;
   /** The lab's hosts and SSH pool; undefined for a lab the policy does not have (any more). */
@@ -25,11 +27,14 @@ export interface NtpShardWorkerDeps {
 }
 
 /**
- * Runs the shards of shared `/lab ntp status` checks on this process's SSH pool. cancel(job) aborts the shards of
- * that `ntp.status` job running here; a shard that starts after the cancel finds it kept in Redis and runs nothing.
+ * Runs the shards of shared `/lab ntp status` checks on this process's SSH pool: `worker` those of the shared queue
+ * (any worker takes them), and `serve(queue, prefix)` a Worker on another queue (a worker slot's, see
+ * shardQueueFor) with the same processor. cancel(job) aborts the shards of that `ntp.status` job running here,
+ * whichever queue they came from; a shard that starts after the cancel finds it kept in Redis and runs nothing.
  */
 export function createNtpShardWorker(deps: NtpShardWorkerDeps): {
   worker: Worker;
+  serve(queue: string, prefix: string): Worker;
   cancel(parent: string, reason: string): void;
 } {
   const cancels = new ShardCancels();
@@ -50,23 +55,28 @@ export function createNtpShardWorker(deps: NtpShardWorkerDeps): {
       tracked.release();
     }
   };
-  const worker = new Worker(NTP_SHARDS_QUEUE, processor, {
-    connection: deps.connection,
-    prefix: deps.prefix,
-    concurrency: SHARDS_AT_ONCE,
-    // adding jobs wakes one blocked worker (BullMQ's marker); the others look again within this many seconds
-    // (BullMQ's default 5 would let the first worker take every shard of a run before a second one woke)
-    drainDelay: 1,
-    // a job says which process ran it (processedBy): which workers shared a check
-    name: workerName(),
-    ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
-  });
-  worker.on('failed', (job, err) =>
-    deps.log.warn({ jobId: job?.id, msg: err.message }, 'ntp status shard failed'),
-  );
-  worker.on('error', (err) => deps.log.error({ msg: err.message }, 'ntp shard worker error'));
+  const name = deps.name ?? workerName();
+  const serve = (queue: string, prefix: string) => {
+    const worker = new Worker(queue, processor, {
+      connection: deps.connection,
+      prefix,
+      concurrency: SHARDS_AT_ONCE,
+      // adding jobs wakes one blocked worker (BullMQ's marker); the others look again within this many seconds
+      // (BullMQ's default 5 would let the first worker take every shard of a run before a second one woke)
+      drainDelay: 1,
+      // a job says which process ran it (processedBy): which workers shared a check
+      name,
+      ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
+    });
+    worker.on('failed', (job, err) =>
+      deps.log.warn({ jobId: job?.id, queue, msg: err.message }, 'ntp status shard failed'),
+    );
+    worker.on('error', (err) => deps.log.error({ queue, msg: err.message }, 'ntp shard worker error'));
+    return worker;
+  };
   return {
-    worker,
+    worker: serve(NTP_SHARDS_QUEUE, deps.prefix),
+    serve,
     cancel(parent, reason) {
       const n = cancels.cancel(parent, reason);
       if (n > 0) deps.log.info({ jobId: parent, shards: n }, 'ntp status shards cancelled');

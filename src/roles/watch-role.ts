@@ -2,7 +2,6 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Lab } from '../policy/policy.js';
 import { liveSlots } from '../queue/slot-claims.js';
-import { startWorkerSlots } from '../queue/worker-slots.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
 import { cephClusterName } from '../watch/ceph-cluster-name.js';
@@ -15,7 +14,7 @@ import { finishTick } from '../watch/finish-tick.js';
 import { followUp } from '../watch/follow-up.js';
 import { cephPagerEventOf, pagerEventOf } from '../watch/pagerduty-event.js';
 import { runTick, type TickDeps } from '../watch/run-tick.js';
-import { shardBacklog, shardSlotKey } from '../watch/shard-slots.js';
+import { shardSlotKey } from '../watch/shard-slots.js';
 import { silenceOf } from '../watch/silence.js';
 import { createTickFlow } from '../watch/tick-flow.js';
 import type { TickPlan } from '../watch/tick-plan.js';
@@ -27,11 +26,11 @@ import {
   scheduleWatch,
   unscheduleCephWatch,
   unscheduleWatch,
-  watchWorkerName,
 } from '../watch/watch-queue.js';
 import type { Announcement } from '../watch/watch-state.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
+import type { LabSlots } from './lab-slots.js';
 import type { LabRuntime } from './labs.js';
 
 /**
@@ -43,19 +42,21 @@ export async function startWatchRole(
   core: Core,
   connection: Redis,
   sshFor: (lab: Lab) => SshPool,
+  slotsFor: (lab: Lab) => Promise<LabSlots>,
 ): Promise<Closer[]> {
   const policy = core.labs.policy();
   const labs = [...policy.labs.values()];
   const [only] = labs;
   if (!policy.fromFile && only)
-    return startLabWatch(core, core.labs.runtime(only), core.watchQueue, connection, sshFor(only));
+    return startLabWatch(core, core.labs.runtime(only), core.watchQueue, connection, sshFor(only), slotsFor);
   // the policy's labs each have their own watch: none runs under the bare prefix
   await unscheduleWatch(core.watchQueue);
   await unscheduleCephWatch(core.watchQueue);
   const closers: Closer[] = [];
   for (const lab of labs) {
     const queue = createWatchQueue(core.redis, lab.keyPrefix);
-    closers.push(...(await startLabWatch(core, core.labs.runtime(lab), queue, connection, sshFor(lab))), () =>
+    const rt = core.labs.runtime(lab);
+    closers.push(...(await startLabWatch(core, rt, queue, connection, sshFor(lab), slotsFor)), () =>
       queue.close(),
     );
   }
@@ -64,8 +65,10 @@ export async function startWatchRole(
 
 /**
  * One lab's clock-drift watch: with an alert channel, one check of every NTP host per tick of a BullMQ job scheduler,
- * split into shards of LAB_DRIFT_SHARD_SIZE hosts, each on the queue of a worker process's slot (the same worker
- * tick after tick; a dead worker's slot is adopted by another), then one finishing step that posts; records and offset history in Redis. Without an alert channel, the scheduler is removed.
+ * split by host over the worker processes' slots (a host to the worker that also runs its ntp status checks, tick
+ * after tick; a dead worker's slot is adopted by another) into shards of at most LAB_DRIFT_SHARD_SIZE hosts, then
+ * one finishing step that posts; records and offset history in Redis. Without an alert channel, the scheduler is
+ * removed. The slots are the worker role's (one per process per lab): the watch serves its shards on them while it runs.
  * Its closer must run before the SSH pool closes: a check cut short would read as every host unreachable.
  */
 async function startLabWatch(
@@ -74,6 +77,7 @@ async function startLabWatch(
   watchQueue: Queue,
   connection: Redis,
   ssh: SshPool,
+  slotsFor: (lab: Lab) => Promise<LabSlots>,
 ): Promise<Closer[]> {
   const { config } = core;
   const { lab, stores } = rt;
@@ -116,8 +120,8 @@ async function startLabWatch(
   const lockTtlMs = 2 * (config.ssh.connectTimeoutMs + config.ssh.commandTimeoutMs) + 60_000;
   // the drift and Ceph deliveries read each other's threads: they take turns (see delivery-lock.ts)
   const delivering = deliveryLock(core.redis, `${lab.keyPrefix}:watch:delivering`, log);
-  // a tick's shards (LAB_DRIFT_SHARD_SIZE hosts each) go to the queues of the live worker slots, each shard to the
-  // same worker process tick after tick (see shard-routes.ts), so that each host is pooled by one worker
+  // a tick's hosts go to the queues of the live worker slots, each host to the same worker process tick after tick
+  // and as its ntp status checks (see shard-routes.ts), so that each host is pooled by one worker
   const slotKey = shardSlotKey(lab.keyPrefix);
   const flow = createTickFlow(connection, lab.keyPrefix, () => liveSlots(core.redis, slotKey));
   const tickDeps = (signal: AbortSignal): TickDeps => ({
@@ -154,26 +158,21 @@ async function startLabWatch(
     signal,
   });
   const shard = (plan: TickPlan, signal: AbortSignal) => checkShard(tickDeps(signal), plan);
+  const slots = await slotsFor(lab);
   const workerDeps = {
     connection,
     prefix: lab.keyPrefix,
-    name: watchWorkerName(),
+    // the worker role's name for this process: its drift and ntp status jobs say the same processedBy
+    name: slots.owner,
     log,
     lockMs: config.jobLockMs,
   };
-  // this process's slot, and a dead process's slot while work is left on it (a claim lives LAB_JOB_LOCK_MS)
-  const backlog = shardBacklog(connection, lab.keyPrefix);
-  const slots = await startWorkerSlots({
-    redis: core.redis,
-    key: slotKey,
-    owner: workerDeps.name,
-    ttlMs: config.jobLockMs,
+  // on this process's slot, and a dead process's slot while work is left on it, while this watch runs
+  const detach = slots.services.attach('drift-watch', {
     serve: (slot) => {
       const worker = createShardWorker({ ...workerDeps, slot, shard });
       return { close: () => closeWorker(worker, config.shutdownGraceMs) };
     },
-    pending: backlog.pending,
-    log,
   });
   const watchWorker = createWatchWorker({
     ...workerDeps,
@@ -209,9 +208,8 @@ async function startLabWatch(
   if (lab.inventory.groups.has(CEPH_MONS)) await scheduleCephWatch(watchQueue, config.ceph.intervalSeconds);
   else await unscheduleCephWatch(watchQueue);
   return [
-    () => Promise.all([closeWorker(watchWorker, config.shutdownGraceMs), slots.close()]),
+    () => Promise.all([closeWorker(watchWorker, config.shutdownGraceMs), detach()]),
     () => flow.close(),
-    () => backlog.close(),
   ];
 }
 

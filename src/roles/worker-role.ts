@@ -6,6 +6,7 @@ import { createHomeRefresher, HOME_REFRESH_MS } from '../home/home-refresh.js';
 import { CancelRequests } from '../jobs/cancel-requests.js';
 import { sharedNtpCheck } from '../ntp-shards/coordinator.js';
 import { NtpRunStore } from '../ntp-shards/run-store.js';
+import { shardQueueFor } from '../ntp-shards/shard-job.js';
 import { createShardQueues } from '../ntp-shards/shard-queues.js';
 import { createNtpShardWorker } from '../ntp-shards/shard-worker.js';
 import type { Lab } from '../policy/policy.js';
@@ -13,8 +14,10 @@ import { createExecStream } from '../ssh/exec-stream.js';
 import { fdBudgetWarning, readFdLimit } from '../ssh/fd-limit.js';
 import { SshPool } from '../ssh/ssh-pool.js';
 import { createTaskWorker } from '../workers/task-worker.js';
+import { workerName } from '../workers/worker-name.js';
 import { type Closer, closeWorker } from './closers.js';
 import type { Core } from './core.js';
+import { labSlots } from './lab-slots.js';
 
 /** How often a shared check's coordinator reads what its shards recorded. */
 const SHARD_POLL_MS = 100;
@@ -59,10 +62,15 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     max === undefined ? undefined : sizes.reduce((n, size) => n + Math.min(size, max), 0);
   const fdWarning = fdBudgetWarning({ hosts, maxConnections, limit: readFdLimit() });
   if (fdWarning) log.warn({ hosts }, `file-descriptor limit: ${fdWarning}`);
-  // a large /lab ntp status is shared: its job hands the hosts out as shards, which every worker's pool checks
+  // a large /lab ntp status is shared: its job hands the hosts out as shards, each to the worker slot its hosts are
+  // routed to (the worker that also runs their drift checks), or to the shared queue when no slot is live
   const runs = new NtpRunStore(connection, config.queuePrefix);
-  const shardQueues = createShardQueues(connection, config.queuePrefix);
+  const labPrefix = (name: string | undefined) => core.labs.labNamed(name)?.keyPrefix ?? config.queuePrefix;
+  const shardQueues = createShardQueues(connection, config.queuePrefix, labPrefix);
+  // one name for this process's Workers and its slot claims: a job's processedBy says which process ran it
+  const owner = workerName();
   const shards = createNtpShardWorker({
+    name: owner,
     connection,
     prefix: config.queuePrefix,
     labOf: (name) => (config.policyPath ? forLab(name) : { inventory: () => core.inventory, ssh }),
@@ -72,7 +80,27 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     lockMs: config.jobLockMs,
     log,
   });
-  const shared = { store: runs, queues: shardQueues, ...config.ntpShards, pollMs: SHARD_POLL_MS, log };
+  // one worker slot per lab for this process, held while it runs: a host's checks of every kind come to one worker
+  const slots = labSlots({
+    redis: core.redis,
+    connection,
+    owner,
+    ttlMs: config.jobLockMs,
+    ntpShards: (slot, lab) => {
+      const w = shards.serve(shardQueueFor(slot), lab.keyPrefix);
+      return { close: () => closeWorker(w, config.shutdownGraceMs) };
+    },
+    log,
+  });
+  for (const lab of core.labs.policy().labs.values()) await slots.of(lab);
+  const shared = {
+    store: runs,
+    queues: shardQueues,
+    liveSlots: (lab: string | undefined) => slots.live(labPrefix(lab)),
+    ...config.ntpShards,
+    pollMs: SHARD_POLL_MS,
+    log,
+  };
   const worker = createTaskWorker({
     connection,
     prefix: config.queuePrefix,
@@ -120,9 +148,10 @@ export async function startWorkerRole(core: Core, connection: Redis) {
   closers.push(
     () => closeWorker(worker, config.shutdownGraceMs),
     () => closeWorker(shards.worker, config.shutdownGraceMs),
+    () => slots.close(),
     () => shardQueues.close(),
     () => Promise.all([...pools.values()].map((p) => p.close())),
     stopCancels,
   );
-  return { ssh, sshFor: (lab: Lab) => poolFor(lab.knownHostsPath), closers };
+  return { ssh, sshFor: (lab: Lab) => poolFor(lab.knownHostsPath), slotsFor: slots.of, closers };
 }

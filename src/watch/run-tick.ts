@@ -11,9 +11,10 @@ export interface TickDeps extends Omit<ShardDeps, 'store'>, Omit<FinishDeps, 'st
   shardSize: number;
   /**
    * Hands the tick's shards to the watch queue (several workers share them) with its finishing step after them.
-   * Without it this process checks the shards itself, one after the other, and finishes the tick.
+   * Without it this process checks the shards itself, one after the other, and finishes the tick. Resolves to how
+   * many shards went out when it regrouped them (by the worker slot of each host).
    */
-  fanOut?(shards: TickPlan[], tick: TickPlan): Promise<void>;
+  fanOut?(shards: TickPlan[], tick: TickPlan): Promise<unknown>;
   /** Whose watch this is, carried in the jobs (see TickPlan). */
   scope?: string;
 }
@@ -48,14 +49,16 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
   };
   const shards = shardsOf(plan.hosts, deps.shardSize).map((hosts) => ({ ...plan, hosts }));
   if (deps.fanOut) {
+    let queued: unknown;
     try {
-      await deps.fanOut(shards, plan);
+      queued = await deps.fanOut(shards, plan);
     } catch (err) {
       await deps.store.unlock(tick);
       throw err;
     }
-    deps.log.debug({ hosts: plan.hosts.length, shards: shards.length }, 'drift check queued');
-    return { hosts: plan.hosts.length, shards: shards.length, queued: true };
+    const count = typeof queued === 'number' ? queued : shards.length;
+    deps.log.debug({ hosts: plan.hosts.length, shards: count }, 'drift check queued');
+    return { hosts: plan.hosts.length, shards: count, queued: true };
   }
   try {
     for (const shard of shards) await checkShard(deps, shard);

@@ -1,14 +1,29 @@
-import { rendezvousPick } from '../queue/rendezvous.js';
+import { groupBySlot } from '../queue/slot-groups.js';
+import { shardsOf, type TickPlan } from './tick-plan.js';
 import { shardQueueName, WATCH_QUEUE } from './watch-queue.js';
 
+/** A shard of a tick and the queue it goes to. */
+export interface RoutedShard {
+  queue: string;
+  shard: TickPlan;
+}
+
 /**
- * The queue of each of a tick's `count` shards: shard i (a stable slice of the inventory's hosts, see shardsOf)
- * goes to the live worker slot that wins "shard-i" by rendezvous hashing, so it stays on the same worker process,
- * and on its pooled SSH connections, from tick to tick. With no live slot, the shared watch queue (any worker).
+ * Where a tick's shards go. With live worker slots, by host: each host to the slot that wins its name by rendezvous
+ * hashing (the slot its ntp status checks go to as well, so one worker process pools it), the hosts of each slot in
+ * the tick's order, split again into shards of at most as many hosts as the largest shard given
+ * (LAB_DRIFT_SHARD_SIZE). With no live slot, the shards as given, on the shared watch queue (any worker).
  */
-export function routeShards(count: number, liveSlots: readonly number[]): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    const slot = rendezvousPick(`shard-${i}`, liveSlots);
-    return slot === undefined ? WATCH_QUEUE : shardQueueName(slot);
-  });
+export function routeShards(shards: readonly TickPlan[], liveSlots: readonly number[]): RoutedShard[] {
+  if (liveSlots.length === 0) return shards.map((shard) => ({ queue: WATCH_QUEUE, shard }));
+  const [first] = shards;
+  if (!first) return [];
+  const size = Math.max(...shards.map((s) => s.hosts.length));
+  const hosts = shards.flatMap((s) => s.hosts);
+  return groupBySlot(hosts, liveSlots).flatMap(({ slot, keys }) =>
+    shardsOf(keys, size).map((part) => ({
+      queue: shardQueueName(slot),
+      shard: { ...first, hosts: part },
+    })),
+  );
 }

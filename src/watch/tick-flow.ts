@@ -4,14 +4,16 @@ import { FINISH_JOB_NAME, SHARD_JOB_NAME, type TickPlan } from './tick-plan.js';
 import { WATCH_QUEUE } from './watch-queue.js';
 
 export interface TickFlow {
-  fanOut(shards: TickPlan[], tick: TickPlan): Promise<void>;
+  /** Queues the tick; how many shards went out (regrouped by host, see routeShards). */
+  fanOut(shards: TickPlan[], tick: TickPlan): Promise<number>;
   close(): Promise<void>;
 }
 
 /**
  * A tick as one BullMQ flow: the finishing step on the watch queue is the parent, the shards its children, each
- * on the queue of the worker slot it is routed to (routeShards: the same shard to the same worker process tick
- * after tick, so each host is pooled by one worker), or on the watch queue when no slot is live. BullMQ moves the
+ * on the queue of the worker slot its hosts are routed to (routeShards: a host to the same worker process tick
+ * after tick, and to the one that runs its ntp status checks, so each host is pooled by one worker), or on the
+ * watch queue when no slot is live. BullMQ moves the
  * parent to waiting (atomically, in Redis, across queues) once the last child is done, so exactly one process runs
  * it whichever worker finished last. A shard that fails for good does not hold the tick back: the others' hosts are
  * still announced, and its hosts are checked again next tick. Job ids are the tick's: one flow per tick.
@@ -24,7 +26,7 @@ export function createTickFlow(
   const producer = new FlowProducer({ connection, prefix });
   return {
     async fanOut(shards, tick) {
-      const queues = routeShards(shards.length, await liveSlots());
+      const routed = routeShards(shards, await liveSlots());
       await producer.add({
         name: FINISH_JOB_NAME,
         queueName: WATCH_QUEUE,
@@ -36,9 +38,9 @@ export function createTickFlow(
           removeOnComplete: { count: 100 },
           removeOnFail: { count: 100 },
         },
-        children: shards.map((shard, i) => ({
+        children: routed.map(({ queue, shard }, i) => ({
           name: SHARD_JOB_NAME,
-          queueName: queues[i] ?? WATCH_QUEUE,
+          queueName: queue,
           data: shard,
           opts: {
             jobId: `drift-${tick.tick}-${i}`,
@@ -50,6 +52,7 @@ export function createTickFlow(
           },
         })),
       });
+      return routed.length;
     },
     close: () => producer.close(),
   };

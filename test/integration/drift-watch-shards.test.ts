@@ -200,7 +200,9 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
       const index = /-(\d+)$/.exec(j.id ?? '')?.[1] ?? '?';
       workersOf.set(index, (workersOf.get(index) ?? new Set()).add(j.processedBy));
     }
-    expect(workersOf.size).toBe(10);
+    // (hosts grouped by their worker's slot, then split: 1000 hosts over 2 slots are 10 or 11 shards a check)
+    expect(workersOf.size).toBeGreaterThanOrEqual(10);
+    expect(workersOf.size).toBeLessThanOrEqual(11);
     for (const [index, workers] of workersOf) expect(workers.size, `shard ${index}`).toBe(1);
     // so the fleet saw about one connection per host, not one per host per worker
     const connections = fleet.counters.connections - connectionsBefore;

@@ -1,15 +1,21 @@
 // /lab ntp status over 1000 simulated hosts (test/fleet on 127.104.x.x) shared by two worker processes (`labops
 // worker`, spawned as deployed), the bot in this process: every host once in the answer, a worker killed in the
-// middle of a shard, a Cancel while both workers have commands running.
+// middle of a shard, a Cancel while both workers have commands running, and a host's status and drift checks on
+// one worker (one connection a host).
 import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { partition } from '../../src/ntp-shards/partition.js';
-import { NTP_SHARD_JOB_NAME, NTP_SHARDS_QUEUE } from '../../src/ntp-shards/shard-job.js';
+import { NTP_SHARD_JOB_NAME, NTP_SHARDS_QUEUE, shardQueueFor } from '../../src/ntp-shards/shard-job.js';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
+import { liveSlots, SlotClaims } from '../../src/queue/slot-claims.js';
+import { groupBySlot } from '../../src/queue/slot-groups.js';
+import { shardSlotKey } from '../../src/watch/shard-slots.js';
+import { SHARD_JOB_NAME } from '../../src/watch/tick-plan.js';
+import { shardQueueName } from '../../src/watch/watch-queue.js';
+import { WatchStore } from '../../src/watch/watch-store.js';
 import { type Fleet, type FleetHost, startFleet } from '../fleet/index.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { slackLimitBreaches } from '../support/slack-limits.js';
@@ -30,6 +36,24 @@ let labops: SlackLabops;
 let redis: Redis;
 let jobs: Queue;
 let shardQueue: Queue;
+// the queues of the worker slots (ntp-shards-<n>, ntp-watch-shards-<n>), made when first looked at
+const slotQueues = new Map<string, Queue>();
+const queueNamed = (name: string) => {
+  let q = slotQueues.get(name);
+  if (!q) {
+    q = new Queue(name, { connection: redis, prefix: labops.prefix });
+    slotQueues.set(name, q);
+  }
+  return q;
+};
+const names = () => fleet.hosts.map((h) => h.name);
+/** The worker slots live now (one per worker process): where a run's shards go, one a slot. */
+const live = () => liveSlots(redis, shardSlotKey(labops.prefix));
+/** The ntp status shard queues: the shared one (no slot live) and those of every worker slot ever claimed. */
+const allShardQueues = async () => {
+  const slots = [...(await new SlotClaims(redis, shardSlotKey(labops.prefix)).read()).keys()];
+  return [shardQueue, ...slots.map((n) => queueNamed(shardQueueFor(n)))];
+};
 const workers: { proc: ChildProcess; output(): string }[] = [];
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 120_000) {
@@ -49,7 +73,7 @@ function expectedState(h: FleetHost): string {
 }
 
 /** Two `labops worker` processes on the fleet, as deployed, both taking jobs and shards once this resolves. */
-async function startWorkers(): Promise<void> {
+async function startWorkers(extra: Record<string, string> = {}): Promise<void> {
   for (let i = 0; i < 2; i++)
     workers.push(
       spawnWorker({
@@ -64,6 +88,7 @@ async function startWorkers(): Promise<void> {
         LAB_NTP_SHARD_ABOVE: '500',
         LAB_NTP_SHARDS: String(SHARDS),
         LOG_LEVEL: 'warn',
+        ...extra,
       }),
     );
   const said = () => workers.map((w) => w.output().slice(-1500)).join('\n---\n');
@@ -71,7 +96,11 @@ async function startWorkers(): Promise<void> {
     'both workers listening',
     async () => {
       if (workers.some((w) => w.proc.exitCode !== null)) throw new Error(`a worker exited:\n${said()}`);
-      return (await shardQueue.getWorkersCount()) >= 2 && (await jobs.getWorkersCount()) >= 2;
+      return (
+        (await shardQueue.getWorkersCount()) >= 2 &&
+        (await jobs.getWorkersCount()) >= 2 &&
+        (await live()).length >= 2
+      );
     },
     60_000,
   );
@@ -83,6 +112,8 @@ async function stopWorkers(): Promise<void> {
     w.proc.kill('SIGKILL');
     await new Promise((r) => w.proc.once('exit', r));
   }
+  // the killed workers' slot claims expire (LAB_JOB_LOCK_MS): the next test's run goes to its own workers' slots
+  await until('no live worker slot', async () => (await live()).length === 0, 30_000);
 }
 
 const isSummary = (c: RecordedCall) =>
@@ -95,9 +126,17 @@ const coordinator = () =>
   );
 
 const shardsOf = async (jobId: string, states: ('active' | 'completed' | 'failed')[]) =>
-  (await shardQueue.getJobs(states, 0, -1)).filter(
-    (j) => j.name === NTP_SHARD_JOB_NAME && String(j.id).startsWith(`${jobId}-s`),
-  );
+  (await Promise.all((await allShardQueues()).map((q) => q.getJobs(states, 0, -1))))
+    .flat()
+    .filter((j) => j.name === NTP_SHARD_JOB_NAME && String(j.id).startsWith(`${jobId}-s`));
+/** A shard job by id, on whichever shard queue it is. */
+const shardJob = async (id: string) => {
+  for (const q of await allShardQueues()) {
+    const job = await q.getJob(id);
+    if (job) return job;
+  }
+  return undefined;
+};
 
 const csvOf = () => {
   const [file] = labops.slack.files();
@@ -144,8 +183,10 @@ afterEach(async () => {
 
 afterAll(async () => {
   await stopWorkers();
-  await shardQueue?.obliterate({ force: true }).catch(() => undefined);
-  await shardQueue?.close();
+  for (const q of [shardQueue, ...slotQueues.values()]) {
+    await q?.obliterate({ force: true }).catch(() => undefined);
+    await q?.close();
+  }
   await jobs?.close();
   await redis?.quit();
   await labops?.close();
@@ -187,20 +228,20 @@ describe('/lab ntp status all on 1000 hosts shared by two worker processes', () 
     expect(calls.length).toBeLessThanOrEqual(20);
     expect(labops.slack.files()).toHaveLength(1);
 
-    // 8 shards, a stable partition of the hosts by name, and both worker processes ran some
+    // a shard a worker slot, on the slot's queue, of the hosts routed to it (the worker that runs their drift checks
+    // too), and both worker processes ran one
+    const slots = await live();
+    expect(slots).toHaveLength(2);
+    const expected = groupBySlot(names(), slots);
     const shards = await until('every shard completed', async () => {
       const done = await shardsOf(String(job.id), ['completed']);
-      return done.length === SHARDS ? done : undefined;
+      return done.length === expected.length ? done : undefined;
     });
-    const expected = partition(
-      fleet.hosts.map((h) => h.name),
-      SHARDS,
-    );
     expect(
       shards
-        .map((s) => (s.data as { hosts: string[] }).hosts.sort())
-        .sort((a, b) => a[0]?.localeCompare(b[0] ?? '') ?? 0),
-    ).toEqual(expected.map((s) => [...s.hosts].sort()).sort((a, b) => a[0]?.localeCompare(b[0] ?? '') ?? 0));
+        .map((s) => [s.queueName, [...(s.data as { hosts: string[] }).hosts].sort()])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual(expected.map((g) => [shardQueueFor(g.slot), [...g.keys].sort()]));
     const pids = new Set(shards.map((s) => s.processedBy?.split(':')[1]));
     expect(pids).toEqual(new Set(workers.map((w) => String(w.proc.pid))));
     // the run's statuses are gone from Redis once reported
@@ -208,13 +249,21 @@ describe('/lab ntp status all on 1000 hosts shared by two worker processes', () 
   }, 300_000);
 
   it('a worker killed in the middle of a shard: the run finishes, the handed-on shard asks only what was not recorded, each host once', async () => {
-    // one slow host in each shard: every shard is still running a few seconds in
-    const slow = partition(
-      fleet.hosts.map((h) => h.name),
-      SHARDS,
-    ).map((s) => s.hosts[0] as string);
-    for (const h of fleet.hosts) if (slow.includes(h.name)) h.behaviour = 'slow';
     await startWorkers();
+    // a first run warms each worker's connections to the hosts of its slot (they stay on it): a slot's shard is
+    // ~500 hosts, which cold take longer than SLOW_MS, warm far less
+    expect((await labops.slash('ntp status all')).status).toBe(200);
+    const warm = await coordinator();
+    await labops.slack.waitFor(isSummary, 180_000);
+    await until('the first run over', async () => (await jobs.getJob(String(warm.id)))?.isCompleted());
+    labops.slack.reset();
+    // slow hosts in each slot's shard (4 answering ones a shard, 8 in all): every shard is still running a few
+    // seconds in
+    const answering = new Set(fleet.hosts.filter((h) => h.behaviour === 'answers').map((h) => h.name));
+    const slow = groupBySlot(names(), await live()).flatMap((g) =>
+      g.keys.filter((h) => answering.has(h)).slice(0, SHARDS / 2),
+    );
+    for (const h of fleet.hosts) if (slow.includes(h.name)) h.behaviour = 'slow';
     const commandsBefore = snapshot(fleet.counters.commandsByHost);
     expect((await labops.slash('ntp status all')).status).toBe(200);
     const job = await coordinator();
@@ -268,7 +317,7 @@ describe('/lab ntp status all on 1000 hosts shared by two worker processes', () 
     for (const h of fleet.hosts)
       expect(delta(fleet.counters.commandsByHost, commandsBefore, h.name), h.name).toBeLessThanOrEqual(2);
     for (const s of victimShards) {
-      const after = await shardQueue.getJob(String(s.id));
+      const after = await shardJob(String(s.id));
       expect(await after?.getState()).toBe('completed');
       expect(after?.attemptsStarted ?? 0).toBeGreaterThanOrEqual(2); // handed on, not lost
       expect(after?.processedBy?.split(':')[1]).toBe(coordinatorPid);
@@ -278,6 +327,7 @@ describe('/lab ntp status all on 1000 hosts shared by two worker processes', () 
   it('Cancel while both workers have commands on slow hosts: the commands are killed on both, none starts after, the message says cancelled', async () => {
     for (const h of fleet.hosts) if (h.behaviour === 'answers') h.behaviour = 'slow';
     await startWorkers();
+    const slots = await live();
     const commandsBefore = snapshot(fleet.counters.commandsByHost);
     const killsBefore = snapshot(fleet.counters.killsByHost);
     expect((await labops.slash('ntp status all')).status).toBe(200);
@@ -323,8 +373,8 @@ describe('/lab ntp status all on 1000 hosts shared by two worker processes', () 
       'every shard over',
       async () => {
         const states = await Promise.all(
-          Array.from({ length: SHARDS }, async (_, k) => {
-            const j = await shardQueue.getJob(`${job.id}-s${k}`);
+          slots.map(async (k) => {
+            const j = await shardJob(`${job.id}-s${k}`);
             return j ? j.getState() : 'removed';
           }),
         );
@@ -357,5 +407,46 @@ describe('/lab ntp status all on 1000 hosts shared by two worker processes', () 
     expect(asked.length).toBeLessThan(HOSTS / 2);
     // no summary was posted over the cancelled message
     expect(labops.slack.calls.some(isSummary)).toBe(false);
+  }, 300_000);
+
+  it("a host's status and drift checks run on the same worker: about one connection a host, both workers used", async () => {
+    const connectionsBefore = snapshot(fleet.counters.byHost);
+    // the watch paused until both workers hold their slot (as when they start together), so no host moves later
+    const watch = new WatchStore(redis, labops.prefix);
+    await watch.pause({ by: 'test', at: Date.now() });
+    await startWorkers({ LAB_ALERT_CHANNEL: 'C0AFFINITY', LAB_DRIFT_INTERVAL: '2' });
+    await watch.resume();
+    const checks = async () => Number((await redis.hget(`${labops.prefix}:drift:counters`, 'checks')) ?? 0);
+    await until('a drift check', async () => (await checks()) >= 1, 120_000);
+    expect((await labops.slash('ntp status all')).status).toBe(200);
+    const job = await coordinator();
+    await labops.slack.waitFor(isSummary, 180_000);
+    const from = await checks();
+    await until('two drift checks after the status run', async () => (await checks()) >= from + 2, 120_000);
+    await watch.pause({ by: 'test', at: Date.now() });
+
+    // which worker process asked each host: its ntp status shard's, and each drift shard's
+    const pidOf = (j: Job) => j.processedBy?.split(':')[1] ?? '?';
+    const hostsOf = (j: Job) => (j.data as { hosts: string[] }).hosts;
+    const statusBy = new Map<string, string>();
+    for (const s of await shardsOf(String(job.id), ['completed']))
+      for (const h of hostsOf(s)) statusBy.set(h, pidOf(s));
+    expect(statusBy.size).toBe(HOSTS);
+    const driftBy = new Map<string, Set<string>>();
+    const slots = [...(await new SlotClaims(redis, shardSlotKey(labops.prefix)).read()).keys()];
+    for (const n of slots)
+      for (const d of await queueNamed(shardQueueName(n)).getJobs(['completed'], 0, -1))
+        if (d.name === SHARD_JOB_NAME)
+          for (const h of hostsOf(d)) driftBy.set(h, (driftBy.get(h) ?? new Set()).add(pidOf(d)));
+    expect(driftBy.size).toBe(HOSTS);
+    for (const h of names()) expect([...(driftBy.get(h) ?? [])], h).toEqual([statusBy.get(h)]);
+    expect(new Set(statusBy.values())).toEqual(new Set(workers.map((w) => String(w.proc.pid))));
+
+    // so each host that answers was connected to once, by its worker, for all of it (the refused hosts take no
+    // connection; one showing a wrong key is tried again each check and not counted here)
+    const answering = fleet.hosts.filter((h) => h.behaviour === 'answers');
+    const opened = answering.map((h) => delta(fleet.counters.byHost, connectionsBefore, h.name));
+    expect(opened.every((n) => n >= 1)).toBe(true);
+    expect(opened.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(answering.length + 10);
   }, 300_000);
 });
