@@ -36,8 +36,8 @@ export function renderWorkersReport(o: ScaleReportInput): string {
 Measured ${o.date.toISOString().slice(0, 10)} by \`BENCH_WORKERS=… npm run bench:scale\` (bench/scale.ts, ${o.seconds.toFixed(0)} s) on ${m.nproc} cores (${m.cpu}), Node ${m.node}; load average ${o.load.before[0]?.toFixed(2)} before, ${o.load.after[0]?.toFixed(2)} after.
 Set-up as in the one-worker section below (production \`node dist/cli.js bot|worker\`, Redis, fake Slack, the simulated fleet
 on ${o.fleetNet ?? '127.64'}.x.x in the bench's process, every host answering at once), with N worker processes on the same queue
-prefix. Shared: over LAB_NTP_SHARD_ABOVE (500) hosts, with at least 2 workers taking shards, the \`ntp.status\` job hands
-its hosts out as 8 shard jobs that any worker takes (docs/SHARDED-NTP-STATUS.md); with 1 worker (or
+prefix. Shared: over LAB_NTP_SHARD_ABOVE (500) hosts, with at least 2 live worker slots, the \`ntp.status\` job hands
+its hosts out by host, one shard a slot, to the worker that holds it (docs/SHARDED-NTP-STATUS.md); with 1 worker (or
 LAB_NTP_SHARD_ABOVE=0) the worker that took the job checks every host itself, as before sharing.
 Worker CPU, RSS and descriptors are the sum over the worker processes. Cold: each run on fresh worker processes
 (no connection yet); warm: the median of ${o.reps.warm} runs on the same processes after one cold run.

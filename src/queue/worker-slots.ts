@@ -28,7 +28,7 @@ export interface SlotConsumer {
 
 export interface WorkerSlotsOptions {
   redis: Redis;
-  /** The slots' Redis key base (e.g. `<prefix>:drift:slot`): one set of slots per kind of work. */
+  /** The slots' Redis key base (e.g. `<prefix>:worker:slot`): one set of slots per group of work. */
   key: string;
   /** This process, unique among live ones: 1-200 printable characters without spaces. */
   owner: string;
