@@ -23,7 +23,7 @@ export function shardQueueName(slot: number): string {
 }
 
 /** A name for this process's watch Workers (a job's processedBy, shown in Bull Board): which workers shared a tick. */
-export function watchWorkerName(): string {
+function watchWorkerName(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 

@@ -16,6 +16,7 @@ import { shardQueueName, WATCH_QUEUE } from '../../src/watch/watch-queue.js';
 import { WatchStore } from '../../src/watch/watch-store.js';
 import { ALL_ANSWERING, type Fleet, type FleetHost, startFleet } from '../fleet/index.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { until as untilValue } from '../support/until.js';
 
 // The simulated fleet of this file: 1000 hosts on 127.96.x.y (a range of its own), every one answering in sync
 // until a test changes what a host's chronyd says (its plan's state, read on every command).
@@ -24,15 +25,8 @@ const HOSTS = 1000;
 const ALERTS = 'C0SHARDS';
 const SLOW_MS = 3000;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 120_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 120_000) =>
+  untilValue(what, probe, ms, 100);
 
 const isTop = (m: FakeMessage) => m.thread_ts === undefined || m.thread_ts === m.ts;
 const firstText = (m: FakeMessage) => m.history[0]?.text ?? m.text ?? '';

@@ -20,6 +20,7 @@ import { type Fleet, type FleetHost, startFleet } from '../fleet/index.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { slackLimitBreaches } from '../support/slack-limits.js';
 import { SLACK_IDS } from '../support/slack-request.js';
+import { until as untilValue } from '../support/until.js';
 import { type SlackLabops, spawnWorker, startSlackLabops } from './start-labops.js';
 
 const HOSTS = 1000;
@@ -56,15 +57,8 @@ const allShardQueues = async () => {
 };
 const workers: { proc: ChildProcess; output(): string }[] = [];
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 120_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 120_000) =>
+  untilValue(what, probe, ms, 50);
 
 /** What labops must say of a host, from the fleet's plan of it (as the CSV's state column words it). */
 function expectedState(h: FleetHost): string {

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { createLogger } from '../../src/log/logger.js';
 import { liveSlots, SlotClaims } from '../../src/queue/slot-claims.js';
 import { startWorkerSlots, type WorkerSlots } from '../../src/queue/worker-slots.js';
+import { until as untilValue } from '../support/until.js';
 
 // Worker slots against the real Redis. A "process" here is one startWorkerSlots; its consumers record when they
 // are started and closed, and which slots have work left is the test's to say (as a queue's job counts would).
@@ -11,15 +12,8 @@ import { startWorkerSlots, type WorkerSlots } from '../../src/queue/worker-slots
 const TTL = 300;
 const log = createLogger('silent');
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 15_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 15_000) =>
+  untilValue(what, probe, ms, 25);
 
 describe('worker slots (a stable home per worker process, adopted when it dies)', () => {
   let redis: Redis;
