@@ -24,6 +24,11 @@ export interface CoordinatorDeps {
   liveSlots?(lab: string | undefined): Promise<number[]>;
   /** How often the coordinator reads what the shards recorded (the message's pace is the report's, not this). */
   pollMs: number;
+  /**
+   * The longest a run of `hosts` hosts may wait for its shards (their checks' own timeouts, a dead worker's slot
+   * adopted); past it the hosts still unreported are errors saying so. Absent: no bound (tests).
+   */
+  maxWaitMs?(hosts: number): number;
   log: Logger;
 }
 
@@ -169,6 +174,8 @@ async function follow(
   settle: (statuses: NtpHostStatus[]) => void,
   stop: AbortSignal,
 ): Promise<void> {
+  const waitMs = deps.maxWaitMs?.(shards.reduce((n, s) => n + s.hosts.length, 0));
+  const giveUpAt = waitMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + waitMs;
   let cursor = 0;
   const readNew = async () => {
     for (;;) {
@@ -181,6 +188,16 @@ async function follow(
   for (let poll = 0; !stop.aborted; poll++) {
     await readNew();
     if (tally.complete) return;
+    if (Date.now() > giveUpAt) {
+      const why = `nothing reported after ${Math.round((waitMs ?? 0) / 1000)} s: stuck or too slow`;
+      const lost = tally.missing(
+        shards.flatMap((s) => s.hosts),
+        why,
+      );
+      deps.log.warn({ hosts: lost.length, waitMs }, 'ntp status: gave up waiting for shards');
+      settle(lost);
+      return;
+    }
     // the shards' states are a look per shard: about once a second is soon enough to see one fail for good
     if (poll % STATE_EVERY !== 0) {
       await sleep(deps.pollMs, stop);

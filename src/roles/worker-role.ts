@@ -23,6 +23,17 @@ import { labSlots } from './lab-slots.js';
 const SHARD_POLL_MS = 100;
 
 /**
+ * How long a shared ntp status waits for its shards at most: every host's check on one worker at
+ * LAB_SSH_CONCURRENCY a time, each to its connect and command timeouts, plus a dead worker's slot and job handed on
+ * (twice LAB_JOB_LOCK_MS), plus a minute. A worker that holds its slot but never finishes cannot hold the run longer.
+ */
+function shardWaitMs(hosts: number, config: Core['config']): number {
+  const { connectTimeoutMs, commandTimeoutMs, concurrency } = config.ssh;
+  const rounds = Math.ceil(hosts / Math.max(1, concurrency));
+  return rounds * (connectTimeoutMs + commandTimeoutMs) + 2 * config.jobLockMs + 60_000;
+}
+
+/**
  * The worker role: runs the tasks of queued jobs over the SSH pool, follows cancels, and keeps the App Home of
  * whoever opened it lately in step with the jobs. Its closers stop taking jobs, then close the pool.
  */
@@ -99,6 +110,7 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     liveSlots: (lab: string | undefined) => slots.live(labPrefix(lab)),
     ...config.ntpShards,
     pollMs: SHARD_POLL_MS,
+    maxWaitMs: (hosts: number) => shardWaitMs(hosts, config),
     log,
   };
   const worker = createTaskWorker({

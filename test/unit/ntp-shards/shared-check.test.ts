@@ -148,6 +148,34 @@ describe('a large /lab ntp status shared by workers (coordinator and shards, sto
     for (const h of lost.hosts.slice(0, 5)) expect(states.get(h), h).not.toBe('error');
   });
 
+  it('a shard whose worker never finishes: past the run’s wait bound its hosts are errors saying so, the rest stand', async () => {
+    const store = memoryRun();
+    const queues = memoryQueues(2);
+    // the bound is the coordinator's to compute from the hosts (worker-role: their checks' timeouts); short here
+    const bounds: number[] = [];
+    const maxWaitMs = (hosts: number) => {
+      bounds.push(hosts);
+      return 2000; // ample for the other shards to be checked and read first, even on a loaded machine
+    };
+    const check = sharedNtpCheck(
+      { store, queues, above: 200, shards: 4, pollMs: 5, maxWaitMs, log },
+      { id: '9' },
+    );
+    const run = await check.start([...inventory.hosts.values()], new AbortController().signal);
+    const [stuck, ...rest] = queues.added as [NtpShardJob, ...NtpShardJob[]];
+    for (const s of rest) await runShard(store, fleetSsh().ssh, s);
+    for (const s of rest) queues.states.set(s.shard, { done: true });
+    // the stuck shard stays 'pending' (its worker holds its slot and never answers)
+    const answered = await run.statusOf((rest[0] as NtpShardJob).hosts[0] as string);
+    expect(answered.errorCode).not.toBe('not-checked');
+    const lost = await run.statusOf(stuck.hosts[0] as string);
+    expect(lost).toMatchObject({ state: 'error', errorCode: 'not-checked' });
+    expect(JSON.stringify(lost)).toContain('nothing reported after 2 s: stuck or too slow');
+    expect(bounds).toEqual([HOSTS]);
+    await run.end();
+    expect(queues.removed).toEqual([stuck.shard]); // the stuck shard, still waiting, is taken off its queue
+  });
+
   it('cancelled: the coordinator stops waiting, removes the shards not started, and drops the run', async () => {
     const { store, queues, check } = harness('7');
     const cancel = new AbortController();
