@@ -158,9 +158,14 @@ export async function startWorkerRole(core: Core, connection: Redis) {
     shards.cancel(jobId, reason);
   });
   closers.push(
-    () => closeWorker(worker, config.shutdownGraceMs),
-    () => closeWorker(shards.worker, config.shutdownGraceMs),
-    () => slots.close(),
+    // every Worker of this process stops taking jobs at once, and running ones share one grace period: one after
+    // the other, the later ones would take new jobs while the first finished, and shutdown would take a grace each
+    () =>
+      Promise.all([
+        closeWorker(worker, config.shutdownGraceMs),
+        closeWorker(shards.worker, config.shutdownGraceMs),
+        slots.close(),
+      ]),
     () => shardQueues.close(),
     () => Promise.all([...pools.values()].map((p) => p.close())),
     stopCancels,
