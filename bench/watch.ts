@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { liveSlots, SlotClaims } from '../src/queue/slot-claims.js';
-import { shardSlotKey } from '../src/watch/shard-slots.js';
+import { workerSlotKey } from '../src/queue/worker-slot-key.js';
 import { FINISH_JOB_NAME, SHARD_JOB_NAME, TickPlan } from '../src/watch/tick-plan.js';
 import { shardQueueName, WATCH_QUEUE } from '../src/watch/watch-queue.js';
 import { WatchStore } from '../src/watch/watch-store.js';
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     children.push(...workers);
     for (
       const end = Date.now() + 120_000;
-      (await liveSlots(redis, shardSlotKey(PREFIX))).length < WORKERS;
+      (await liveSlots(redis, workerSlotKey(PREFIX))).length < WORKERS;
     ) {
       if (Date.now() > end)
         throw new Error(`bench: ${WORKERS} workers did not claim their slots within 120 s`);
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     // one sample a finished check: the workers' and Redis' CPU since the one before
     const queue = new Queue(WATCH_QUEUE, { connection: redis, prefix: PREFIX });
     const slotQueues = await Promise.all(
-      [...(await new SlotClaims(redis, shardSlotKey(PREFIX)).read()).keys()].map(
+      [...(await new SlotClaims(redis, workerSlotKey(PREFIX)).read()).keys()].map(
         (slot) => new Queue(shardQueueName(slot), { connection: redis, prefix: PREFIX }),
       ),
     );

@@ -5,8 +5,8 @@ import type { Lab } from '../policy/policy.js';
 import { slotBacklog } from '../queue/slot-backlog.js';
 import { liveSlots } from '../queue/slot-claims.js';
 import { type SlotServices, slotServices } from '../queue/slot-services.js';
+import { workerSlotKey } from '../queue/worker-slot-key.js';
 import { startWorkerSlots } from '../queue/worker-slots.js';
-import { shardSlotKey } from '../watch/shard-slots.js';
 import { shardQueueName } from '../watch/watch-queue.js';
 
 /** A lab's worker slot of this process: what it serves (attach a kind of work) and the lab's live slots. */
@@ -45,7 +45,7 @@ export function labSlots(deps: LabSlotsDeps) {
       { name: shardQueueFor(slot), prefix },
       { name: shardQueueName(slot), prefix },
     ]);
-    const key = shardSlotKey(prefix);
+    const key = workerSlotKey(prefix);
     const held = await startWorkerSlots({
       redis: deps.redis,
       key,
@@ -74,7 +74,7 @@ export function labSlots(deps: LabSlotsDeps) {
       return (await made).slots;
     },
     /** The live slots under a lab's key prefix (anyone's, not only this process's). */
-    live: (prefix: string) => liveSlots(deps.redis, shardSlotKey(prefix)),
+    live: (prefix: string) => liveSlots(deps.redis, workerSlotKey(prefix)),
     async close() {
       const all = [...byPrefix.values()];
       byPrefix.clear();

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Lab } from '../policy/policy.js';
 import { liveSlots } from '../queue/slot-claims.js';
+import { workerSlotKey } from '../queue/worker-slot-key.js';
 import type { SshPool } from '../ssh/ssh-pool.js';
 import { CEPH_MONS } from '../tasks/ceph-cluster/mon-group.js';
 import { cephClusterName } from '../watch/ceph-cluster-name.js';
@@ -14,7 +15,6 @@ import { finishTick } from '../watch/finish-tick.js';
 import { followUp } from '../watch/follow-up.js';
 import { cephPagerEventOf, pagerEventOf } from '../watch/pagerduty-event.js';
 import { runTick, type TickDeps } from '../watch/run-tick.js';
-import { shardSlotKey } from '../watch/shard-slots.js';
 import { silenceOf } from '../watch/silence.js';
 import { createTickFlow } from '../watch/tick-flow.js';
 import type { TickPlan } from '../watch/tick-plan.js';
@@ -122,7 +122,7 @@ async function startLabWatch(
   const delivering = deliveryLock(core.redis, `${lab.keyPrefix}:watch:delivering`, log);
   // a tick's hosts go to the queues of the live worker slots, each host to the same worker process tick after tick
   // and as its ntp status checks (see shard-routes.ts), so that each host is pooled by one worker
-  const slotKey = shardSlotKey(lab.keyPrefix);
+  const slotKey = workerSlotKey(lab.keyPrefix);
   const flow = createTickFlow(connection, lab.keyPrefix, () => liveSlots(core.redis, slotKey));
   const tickDeps = (signal: AbortSignal): TickDeps => ({
     store: stores.watchStore,

@@ -17,7 +17,7 @@ export function createWatchQueue(connection: ConnectionOptions, prefix: string):
   return new Queue(WATCH_QUEUE, { connection, prefix });
 }
 
-/** The queue of worker slot n's shards (see src/watch/shard-slots.ts): one worker process takes them. */
+/** The queue of worker slot n's shards (see src/queue/worker-slot-key.ts): one worker process takes them. */
 export function shardQueueName(slot: number): string {
   return `${WATCH_QUEUE}-shards-${slot}`;
 }

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { loadConfig } from '../../src/config.js';
 import { type Labops, startLabops } from '../../src/main.js';
 import { liveSlots, SlotClaims } from '../../src/queue/slot-claims.js';
-import { shardSlotKey } from '../../src/watch/shard-slots.js';
+import { workerSlotKey } from '../../src/queue/worker-slot-key.js';
 import { createTickFlow } from '../../src/watch/tick-flow.js';
 import { SHARD_JOB_NAME, type TickPlan } from '../../src/watch/tick-plan.js';
 import { shardQueueName, WATCH_QUEUE } from '../../src/watch/watch-queue.js';
@@ -113,7 +113,7 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
    * this prefix (where a check's shards go) and on the shared watch queue (where a labops before slots put them).
    */
   const shardJobs = async (prefix: string, states: Parameters<Queue['getJobs']>[0]) => {
-    const slots = [...(await new SlotClaims(redis, shardSlotKey(prefix)).read()).keys()];
+    const slots = [...(await new SlotClaims(redis, workerSlotKey(prefix)).read()).keys()];
     const found: Array<{ queue: string; job: Job }> = [];
     for (const name of [WATCH_QUEUE, ...slots.map(shardQueueName)]) {
       const queue = new Queue(name, { connection: redis, prefix });
@@ -127,7 +127,7 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
     return found;
   };
   /** Who holds worker slot n under this prefix ("home <worker>", "adopted <worker>"), or null. */
-  const slotValue = (prefix: string, n: number) => redis.get(`${shardSlotKey(prefix)}:${n}`);
+  const slotValue = (prefix: string, n: number) => redis.get(`${workerSlotKey(prefix)}:${n}`);
   /** Hosts far apart in the inventory's order: with 100 hosts a shard, each in a shard of its own. */
   const spread = (indexes: number[]) => indexes.map((i) => fleet.hosts[i] as FleetHost);
 
@@ -169,7 +169,7 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
     const store = new WatchStore(redis, prefix);
     await store.pause({ by: 'test', at: Date.now() });
     await Promise.all([startWorker(prefix), startWorker(prefix)]);
-    expect(await liveSlots(redis, shardSlotKey(prefix))).toEqual([0, 1]);
+    expect(await liveSlots(redis, workerSlotKey(prefix))).toEqual([0, 1]);
     await store.resume();
     await moreChecks(prefix, 2);
     expect(fake.messages(ALERTS)).toEqual([]); // every host in sync
@@ -303,7 +303,7 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
     }
     // the adopter gives the slot back once its queue is empty; the next checks go to the two live slots only
     await until('slot 0 given back', async () => (await slotValue(prefix, 0)) === null);
-    expect(await liveSlots(redis, shardSlotKey(prefix))).toEqual([1, 2]);
+    expect(await liveSlots(redis, workerSlotKey(prefix))).toEqual([1, 2]);
 
     await moreChecks(prefix, 3);
     expect(fake.messages(ALERTS).filter(isTop)).toHaveLength(1);
@@ -326,7 +326,7 @@ describe('the drift watch split into shards, on a fleet of 1000 simulated hosts'
     const store = new WatchStore(redis, prefix);
     await store.pause({ by: 'test', at: Date.now() });
     await startWorker(prefix);
-    expect(await liveSlots(redis, shardSlotKey(prefix))).toEqual([0]);
+    expect(await liveSlots(redis, workerSlotKey(prefix))).toEqual([0]);
     await until('no check under way', async () => (await redis.exists(store.key('lock'))) === 0);
     // a check made the old way: the tick's lock taken, its flow with every shard on the watch queue (no slots)
     const tick = `old-labops-${randomUUID().slice(0, 8)}`;

@@ -12,7 +12,7 @@ import { NTP_SHARD_JOB_NAME, NTP_SHARDS_QUEUE, shardQueueFor } from '../../src/n
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { liveSlots, SlotClaims } from '../../src/queue/slot-claims.js';
 import { groupBySlot } from '../../src/queue/slot-groups.js';
-import { shardSlotKey } from '../../src/watch/shard-slots.js';
+import { workerSlotKey } from '../../src/queue/worker-slot-key.js';
 import { SHARD_JOB_NAME } from '../../src/watch/tick-plan.js';
 import { shardQueueName } from '../../src/watch/watch-queue.js';
 import { WatchStore } from '../../src/watch/watch-store.js';
@@ -49,10 +49,10 @@ const queueNamed = (name: string) => {
 };
 const names = () => fleet.hosts.map((h) => h.name);
 /** The worker slots live now (one per worker process): where a run's shards go, one a slot. */
-const live = () => liveSlots(redis, shardSlotKey(labops.prefix));
+const live = () => liveSlots(redis, workerSlotKey(labops.prefix));
 /** The ntp status shard queues: the shared one (no slot live) and those of every worker slot ever claimed. */
 const allShardQueues = async () => {
-  const slots = [...(await new SlotClaims(redis, shardSlotKey(labops.prefix)).read()).keys()];
+  const slots = [...(await new SlotClaims(redis, workerSlotKey(labops.prefix)).read()).keys()];
   return [shardQueue, ...slots.map((n) => queueNamed(shardQueueFor(n)))];
 };
 const workers: { proc: ChildProcess; output(): string }[] = [];
@@ -427,7 +427,7 @@ describe('/lab ntp status all on 1000 hosts shared by two worker processes', () 
       for (const h of hostsOf(s)) statusBy.set(h, pidOf(s));
     expect(statusBy.size).toBe(HOSTS);
     const driftBy = new Map<string, Set<string>>();
-    const slots = [...(await new SlotClaims(redis, shardSlotKey(labops.prefix)).read()).keys()];
+    const slots = [...(await new SlotClaims(redis, workerSlotKey(labops.prefix)).read()).keys()];
     for (const n of slots)
       for (const d of await queueNamed(shardQueueName(n)).getJobs(['completed'], 0, -1))
         if (d.name === SHARD_JOB_NAME)
