@@ -72,9 +72,18 @@ export function createChannelOpener(
       }
     }
   };
+  // A channel counts as open from its exec request on, not from the host's answer: the host may already be
+  // running the command when the connection is about to close, and `drained` must wait for its kill.
+  const execTracked = (command: string, attach: AttachChannel, done?: () => void) => {
+    const release = track(done);
+    return execRetrying(command, (channel) => attach(channel, release)).catch((err: unknown) => {
+      release();
+      throw err;
+    });
+  };
   return {
     open(command: string, attach: AttachChannel, { kind = 'command', abandoned = () => false } = {}) {
-      if (kind === 'kill') return execRetrying(command, (channel) => attach(channel, track()));
+      if (kind === 'kill') return execTracked(command, attach);
       return new Promise<void>((resolve, reject) => {
         // the slot is held until the caller releases the channel, not just while it opens
         void slots(
@@ -84,13 +93,7 @@ export function createChannelOpener(
                 done();
                 return reject(new Error('the command was given up before it started'));
               }
-              execRetrying(command, (channel) => attach(channel, track(done))).then(
-                resolve,
-                (err: unknown) => {
-                  done();
-                  reject(err);
-                },
-              );
+              execTracked(command, attach, done).then(resolve, reject);
             }),
         );
       });
