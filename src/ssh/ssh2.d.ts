@@ -8,6 +8,7 @@ declare module 'ssh2' {
     type: string;
     getPublicSSH(): Buffer;
     getPrivatePEM(): string | null;
+    getPublicPEM(): string;
     isPrivateKey(): boolean;
     sign(data: Buffer, algo?: string): Buffer | Error;
     verify(data: Buffer, signature: Buffer, hashAlgo?: string): boolean | Error;
@@ -46,7 +47,7 @@ declare module 'ssh2' {
   }
   export class Server extends EventEmitter {
     constructor(
-      config: { hostKeys: Array<string | Buffer>; algorithms?: { kex?: string[] } },
+      config: { hostKeys: Array<string | Buffer | { key: ParsedKey }>; algorithms?: { kex?: string[] } },
       listener?: (client: ServerConnection) => void,
     );
     listen(port: number, address: string, cb: () => void): this;

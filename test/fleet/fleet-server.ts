@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createPublicKey, type KeyObject, timingSafeEqual, verify } from 'node:crypto';
 import ssh2, {
   type AuthContext,
   type ParsedKey,
@@ -6,6 +6,7 @@ import ssh2, {
   type ServerChannel,
   type ServerConnection,
 } from 'ssh2';
+import { authKey } from '../../src/ssh/auth-key.js';
 import { PID_PREFIX } from '../../src/ssh/remote-process.js';
 import { NTP_STATUS_COMMAND } from '../../src/tasks/chrony/remote-command.js';
 import { type Reply, statusReplies } from './chronyc-replies.js';
@@ -30,10 +31,10 @@ export interface FleetCounters {
 
 export interface HostServerOptions {
   port: number;
-  /** The private key the host presents (OpenSSH format). */
-  hostKey: string;
-  /** The one client public key it accepts, parsed. */
-  clientKey: ParsedKey;
+  /** The private key the host presents, parsed (see hostKeyOf). */
+  hostKey: ParsedKey;
+  /** The one client public key it accepts (see clientKeyOf). */
+  clientKey: ClientKey;
   /** Delay before a slow host answers a command. */
   slowMs: number;
   counters: FleetCounters;
@@ -50,13 +51,53 @@ const KILL = /^kill -KILL -- -\d+ 2>\/dev\/null$/;
 /** Each session gets a pid of its own, as sshd would give its shell; labops reads it from stderr first. */
 let nextPid = 10_000;
 
+/** The client key as the fleet checks it: ssh2's parsed key, and for ed25519 a KeyObject made once. */
+export interface ClientKey {
+  parsed: ParsedKey;
+  pub: Buffer;
+  keyObject?: KeyObject;
+}
+
+/**
+ * ssh2 verifies a signature with the key's PEM text, which OpenSSL parses again at each call (most of a simulated
+ * host's CPU per connection, with the host key's signature below): an ed25519 key is checked with a KeyObject.
+ */
+export function clientKeyOf(text: string): ClientKey {
+  const parsed = parsePublicKey(text);
+  return {
+    parsed,
+    pub: parsed.getPublicSSH(),
+    keyObject: parsed.type === 'ssh-ed25519' ? createPublicKey(parsed.getPublicPEM()) : undefined,
+  };
+}
+
+/**
+ * The host key as the server signs with: for ed25519 its signature made with a KeyObject instead of the PEM text
+ * (labops' own client key gets the same, src/ssh/auth-key.ts).
+ */
+export function hostKeyOf(privateText: string): ParsedKey {
+  const key = authKey(Buffer.from(privateText));
+  if (key instanceof Error) throw new Error(`fleet: cannot use a host key: ${key.message}`);
+  return key;
+}
+
+function signatureOk(key: ClientKey, blob: Buffer, signature: Buffer, hashAlgo?: string): boolean {
+  if (!key.keyObject) return key.parsed.verify(blob, signature, hashAlgo) === true;
+  try {
+    return verify(null, blob, key.keyObject, signature);
+  } catch {
+    return false;
+  }
+}
+
 /** Accepts the fleet's one client key, with a valid signature; a wrong key or signature is counted. */
-function authorised(ctx: AuthContext, clientKey: ParsedKey, pub: Buffer, counters: FleetCounters): boolean {
+function authorised(ctx: AuthContext, clientKey: ClientKey, counters: FleetCounters): boolean {
   if (ctx.method !== 'publickey' || !ctx.key) return false;
+  const pub = clientKey.pub;
   const same = ctx.key.data.length === pub.length && timingSafeEqual(ctx.key.data, pub);
   // the first, unsigned offer only asks whether the key would do
   const ok =
-    same && (!ctx.signature || !ctx.blob || clientKey.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true);
+    same && (!ctx.signature || !ctx.blob || signatureOk(clientKey, ctx.blob, ctx.signature, ctx.hashAlgo));
   if (!ok && ctx.method === 'publickey') counters.authFailures++;
   return ok;
 }
@@ -92,8 +133,7 @@ function answer(host: FleetHost, command: string, channel: ServerChannel, o: Hos
 
 /** One simulated host: an ssh2 server on the host's own loopback address. Resolves once it listens. */
 export function startHostServer(host: FleetHost, o: HostServerOptions): Promise<Server> {
-  const pub = o.clientKey.getPublicSSH();
-  const server = new ssh2.Server({ hostKeys: [o.hostKey] }, (client) => {
+  const server = new ssh2.Server({ hostKeys: [{ key: o.hostKey }] }, (client) => {
     o.counters.connections++;
     o.counters.byHost.set(host.name, (o.counters.byHost.get(host.name) ?? 0) + 1);
     o.live.add(client);
@@ -104,7 +144,7 @@ export function startHostServer(host: FleetHost, o: HostServerOptions): Promise<
     client.on('close', gone);
     client.on('error', () => undefined); // a client that goes away mid-handshake is no news
     client.on('authentication', (ctx) =>
-      authorised(ctx, o.clientKey, pub, o.counters) ? ctx.accept() : ctx.reject(['publickey']),
+      authorised(ctx, o.clientKey, o.counters) ? ctx.accept() : ctx.reject(['publickey']),
     );
     client.on('session', (accept) => {
       const session = accept();

@@ -1,8 +1,8 @@
-import ssh2, { type Server, type ServerConnection } from 'ssh2';
+import ssh2, { type ParsedKey, type Server, type ServerConnection } from 'ssh2';
 import { ensureFdLimit } from './fd-limit.js';
 import { type FleetFiles, writeFleetFiles } from './fleet-files.js';
 import { DEFAULT_MIX, type FleetHost, type FleetMix, planFleet } from './fleet-plan.js';
-import { type FleetCounters, parsePublicKey, startHostServer } from './fleet-server.js';
+import { clientKeyOf, type FleetCounters, hostKeyOf, startHostServer } from './fleet-server.js';
 
 export { ALL_ANSWERING, DEFAULT_MIX, type FleetHost, type FleetMix } from './fleet-plan.js';
 
@@ -77,7 +77,9 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     kills: 0,
     killsByHost: new Map(),
   };
-  const clientKey = parsePublicKey(client.public);
+  const clientKey = clientKeyOf(client.public);
+  // parsed once per key: a shared pool's keys serve many hosts
+  const hostKeys = new Map(keys.map((k) => [k.private, hostKeyOf(k.private)]));
   const servers: Server[] = [];
   const live = new Set<ServerConnection>();
   const stop = async () => {
@@ -94,7 +96,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
           batch.map((h) =>
             startHostServer(h, {
               port,
-              hostKey: presented(h).private,
+              hostKey: hostKeys.get(presented(h).private) as ParsedKey,
               clientKey,
               slowMs: o.slowMs ?? 1500,
               counters,

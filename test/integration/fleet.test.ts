@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NodeSSH } from 'node-ssh';
+import ssh2, { type ParsedKey } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/inventory/index.js';
 import { SshPool } from '../../src/ssh/ssh-pool.js';
 import { checkHost } from '../../src/tasks/chrony/check-host.js';
-import { type Fleet, startFleet } from '../fleet/index.js';
+import { type Fleet, newKeyPair, startFleet } from '../fleet/index.js';
 
 // the simulated fleet (test/fleet) answers labops' own status command as the chronyc captures do, by host state
 let fleet: Fleet;
@@ -65,4 +69,46 @@ describe('the simulated fleet', () => {
       await pool.close();
     }
   });
+
+  it('refuses a client with another key, and one with its key but a forged signature', async () => {
+    const plan = fleet.hosts.find((h) => h.behaviour === 'answers');
+    if (!plan) throw new Error('no answering host');
+    const host = (await loadInventory(fleet.inventoryPath, { user: 'root' })).hosts.get(plan.name);
+    if (!host?.keyPath) throw new Error(`${plan.name} has no key in the inventory`);
+    const own = ssh2.utils.parseKey(readFileSync(host.keyPath)) as ParsedKey;
+    // the fleet's own public key, but every signature is random bytes of the right length
+    const forged: ParsedKey = Object.create(own);
+    forged.sign = () => randomBytes(64);
+    const other = ssh2.utils.parseKey(newKeyPair().private) as ParsedKey;
+    for (const key of [other, forged]) {
+      const before = fleet.counters.authFailures;
+      const error = await loginWith(host.address, fleet.port, key);
+      expect(error?.level, key === forged ? 'forged signature' : 'other key').toBe('client-authentication');
+      expect(fleet.counters.authFailures).toBeGreaterThan(before);
+    }
+  });
 });
+
+/** Logs in with `key` (the host key is not checked here); resolves with the error, or undefined once in. */
+async function loginWith(
+  address: string,
+  port: number,
+  key: ParsedKey,
+): Promise<(Error & { level?: string }) | undefined> {
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect({
+      host: address,
+      port,
+      username: 'root',
+      authHandler: [{ type: 'publickey', username: 'root', key }] as never,
+      hostVerifier: () => true,
+      readyTimeout: 10_000,
+    });
+    return undefined;
+  } catch (err) {
+    return err as Error & { level?: string };
+  } finally {
+    ssh.dispose();
+  }
+}
