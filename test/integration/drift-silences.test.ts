@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Labops } from '../../src/main.js';
 import { type Lab, startLab } from '../lab/index.js';
 import { askEphemeral } from '../support/ask-ephemeral.js';
-import { startDriftLabops, writeWatchInventory } from '../support/drift-labops.js';
+import { startDriftLabops, stopDriftTest, writeWatchInventory } from '../support/drift-labops.js';
 import { type FakePagerDuty, startFakePagerDuty } from '../support/fake-pagerduty.js';
 import { type FakeMessage, type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { postInteraction } from '../support/slack-request.js';
@@ -63,15 +63,7 @@ describe('drift silences on a lab with two drifting hosts', () => {
     });
   }, 90_000);
 
-  afterAll(async () => {
-    await labops?.stop().catch(() => undefined);
-    const keys = (await redis?.keys(`${prefix}:*`)) ?? [];
-    if (keys.length) await redis.del(...keys);
-    await redis?.quit();
-    await fake?.close();
-    await pagerDuty?.close();
-    await lab?.stop();
-  });
+  afterAll(() => stopDriftTest({ labops, redis, prefix, closers: [fake, pagerDuty], lab }));
 
   const events = () => `http://127.0.0.1:${labops.httpPort}/slack/events`;
   const ephemeral = (text: string, user: string) =>

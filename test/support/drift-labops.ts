@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import type { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { type Labops, startLabops } from '../../src/main.js';
@@ -62,4 +63,20 @@ export function startDriftLabops(opts: {
     ...opts.env,
   });
   return startLabops(config, 'all', { stdin: new PassThrough(), stdout: { write: () => true } });
+}
+
+/** Tears down what a drift test started, each part only if it came up; the test's Redis keys are deleted. */
+export async function stopDriftTest(parts: {
+  labops?: Labops;
+  redis?: Redis;
+  prefix: string;
+  closers: Array<{ close(): Promise<unknown> } | undefined>;
+  lab?: Lab;
+}): Promise<void> {
+  await parts.labops?.stop().catch(() => undefined);
+  const keys = (await parts.redis?.keys(`${parts.prefix}:*`)) ?? [];
+  if (keys.length) await parts.redis?.del(...keys);
+  await parts.redis?.quit();
+  for (const c of parts.closers) await c?.close();
+  await parts.lab?.stop();
 }
