@@ -140,10 +140,8 @@ describe('the worker running a shared /lab ntp status killed while its shards ru
         `${err.message}; shards ${all.map((s) => `${s.id}@${pidOf(s)}`).join(' ')}; workers said:\n${pool.said()}`,
       );
     });
-    const before = await redis.hkeys(runKey);
     await pool.kill(victim);
     const recordedAtKill = new Set(await redis.hkeys(runKey));
-    expect(recordedAtKill.size).toBeGreaterThanOrEqual(before.length);
     // what died with the coordinator's worker: its slow hosts' answers, nothing else
     const lostInFlight = victimShards.flatMap((s) => hostsOf(s).filter((h) => !recordedAtKill.has(h)));
     expect(lostInFlight.length).toBeGreaterThan(0);
