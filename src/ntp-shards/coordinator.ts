@@ -10,7 +10,7 @@ import type { ShardPlace, ShardQueues } from './shard-queues.js';
 
 export interface CoordinatorDeps {
   /** place: where a run's hosts went, kept for a retried coordinator (without it, the slots live when it starts). */
-  store: Pick<NtpRunStore, 'open' | 'since' | 'drop'> & Partial<Pick<NtpRunStore, 'place'>>;
+  store: Pick<NtpRunStore, 'open' | 'isOpen' | 'since' | 'drop'> & Partial<Pick<NtpRunStore, 'place'>>;
   queues: Pick<ShardQueues, 'add' | 'state' | 'removeIfWaiting' | 'liveWorkers'>;
   /** Over this many hosts a check is shared (LAB_NTP_SHARD_ABOVE; 0: never). */
   above: number;
@@ -80,6 +80,13 @@ export function sharedNtpCheck(deps: CoordinatorDeps, job: { id: string; lab?: s
   return {
     async shares(hosts) {
       if (deps.above <= 0 || hosts <= deps.above) return false;
+      // this job's run is under way: its coordinator's worker died and BullMQ handed the job on. The run goes on
+      // (its shards queued, statuses recorded) however many workers are left: checked here instead, every host
+      // would be asked again and the dead worker's shard, adopted, would still ask its own
+      if (await deps.store.isOpen(job.id).catch(() => false)) {
+        deps.log.info({ hosts }, 'ntp status: taking on the shared run this job had started');
+        return true;
+      }
       const slots = (await deps.liveSlots?.(job.lab).catch(() => [])) ?? [];
       if (slots.length > 0) {
         // each worker process holds one slot: one slot is one worker, which gains nothing from sharing

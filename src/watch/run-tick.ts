@@ -10,11 +10,11 @@ export interface TickDeps extends Omit<ShardDeps, 'store'>, Omit<FinishDeps, 'st
   /** At most this many hosts a shard (LAB_DRIFT_SHARD_SIZE). */
   shardSize: number;
   /**
-   * Hands the tick's shards to the watch queue (several workers share them) with its finishing step after them.
-   * Without it this process checks the shards itself, one after the other, and finishes the tick. Resolves to how
-   * many shards went out when it regrouped them (by the worker slot of each host).
+   * Hands the tick's hosts to the workers in shards of at most shardSize (several workers share them), with its
+   * finishing step after them; resolves to how many shards went out. Without it this process cuts the tick into
+   * shards and checks them itself, one after the other, and finishes the tick.
    */
-  fanOut?(shards: TickPlan[], tick: TickPlan): Promise<unknown>;
+  fanOut?(tick: TickPlan, shardSize: number): Promise<number>;
   /** Whose watch this is, carried in the jobs (see TickPlan). */
   scope?: string;
 }
@@ -47,19 +47,18 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
     hosts: ntpHosts(deps.inventory()).map((h) => h.name),
     scope: deps.scope ?? '',
   };
-  const shards = shardsOf(plan.hosts, deps.shardSize).map((hosts) => ({ ...plan, hosts }));
   if (deps.fanOut) {
-    let queued: unknown;
+    let count: number;
     try {
-      queued = await deps.fanOut(shards, plan);
+      count = await deps.fanOut(plan, deps.shardSize);
     } catch (err) {
       await deps.store.unlock(tick);
       throw err;
     }
-    const count = typeof queued === 'number' ? queued : shards.length;
     deps.log.debug({ hosts: plan.hosts.length, shards: count }, 'drift check queued');
     return { hosts: plan.hosts.length, shards: count, queued: true };
   }
+  const shards = shardsOf(plan.hosts, deps.shardSize).map((hosts) => ({ ...plan, hosts }));
   try {
     for (const shard of shards) await checkShard(deps, shard);
   } catch (err) {

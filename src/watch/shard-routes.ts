@@ -9,21 +9,14 @@ export interface RoutedShard {
 }
 
 /**
- * Where a tick's shards go. With live worker slots, by host: each host to the slot that wins its name by rendezvous
- * hashing (the slot its ntp status checks go to as well, so one worker process pools it), the hosts of each slot in
- * the tick's order, split again into shards of at most as many hosts as the largest shard given
- * (LAB_DRIFT_SHARD_SIZE). With no live slot, the shards as given, on the shared watch queue (any worker).
+ * Where a tick's hosts go, in shards of at most `shardSize` hosts (LAB_DRIFT_SHARD_SIZE). With live worker slots,
+ * by host: each host to the slot that wins its name by rendezvous hashing (the slot its ntp status checks go to as
+ * well, so one worker process pools it), the hosts of each slot in the tick's order, then cut into shards. With no
+ * live slot, the tick's hosts cut into shards in their order, on the shared watch queue (any worker).
  */
-export function routeShards(shards: readonly TickPlan[], liveSlots: readonly number[]): RoutedShard[] {
-  if (liveSlots.length === 0) return shards.map((shard) => ({ queue: WATCH_QUEUE, shard }));
-  const [first] = shards;
-  if (!first) return [];
-  const size = Math.max(...shards.map((s) => s.hosts.length));
-  const hosts = shards.flatMap((s) => s.hosts);
-  return groupBySlot(hosts, liveSlots).flatMap(({ slot, keys }) =>
-    shardsOf(keys, size).map((part) => ({
-      queue: shardQueueName(slot),
-      shard: { ...first, hosts: part },
-    })),
-  );
+export function routeShards(tick: TickPlan, shardSize: number, liveSlots: readonly number[]): RoutedShard[] {
+  const cut = (hosts: readonly string[], queue: string) =>
+    shardsOf(hosts, shardSize).map((part) => ({ queue, shard: { ...tick, hosts: part } }));
+  if (liveSlots.length === 0) return cut(tick.hosts, WATCH_QUEUE);
+  return groupBySlot(tick.hosts, liveSlots).flatMap(({ slot, keys }) => cut(keys, shardQueueName(slot)));
 }

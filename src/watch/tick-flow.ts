@@ -4,8 +4,8 @@ import { FINISH_JOB_NAME, SHARD_JOB_NAME, type TickPlan } from './tick-plan.js';
 import { WATCH_QUEUE } from './watch-queue.js';
 
 export interface TickFlow {
-  /** Queues the tick; how many shards went out (regrouped by host, see routeShards). */
-  fanOut(shards: TickPlan[], tick: TickPlan): Promise<number>;
+  /** Queues the tick's hosts in shards of at most shardSize (by host, see routeShards); how many shards went out. */
+  fanOut(tick: TickPlan, shardSize: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -25,8 +25,8 @@ export function createTickFlow(
 ): TickFlow {
   const producer = new FlowProducer({ connection, prefix });
   return {
-    async fanOut(shards, tick) {
-      const routed = routeShards(shards, await liveSlots());
+    async fanOut(tick, shardSize) {
+      const routed = routeShards(tick, shardSize, await liveSlots());
       await producer.add({
         name: FINISH_JOB_NAME,
         queueName: WATCH_QUEUE,

@@ -2,26 +2,34 @@
 // worker`, spawned as deployed), the bot in this process: every host once in the answer, a worker killed in the
 // middle of a shard, a Cancel while both workers have commands running, and a host's status and drift checks on
 // one worker (one connection a host).
-import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { NTP_SHARD_JOB_NAME, NTP_SHARDS_QUEUE, shardQueueFor } from '../../src/ntp-shards/shard-job.js';
+import { shardQueueFor } from '../../src/ntp-shards/shard-job.js';
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
-import { liveSlots, SlotClaims } from '../../src/queue/slot-claims.js';
+import { SlotClaims } from '../../src/queue/slot-claims.js';
 import { groupBySlot } from '../../src/queue/slot-groups.js';
 import { workerSlotKey } from '../../src/queue/worker-slot-key.js';
 import { SHARD_JOB_NAME } from '../../src/watch/tick-plan.js';
 import { shardQueueName } from '../../src/watch/watch-queue.js';
 import { WatchStore } from '../../src/watch/watch-store.js';
-import { type Fleet, type FleetHost, startFleet } from '../fleet/index.js';
-import type { RecordedCall } from '../support/fake-slack.js';
+import { type Fleet, startFleet } from '../fleet/index.js';
+import {
+  csvRows,
+  delta,
+  expectedState,
+  type ShardView,
+  shardView,
+  snapshot,
+  isSummary as summaryIn,
+  until,
+  workerProcesses,
+} from '../support/ntp-shard-workers.js';
 import { slackLimitBreaches } from '../support/slack-limits.js';
 import { SLACK_IDS } from '../support/slack-request.js';
-import { until as untilValue } from '../support/until.js';
-import { type SlackLabops, spawnWorker, startSlackLabops } from './start-labops.js';
+import { type SlackLabops, startSlackLabops } from './start-labops.js';
 
 const HOSTS = 1000;
 const SLOW_MS = 6000;
@@ -36,82 +44,41 @@ let fleet: Fleet;
 let labops: SlackLabops;
 let redis: Redis;
 let jobs: Queue;
-let shardQueue: Queue;
-// the queues of the worker slots (ntp-shards-<n>, ntp-watch-shards-<n>), made when first looked at
-const slotQueues = new Map<string, Queue>();
-const queueNamed = (name: string) => {
-  let q = slotQueues.get(name);
-  if (!q) {
-    q = new Queue(name, { connection: redis, prefix: labops.prefix });
-    slotQueues.set(name, q);
-  }
-  return q;
-};
+let view: ShardView;
 const names = () => fleet.hosts.map((h) => h.name);
 /** The worker slots live now (one per worker process): where a run's shards go, one a slot. */
-const live = () => liveSlots(redis, workerSlotKey(labops.prefix));
-/** The ntp status shard queues: the shared one (no slot live) and those of every worker slot ever claimed. */
-const allShardQueues = async () => {
-  const slots = [...(await new SlotClaims(redis, workerSlotKey(labops.prefix)).read()).keys()];
-  return [shardQueue, ...slots.map((n) => queueNamed(shardQueueFor(n)))];
-};
-const workers: { proc: ChildProcess; output(): string }[] = [];
+const live = () => view.live();
+const queueNamed = (name: string) => view.queueNamed(name);
+const shardsOf = (jobId: string, states: ('active' | 'completed' | 'failed')[]) =>
+  view.shardsOf(jobId, states);
+const shardJob = (id: string) => view.shardJob(id);
 
-const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 120_000) =>
-  untilValue(what, probe, ms, 50);
+/** Two `labops worker` processes on the fleet, as deployed, both taking jobs and shards once started. */
+const pool = workerProcesses({
+  env: () => ({
+    ...labops.slackEnv,
+    LAB_INVENTORY: fleet.inventoryPath,
+    LAB_KNOWN_HOSTS: fleet.knownHostsPath,
+    LAB_QUEUE_PREFIX: labops.prefix,
+    LAB_SSH_CONNECT_TIMEOUT_MS: '20000',
+    LAB_SSH_COMMAND_TIMEOUT_MS: '30000',
+    // a worker that dies hands its shard on after a few seconds
+    LAB_JOB_LOCK_MS: '2000',
+    LAB_NTP_SHARD_ABOVE: '500',
+    LAB_NTP_SHARDS: String(SHARDS),
+    LOG_LEVEL: 'warn',
+  }),
+  ready: async (n) =>
+    (await view.shared.getWorkersCount()) >= n &&
+    (await jobs.getWorkersCount()) >= n &&
+    (await live()).length >= n,
+  idle: async () => (await live()).length === 0,
+});
+const workers = pool.list;
+const startWorkers = (extra: Record<string, string> = {}) => pool.start(2, extra);
+const stopWorkers = () => pool.stop();
 
-/** What labops must say of a host, from the fleet's plan of it (as the CSV's state column words it). */
-function expectedState(h: FleetHost): string {
-  if (h.behaviour === 'refused' || h.behaviour === 'wrong-key' || h.state === 'daemon-down') return 'error';
-  return { sync: 'in sync', drift: 'drifting (critical)', unsync: 'not synchronised' }[h.state];
-}
-
-/** Two `labops worker` processes on the fleet, as deployed, both taking jobs and shards once this resolves. */
-async function startWorkers(extra: Record<string, string> = {}): Promise<void> {
-  for (let i = 0; i < 2; i++)
-    workers.push(
-      spawnWorker({
-        ...labops.slackEnv,
-        LAB_INVENTORY: fleet.inventoryPath,
-        LAB_KNOWN_HOSTS: fleet.knownHostsPath,
-        LAB_QUEUE_PREFIX: labops.prefix,
-        LAB_SSH_CONNECT_TIMEOUT_MS: '20000',
-        LAB_SSH_COMMAND_TIMEOUT_MS: '30000',
-        // a worker that dies hands its shard on after a few seconds
-        LAB_JOB_LOCK_MS: '2000',
-        LAB_NTP_SHARD_ABOVE: '500',
-        LAB_NTP_SHARDS: String(SHARDS),
-        LOG_LEVEL: 'warn',
-        ...extra,
-      }),
-    );
-  const said = () => workers.map((w) => w.output().slice(-1500)).join('\n---\n');
-  await until(
-    'both workers listening',
-    async () => {
-      if (workers.some((w) => w.proc.exitCode !== null)) throw new Error(`a worker exited:\n${said()}`);
-      return (
-        (await shardQueue.getWorkersCount()) >= 2 &&
-        (await jobs.getWorkersCount()) >= 2 &&
-        (await live()).length >= 2
-      );
-    },
-    60_000,
-  );
-}
-
-async function stopWorkers(): Promise<void> {
-  for (const w of workers.splice(0)) {
-    if (w.proc.exitCode !== null || w.proc.signalCode !== null) continue;
-    w.proc.kill('SIGKILL');
-    await new Promise((r) => w.proc.once('exit', r));
-  }
-  // the killed workers' slot claims expire (LAB_JOB_LOCK_MS): the next test's run goes to its own workers' slots
-  await until('no live worker slot', async () => (await live()).length === 0, 30_000);
-}
-
-const isSummary = (c: RecordedCall) =>
-  c.method === 'chat.update' && /^NTP status of all hosts:/.test(String(c.args.text));
+const isSummary = summaryIn();
 
 /** The ntp.status job once a worker runs it. */
 const coordinator = () =>
@@ -119,24 +86,7 @@ const coordinator = () =>
     (await jobs.getJobs(['active'])).find((j) => j.name === 'ntp.status'),
   );
 
-const shardsOf = async (jobId: string, states: ('active' | 'completed' | 'failed')[]) =>
-  (await Promise.all((await allShardQueues()).map((q) => q.getJobs(states, 0, -1))))
-    .flat()
-    .filter((j) => j.name === NTP_SHARD_JOB_NAME && String(j.id).startsWith(`${jobId}-s`));
-/** A shard job by id, on whichever shard queue it is. */
-const shardJob = async (id: string) => {
-  for (const q of await allShardQueues()) {
-    const job = await q.getJob(id);
-    if (job) return job;
-  }
-  return undefined;
-};
-
-const csvOf = () => {
-  const [file] = labops.slack.files();
-  const rows = (file?.content?.toString('utf8') ?? '').trimEnd().split('\r\n').slice(1);
-  return rows.map((r) => ({ host: r.split(',')[0] ?? '', state: r.split(',')[1] ?? '', row: r }));
-};
+const csvOf = () => csvRows(labops.slack);
 
 /** What the shards and the workers looked like, for a test that waited in vain. */
 async function shardReport(jobId: string): Promise<string> {
@@ -144,12 +94,8 @@ async function shardReport(jobId: string): Promise<string> {
   const shards = await Promise.all(
     all.map(async (s) => `${s.id} ${await s.getState()} by ${s.processedBy?.split(':')[1]}`),
   );
-  return `shards: ${shards.join('; ')}; counts ${JSON.stringify(await shardQueue.getJobCounts())}; workers ${workers.map((w) => w.proc.pid).join(', ')} said:\n${workers.map((w) => w.output().slice(-1500)).join('\n---\n')}`;
+  return `shards: ${shards.join('; ')}; counts ${JSON.stringify(await view.shared.getJobCounts())}; workers ${workers.map((w) => w.proc.pid).join(', ')} said:\n${pool.said()}`;
 }
-
-const snapshot = (m: Map<string, number>) => new Map(m);
-const delta = (now: Map<string, number>, before: Map<string, number>, host: string) =>
-  (now.get(host) ?? 0) - (before.get(host) ?? 0);
 
 beforeAll(async () => {
   fleet = await startFleet({
@@ -166,7 +112,7 @@ beforeAll(async () => {
   );
   redis = new Redis(inject('redisUrl'));
   jobs = new Queue(JOBS_QUEUE, { connection: redis, prefix: labops.prefix });
-  shardQueue = new Queue(NTP_SHARDS_QUEUE, { connection: redis, prefix: labops.prefix });
+  view = shardView(redis, labops.prefix);
 }, 120_000);
 
 afterEach(async () => {
@@ -177,10 +123,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await stopWorkers();
-  for (const q of [shardQueue, ...slotQueues.values()]) {
-    await q?.obliterate({ force: true }).catch(() => undefined);
-    await q?.close();
-  }
+  await view?.close();
   await jobs?.close();
   await redis?.quit();
   await labops?.close();
@@ -346,9 +289,9 @@ describe('/lab ntp status all on 1000 hosts shared by two worker processes', () 
       return asked.every((n) => n >= 10) ? by : undefined;
     }).catch(async (err: Error) => {
       const all = await shardsOf(String(job.id), ['active', 'completed', 'failed']);
-      const waiting = await shardQueue.getJobCounts();
+      const waiting = await view.shared.getJobCounts();
       throw new Error(
-        `${err.message}; last seen ${seen}; shards ${all.map((s) => `${s.id}@${s.processedBy}`).join(' ')}; counts ${JSON.stringify(waiting)}; workers said:\n${workers.map((w) => w.output().slice(-1500)).join('\n---\n')}`,
+        `${err.message}; last seen ${seen}; shards ${all.map((s) => `${s.id}@${s.processedBy}`).join(' ')}; counts ${JSON.stringify(waiting)}; workers said:\n${pool.said()}`,
       );
     });
 

@@ -116,6 +116,44 @@ describe('a large /lab ntp status shared by workers (coordinator and shards, sto
     expect(final?.text.split('\n')[0]).toBe('NTP status of all hosts: 298 in sync, 1 drifting, 1 error');
   });
 
+  it('a coordinator handed on with one worker left takes the run on: the same shards, no host asked again', async () => {
+    const { store, queues, check } = harness('44');
+    // the first coordinator hands the hosts out, a shard records some of them, then that worker dies
+    await check.start([...inventory.hosts.values()], new AbortController().signal);
+    const first = [...queues.added];
+    const [s0, ...rest] = first as [NtpShardJob, ...NtpShardJob[]];
+    const dead = fleetSsh();
+    await runShard(store, dead.ssh, { ...s0, hosts: s0.hosts.slice(0, 10) });
+    // BullMQ hands the job on to a worker that is now alone: at or over the threshold, one worker would not share
+    const alone = { ...queues, liveWorkers: async () => 1 };
+    const retried = sharedNtpCheck(
+      { store, queues: alone, above: 200, shards: 4, pollMs: 5, log },
+      { id: '44' },
+    );
+    const own = fleetSsh();
+    const task = runTask(ntpStatusTask, {
+      payload: { reply: { channel: 'C1', messageTs: '1.0' } },
+      inventory,
+      ssh: own.ssh,
+      sharedNtpCheck: retried,
+    });
+    const later = fleetSsh();
+    await until(() => queues.added.length === first.length && store.opened.has('44'));
+    await runShard(store, later.ssh, s0); // handed on: the hosts the dead worker recorded are skipped
+    for (const s of rest) await runShard(store, later.ssh, s);
+    for (const s of first) queues.states.set(s.shard, { done: true });
+    const { final, files } = await task;
+
+    expect(queues.added).toEqual(first); // no shard added twice
+    expect(own.commands).toEqual([]); // the coordinator asked nobody itself
+    const asked = [...dead.commands, ...later.commands];
+    expect(asked).toHaveLength(HOSTS);
+    expect(new Set(asked).size).toBe(HOSTS);
+    expect(final?.text.split('\n')[0]).toBe('NTP status of all hosts: 298 in sync, 1 drifting, 1 error');
+    expect(csvStates(csvOf(files)).size).toBe(HOSTS);
+    expect(store.runs.has('44')).toBe(false);
+  });
+
   it('a shard failed for good: its hosts are errors saying they were not checked and what to do, never a gap', async () => {
     const { store, queues, check } = harness();
     const { ssh } = fleetSsh();

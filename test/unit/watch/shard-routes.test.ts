@@ -13,13 +13,13 @@ const queueOfHost = (routed: RoutedShard[]) =>
   new Map(routed.flatMap(({ queue, shard }) => shard.hosts.map((h) => [h, queue] as const)));
 
 describe("routing a drift check's hosts to worker slots", () => {
-  it('sends the shards as given to the shared watch queue while no slot is live (as a labops before slots did)', () => {
+  it('sends the tick cut into shards to the shared watch queue while no slot is live (as a labops before slots did)', () => {
     const shards = shardsOfTick(400);
-    expect(routeShards(shards, [])).toEqual(shards.map((shard) => ({ queue: WATCH_QUEUE, shard })));
+    expect(routeShards(tick, 400, [])).toEqual(shards.map((shard) => ({ queue: WATCH_QUEUE, shard })));
   });
 
   it("sends each host to the queue of the slot its name wins, once, in shards no larger than the tick's", () => {
-    const routed = routeShards(shardsOfTick(100), [0, 1]);
+    const routed = routeShards(tick, 100, [0, 1]);
     expect(routed.flatMap((r) => r.shard.hosts).sort()).toEqual(HOSTS);
     expect(
       routed.every((r) => r.shard.hosts.length <= 100 && r.shard.tick === 't1' && r.shard.at === 1),
@@ -30,11 +30,11 @@ describe("routing a drift check's hosts to worker slots", () => {
     expect(new Set(routed.map((r) => r.queue))).toEqual(new Set([shardQueueName(0), shardQueueName(1)]));
     expect(routed.length).toBeGreaterThanOrEqual(10);
     expect(routed.length).toBeLessThanOrEqual(11);
-    expect(routeShards(shardsOfTick(100), [0, 1])).toEqual(routed); // the same every check
+    expect(routeShards(tick, 100, [0, 1])).toEqual(routed); // the same every check
   });
 
   it('puts a host on the slot of its ntp status shard: one worker pools it for both', () => {
-    const drift = queueOfHost(routeShards(shardsOfTick(100), [0, 3, 5]));
+    const drift = queueOfHost(routeShards(tick, 100, [0, 3, 5]));
     const status = placeShards(HOSTS, [0, 3, 5], 8);
     expect(status.map((s) => s.slot)).toEqual([0, 3, 5]);
     for (const s of status)
@@ -42,8 +42,8 @@ describe("routing a drift check's hosts to worker slots", () => {
   });
 
   it('moves only the hosts of a slot that went away', () => {
-    const before = queueOfHost(routeShards(shardsOfTick(100), [0, 1, 2]));
-    const after = queueOfHost(routeShards(shardsOfTick(100), [0, 2]));
+    const before = queueOfHost(routeShards(tick, 100, [0, 1, 2]));
+    const after = queueOfHost(routeShards(tick, 100, [0, 2]));
     for (const host of HOSTS) {
       if (before.get(host) !== shardQueueName(1)) expect(after.get(host), host).toBe(before.get(host));
       else expect(after.get(host), host).not.toBe(shardQueueName(1));

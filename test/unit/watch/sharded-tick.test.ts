@@ -6,6 +6,7 @@ import { checkShard } from '../../../src/watch/check-shard.js';
 import { deliver } from '../../../src/watch/deliver.js';
 import { finishTick } from '../../../src/watch/finish-tick.js';
 import { runTick, type TickDeps } from '../../../src/watch/run-tick.js';
+import { routeShards } from '../../../src/watch/shard-routes.js';
 import type { TickPlan } from '../../../src/watch/tick-plan.js';
 import type { HostRecord } from '../../../src/watch/watch-state.js';
 import { statusReplies } from '../../fleet/chronyc-replies.js';
@@ -118,8 +119,10 @@ describe('a drift check split into shards', () => {
     let queued: { shards: TickPlan[]; tick: TickPlan } | undefined;
     const result = await runTick({
       ...deps,
-      fanOut: async (shards, tick) => {
-        queued = { shards, tick };
+      fanOut: async (tick, shardSize) => {
+        const routed = routeShards(tick, shardSize, []);
+        queued = { shards: routed.map((r) => r.shard), tick };
+        return routed.length;
       },
     });
     expect(result).toEqual({ hosts: 6, shards: 3, queued: true });
