@@ -25,6 +25,8 @@ export interface FleetCounters {
   commandsByHost: Map<string, number>;
   /** Status loops started (labops' long-lived channel, SshPool.execRepeating). */
   loops: number;
+  /** Status loops refused (refuseLoops). */
+  loopsRefused: number;
   unknownCommands: number;
   kills: number;
   /** Kills of a command's process group (a cancel, a timeout), by host name. */
@@ -148,6 +150,7 @@ function answer(host: FleetHost, command: string, channel: ServerChannel, o: Hos
     if (host.behaviour === 'slow') setTimeout(() => reply(channel, pid, r), o.slowMs).unref();
     else reply(channel, pid, r);
   } else if (command === LOOP && o.refuseLoops) {
+    o.counters.loopsRefused++;
     channel.stderr.write('fleet: this host allows only the plain status command\n');
     channel.exit(1);
     channel.end();

@@ -76,6 +76,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     commands: 0,
     commandsByHost: new Map(),
     loops: 0,
+    loopsRefused: 0,
     unknownCommands: 0,
     kills: 0,
     killsByHost: new Map(),
