@@ -141,6 +141,17 @@ describe('the status loop on real sshd and chronyd', () => {
     );
   });
 
+  it('two checks of one host at once: one over the loop, the other by exec rather than waiting behind it', async () => {
+    const p = make();
+    const host = await labHost('ntp2');
+    const log = ranOn('ntp2');
+    expect((await checkHost(p, host, THRESHOLDS)).state).toBe('ok');
+    const both = await Promise.all([checkHost(p, host, THRESHOLDS), checkHost(p, host, THRESHOLDS)]);
+    expect(both.map((s) => s.state)).toEqual(['ok', 'ok']);
+    expect((await checkHost(p, host, THRESHOLDS)).state).toBe('ok');
+    expect(log()).toEqual({ loops: 1, execs: 1, kills: 0, other: [] });
+  });
+
   it('a hung chronyc times out, is killed on the host with its loop, and the next check runs on a fresh loop', async () => {
     const p = make({ commandTimeoutMs: 1500 });
     const host = await labHost('client-sync');
