@@ -57,6 +57,12 @@ export class RemoteLoop {
   /** Takes no more checks: stopped, out of step, sent EOF or closed. */
   private over = false;
   private answered = 0;
+  /**
+   * The loop's shell has said its pid (or something else first): the first newline waits for it. Sent earlier, the
+   * host's answer would wait behind that unacknowledged pid line (Nagle) for the client's delayed ACK, ~40 ms; sent
+   * on it, the newline is that ACK.
+   */
+  private started = false;
   private grace: NodeJS.Timeout | undefined;
   private readonly killer: GroupKill;
   private readonly pidLine: PidLineReader;
@@ -68,7 +74,10 @@ export class RemoteLoop {
     private readonly closing?: AbortSignal,
   ) {
     this.killer = groupKill(opener);
-    this.pidLine = pidLineReader((pid) => this.killer.pidKnown(pid));
+    this.pidLine = pidLineReader((pid) => {
+      this.killer.pidKnown(pid);
+      this.start();
+    });
     opener
       .open(`${PID_PREFIX}${spec.loop}`, (channel, release) => this.attach(channel, release), {
         abandoned: () => this.over,
@@ -79,6 +88,11 @@ export class RemoteLoop {
   /** Takes no more checks: the next one needs a new loop. */
   get ended(): boolean {
     return this.over;
+  }
+
+  /** The shell never said its pid (nor anything else): a loop that ends so is not worth asking again. */
+  get silent(): boolean {
+    return !this.started;
   }
 
   /** Can take a check now: not in one, not ended (it may still be opening its channel). */
@@ -109,7 +123,7 @@ export class RemoteLoop {
           forgetClose();
         },
       };
-      this.channel?.write('\n'); // not open yet: attach writes it
+      if (this.started) this.channel?.write('\n'); // else start() writes it
     });
   }
 
@@ -126,12 +140,19 @@ export class RemoteLoop {
     channel.on('data', (chunk: Buffer) => this.onStdout(chunk));
     channel.stderr.on('data', (chunk: Buffer) => {
       const own = this.pidLine.push(chunk);
-      if (own.length) this.pending?.stderr.push(own);
+      if (!own.length) return;
+      this.start(); // a shell that printed something else first: no pid to wait for
+      this.pending?.stderr.push(own);
     });
     channel.on('error', noop); // 'close' follows and tells
     channel.on('close', () => this.closed());
     if (this.over) channel.end();
-    else if (this.pending) channel.write('\n');
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.pending && !this.over) this.channel?.write('\n');
   }
 
   private onStdout(chunk: Buffer): void {
@@ -141,6 +162,7 @@ export class RemoteLoop {
       if (!this.over) this.kill();
       return;
     }
+    this.start(); // output before the pid line: read as part of the frame, as exec would keep it
     const rest = p.frame.push(chunk);
     if (rest === undefined) return;
     this.pending = undefined;

@@ -129,11 +129,17 @@ export class SshPool {
     return this.withConnection(host, opts, async (opener, pooled) => {
       const loop = this.loopFor(pooled, opener, host, spec);
       if (loop) {
-        const answer = await loop.check({
-          timeoutMs: opts.timeoutMs ?? this.opts.commandTimeoutMs,
-          signal: opts.signal,
-          maxOutputBytes: this.maxOutputBytes,
-        });
+        const answer = await loop
+          .check({
+            timeoutMs: opts.timeoutMs ?? this.opts.commandTimeoutMs,
+            signal: opts.signal,
+            maxOutputBytes: this.maxOutputBytes,
+          })
+          .catch((err: unknown) => {
+            // timed out or stopped before its shell said a word: not a shell labops can run a loop in
+            if (loop.silent) pooled.noLoop = true;
+            throw err;
+          });
         if ('result' in answer) return answer.result;
         if (answer.answered === 0) pooled.noLoop = true;
       }

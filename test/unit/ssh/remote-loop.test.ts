@@ -44,10 +44,14 @@ describe('RemoteLoop', () => {
   it('runs the fixed loop once, then answers each check with one newline and the frame up to the end mark', async () => {
     const h = scripted();
     const loop = new RemoteLoop(h.opener, host, SPEC);
-    h.pid();
     for (let i = 0; i < 3; i++) {
       const answer = check(loop);
       await tick();
+      if (i === 0) {
+        // the first newline waits for the shell's pid line (sent on it, it acknowledges that packet at once)
+        expect(h.seen.written).toBe('');
+        h.pid();
+      }
       expect(h.seen.written).toBe('\n'.repeat(i + 1));
       h.say('begin\nrep');
       h.say('ort\nEND exit=0\n');
@@ -101,6 +105,14 @@ describe('RemoteLoop', () => {
     h2.say('unasked\n');
     expect(loop2.idle).toBe(false);
     expect(h2.seen.commands.at(-1)).toBe('kill -KILL -- -42 2>/dev/null');
+  });
+
+  it('a shell that never says its pid: the check times out, and the loop says it stayed silent', async () => {
+    const h = scripted();
+    const loop = new RemoteLoop(h.opener, host, SPEC);
+    await expect(check(loop, { timeoutMs: 20 })).rejects.toMatchObject({ code: 'timeout' });
+    expect(h.seen.written).toBe('');
+    expect(loop.silent).toBe(true);
   });
 
   it('a loop that closes before its answer, or is refused, says gone: the caller runs the check by exec', async () => {
