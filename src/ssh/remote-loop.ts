@@ -90,7 +90,7 @@ export class RemoteLoop {
     return this.over;
   }
 
-  /** The shell never said its pid (nor anything else): a loop that ends so is not worth asking again. */
+  /** The shell has not said its pid (nor anything else) yet: a loop that times out so is not worth asking again. */
   get silent(): boolean {
     return !this.started;
   }

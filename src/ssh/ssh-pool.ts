@@ -136,8 +136,8 @@ export class SshPool {
             maxOutputBytes: this.maxOutputBytes,
           })
           .catch((err: unknown) => {
-            // timed out or stopped before its shell said a word: not a shell labops can run a loop in
-            if (loop.silent) pooled.noLoop = true;
+            // timed out before its shell said a word: not a shell labops can run a loop in (a cancel says nothing)
+            if (loop.silent && err instanceof HostError && err.code === 'timeout') pooled.noLoop = true;
             throw err;
           });
         if ('result' in answer) return answer.result;
