@@ -170,6 +170,7 @@ export class RemoteLoop {
     this.answered++;
     p.resolve({ result: frameResult(p) });
     if (rest.length) this.kill();
+    else if (this.over) this.channel?.end(); // ended while it answered: EOF now that it is idle
   }
 
   private stop(error: HostError): void {

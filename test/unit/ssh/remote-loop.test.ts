@@ -63,6 +63,19 @@ describe('RemoteLoop', () => {
     expect(h.seen.ended).toBe(1); // EOF: the idle loop's read fails and it exits
   });
 
+  it('ended in the middle of a check: the check is answered, then the loop gets its EOF', async () => {
+    const h = scripted();
+    const loop = new RemoteLoop(h.opener, host, SPEC);
+    h.pid();
+    const answer = check(loop);
+    loop.end();
+    expect(h.seen.ended).toBe(0);
+    h.say(FRAME);
+    expect(await answer).toMatchObject({ result: { stdout: FRAME } });
+    expect(h.seen.ended).toBe(1);
+    expect(loop.idle).toBe(false);
+  });
+
   it('a check that times out is rejected and the loop killed by its group; it takes no more checks', async () => {
     const h = scripted();
     const loop = new RemoteLoop(h.opener, host, SPEC);
