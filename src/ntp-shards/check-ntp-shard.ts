@@ -1,5 +1,5 @@
 import type { Inventory } from '../inventory/index.js';
-import type { SshPool } from '../ssh/ssh-pool.js';
+import type { PoolSsh } from '../ssh/ssh-pool.js';
 import { checkHost } from '../tasks/chrony/check-host.js';
 import { errorStatus, type NtpHostStatus, type NtpThresholds } from '../tasks/chrony/classify.js';
 import { fanOutSignal } from '../workers/fan-out-signal.js';
@@ -9,7 +9,7 @@ import type { NtpShardJob } from './shard-job.js';
 export interface NtpShardDeps {
   store: Pick<NtpRunStore, 'recordAll' | 'recorded' | 'isOpen'>;
   inventory(): Inventory;
-  ssh: Pick<SshPool, 'exec'>;
+  ssh: PoolSsh;
   thresholds: NtpThresholds;
   /** Aborted by a cancel of the shard's `ntp.status` job: the commands under way are killed, none starts. */
   signal: AbortSignal;

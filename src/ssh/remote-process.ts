@@ -1,7 +1,13 @@
 import { HostError } from '../errors.js';
 import type { InventoryHost } from '../inventory/index.js';
 import { createCappedOutput, type OutputCut } from './capped-output.js';
+import { groupKill } from './group-kill.js';
 import { onAbort } from './on-abort.js';
+import { PID_PREFIX, pidLineReader } from './pid-line.js';
+import type { AttachChannel, ChannelOpener, RemoteChannel } from './remote-channel.js';
+
+export { PID_PREFIX } from './pid-line.js';
+export type { AttachChannel, ChannelOpener, RemoteChannel } from './remote-channel.js';
 
 export interface ExecResult {
   stdout: string;
@@ -10,34 +16,6 @@ export interface ExecResult {
   code: number | null;
   /** Set when the command printed more than the cap: what was dropped (see outputCutNote). */
   truncated?: OutputCut;
-}
-
-/** The part of an ssh2 exec channel used here (node-ssh hands out ssh2's objects untyped). */
-export interface RemoteChannel {
-  on(event: 'data', fn: (chunk: Buffer) => void): unknown;
-  on(event: 'exit', fn: (code: number | null, signal?: string | null) => void): unknown;
-  on(event: 'close' | 'error', fn: (...args: unknown[]) => void): unknown;
-  stderr: { on(event: 'data', fn: (chunk: Buffer) => void): unknown };
-  write(data: string): unknown;
-  end(): unknown;
-  close(): unknown;
-}
-
-/** Sets up a channel the moment it exists, before any of its events (ssh2 may emit 'exit' in the same tick). */
-export type AttachChannel = (channel: RemoteChannel, release: () => void) => void;
-
-/**
- * Where a command runs: opens a channel for it and hands it to `attach` with a release for its session slot,
- * synchronously; resolves once attached. A 'kill' channel stops another command: it must not wait behind the
- * commands it would free. `abandoned` is asked just before the command would start: a command given up while it
- * waited never starts.
- */
-export interface ChannelOpener {
-  open(
-    command: string,
-    attach: AttachChannel,
-    o?: { kind?: 'command' | 'kill'; abandoned?: () => boolean },
-  ): Promise<void>;
 }
 
 export interface RemoteRun {
@@ -56,18 +34,13 @@ export interface RemoteRun {
   onStderr?(text: string): void;
 }
 
-const EMPTY = Buffer.alloc(0);
-const PID_MARK = '@@labops-pgid ';
-const PID_LINE = new RegExp(`^${PID_MARK}(\\d+)\\n`);
-/** The fixed prefix every command gets: its shell reports its pid, the session's process group, on stderr. */
-export const PID_PREFIX = `echo "${PID_MARK}$$" >&2; `;
 /** How long a stopped command's channel may take to end after its group was killed, before it is let go. */
-const KILL_GRACE_MS = 10_000;
+export const KILL_GRACE_MS = 10_000;
 
 export const cancelled = (host: InventoryHost) =>
   new HostError(host.name, 'command-failed', 'cancelled', 'The job was cancelled; nothing else to do.');
 
-const timedOut = (host: InventoryHost, timeoutMs: number) =>
+export const timedOut = (host: InventoryHost, timeoutMs: number) =>
   new HostError(
     host.name,
     'timeout',
@@ -75,7 +48,7 @@ const timedOut = (host: InventoryHost, timeoutMs: number) =>
     `The host answers SSH but the command hangs; log in to ${host.name} and check the load.`,
   );
 
-const shuttingDown = (host: InventoryHost) =>
+export const shuttingDown = (host: InventoryHost) =>
   new HostError(
     host.name,
     'command-failed',
@@ -116,13 +89,11 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
     // decoded only for a caller that streams the output: the result is decoded once, at the end
     const outText = run.onStdout ? new TextDecoder() : undefined;
     const errText = run.onStderr ? new TextDecoder() : undefined;
-    let pid: number | undefined;
-    let head: Buffer = EMPTY;
-    let noPidLine = false;
+    const killer = groupKill(opener);
+    const pidLine = pidLineReader((pid) => killer.pidKnown(pid));
     let exit: { code: number | null; signal: string | null } | undefined;
     let stopped = false;
     let settled = false;
-    let killSent = false;
     let grace: NodeJS.Timeout | undefined;
     let handle: { channel: RemoteChannel; release(): void } | undefined;
 
@@ -137,30 +108,11 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
       finish();
       fn();
     };
-    // the pid is a number read back from the host, never text from a user
-    const kill = () => {
-      if (!stopped || !pid || killSent) return;
-      killSent = true;
-      opener
-        .open(
-          `kill -KILL -- -${pid} 2>/dev/null`,
-          (channel, release) => {
-            // read to the end: a stream nobody reads never emits 'close', and its slot would stay taken
-            channel.on('data', () => undefined);
-            channel.stderr.on('data', () => undefined);
-            channel.on('close', release);
-            channel.on('error', () => undefined);
-            channel.end();
-          },
-          { kind: 'kill' },
-        )
-        .catch(() => undefined);
-    };
     const stop = (error: HostError) => {
       if (stopped || settled) return;
       stopped = true;
       settle(() => reject(error));
-      kill();
+      killer.stop();
       // the channel ends when the killed group does; if it does not, its slot is let go anyway
       grace = setTimeout(() => {
         handle?.channel.close();
@@ -172,18 +124,9 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
     const forgetCancel = run.signal ? onAbort(run.signal, () => stop(cancelled(host))) : () => undefined;
     const forgetClose = run.closing ? onAbort(run.closing, () => stop(shuttingDown(host))) : () => undefined;
 
-    const onStderrBytes = (chunk: Buffer) => {
-      if (pid === undefined && !noPidLine) {
-        head = head.length ? Buffer.concat([head, chunk]) : chunk; // the first line may come in pieces
-        const m = PID_LINE.exec(head.toString('latin1'));
-        if (m) {
-          pid = Number(m[1]);
-          kill();
-        } else if (head.length < 64 && !head.includes(0x0a)) return;
-        else noPidLine = true; // a shell that did not print it: its stderr is kept as it came
-        chunk = head.subarray(m ? m[0].length : 0);
-        head = EMPTY;
-      }
+    const onStderrBytes = (bytes: Buffer) => {
+      const chunk = pidLine.push(bytes);
+      if (!chunk.length) return;
       stderr.push(chunk);
       if (!errText) return;
       const s = errText.decode(chunk, { stream: true });
@@ -206,7 +149,8 @@ export function runRemote(opener: ChannelOpener, host: InventoryHost, run: Remot
       channel.on('close', () => {
         clearTimeout(grace);
         release();
-        if (head.length) stderr.push(head); // a first line that never ended: keep what came
+        const head = pidLine.flush(); // a first line that never ended: keep what came
+        if (head.length) stderr.push(head);
         settle(() => {
           const outTail = outText?.decode();
           if (outTail) run.onStdout?.(outTail);

@@ -15,7 +15,9 @@ import { connectHost } from './connect.js';
 import { type KnownHostEntry, parseKnownHosts } from './known-hosts.js';
 import { onAbort } from './on-abort.js';
 import { recentFiles } from './recent-files.js';
+import { RemoteLoop } from './remote-loop.js';
 import { cancelled, type ExecResult, runRemote, sessionFailed } from './remote-process.js';
+import type { RepeatingCommand } from './repeating-command.js';
 
 export type { ExecResult } from './remote-process.js';
 export { connectionLost } from './remote-process.js';
@@ -50,6 +52,12 @@ export interface SshPoolOptions {
   log?: CeilingLog;
 }
 
+/**
+ * What a task or shard is given of the pool: exec, and execRepeating (a real pool has it; a test's scripted SSH
+ * may have exec only, and its callers then run the repeating command by exec).
+ */
+export type PoolSsh = Pick<SshPool, 'exec'> & Partial<Pick<SshPool, 'execRepeating'>>;
+
 /** 1 MiB a stream: a chatty host cannot grow the worker by more than a few MiB a command. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 
@@ -68,6 +76,10 @@ interface Pooled {
   gone?: Promise<void>;
   /** The connection's socket has closed (the host or the network ended it). */
   socketClosed?: boolean;
+  /** Its long-lived channel for a RepeatingCommand, once one was asked for. */
+  loop?: RemoteLoop;
+  /** A loop ended before it answered a check (refused, a ForceCommand): this connection runs plain exec only. */
+  noLoop?: boolean;
 }
 
 const keyOf = (h: InventoryHost) => `${h.user}@${h.address}:${h.port}#${h.keyPath ?? ''}`;
@@ -100,30 +112,100 @@ export class SshPool {
 
   /** Runs a fixed command on a host. Throws HostError for anything the operator must know about. */
   exec(host: InventoryHost, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.withConnection(host, opts, (opener) => this.run(opener, host, command, opts));
+  }
+
+  /**
+   * Runs a RepeatingCommand's `command` on a host, as exec does and with the same result, but over the
+   * connection's long-lived loop channel (see RemoteLoop): ~2 packets a check instead of ~10. Where the loop cannot
+   * serve it (busy with another check, refused, ended before its answer) the check runs by plain exec; a
+   * connection whose loop never answered does not try again. No stdin: the loop's stdin carries its newlines.
+   */
+  execRepeating(
+    host: InventoryHost,
+    spec: RepeatingCommand,
+    opts: Omit<ExecOptions, 'stdin'> = {},
+  ): Promise<ExecResult> {
+    return this.withConnection(host, opts, async (opener, pooled) => {
+      const loop = this.loopFor(pooled, opener, host, spec);
+      if (loop) {
+        const answer = await loop
+          .check({
+            timeoutMs: opts.timeoutMs ?? this.opts.commandTimeoutMs,
+            signal: opts.signal,
+            maxOutputBytes: this.maxOutputBytes,
+          })
+          .catch((err: unknown) => {
+            // timed out before its shell said a word: not a shell labops can run a loop in (a cancel says nothing)
+            if (loop.silent && err instanceof HostError && err.code === 'timeout') pooled.noLoop = true;
+            throw err;
+          });
+        if ('result' in answer) return answer.result;
+        if (answer.answered === 0) pooled.noLoop = true;
+      }
+      return this.run(opener, host, spec.command, opts);
+    });
+  }
+
+  /** The connection's idle loop for `spec`, a new one if it has none or its last one ended; none if busy. */
+  private loopFor(
+    pooled: Pooled,
+    opener: ConnectionChannels,
+    host: InventoryHost,
+    spec: RepeatingCommand,
+  ): RemoteLoop | undefined {
+    if (pooled.noLoop || this.closing.signal.aborted) return undefined;
+    const loop = pooled.loop;
+    if (loop && loop.spec !== spec) return undefined; // one loop a connection: the first command asked keeps it
+    if (loop?.idle) return loop;
+    // one check at a time a loop: a second check of the host at once runs by exec rather than wait behind it
+    if (loop && !loop.ended) return undefined;
+    pooled.loop = new RemoteLoop(opener, host, spec, this.closing.signal);
+    return pooled.loop;
+  }
+
+  private get maxOutputBytes(): number {
+    return this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  }
+
+  private run(opener: ConnectionChannels, host: InventoryHost, command: string, opts: ExecOptions) {
+    return runRemote(opener, host, {
+      command,
+      timeoutMs: opts.timeoutMs ?? this.opts.commandTimeoutMs,
+      signal: opts.signal,
+      stdin: opts.stdin,
+      closing: this.closing.signal,
+      maxOutputBytes: this.maxOutputBytes,
+    });
+  }
+
+  /** Runs `work` on the host's pooled connection; a connection that died since its last use gets one fresh try. */
+  private withConnection(
+    host: InventoryHost,
+    opts: ExecOptions,
+    work: (opener: ConnectionChannels, pooled: Pooled) => Promise<ExecResult>,
+  ): Promise<ExecResult> {
     return this.limit(async () => {
       try {
-        return await this.execOnce(host, command, opts);
+        return await this.onConnection(host, opts, work);
       } catch (err) {
         // a pooled connection may have died since its last use (host rebooted, sshd restarted): one fresh try
-        if (err instanceof StaleConnection) return this.execOnce(host, command, opts);
+        if (err instanceof StaleConnection) return this.onConnection(host, opts, work);
         throw err;
       }
     });
   }
 
-  private async execOnce(host: InventoryHost, command: string, opts: ExecOptions): Promise<ExecResult> {
+  private async onConnection(
+    host: InventoryHost,
+    opts: ExecOptions,
+    work: (opener: ConnectionChannels, pooled: Pooled) => Promise<ExecResult>,
+  ): Promise<ExecResult> {
     const key = keyOf(host);
     const { pooled, fresh } = await this.acquire(host, key, opts.signal);
     try {
       const opener = await untilAborted(pooled.opener, host, opts.signal);
-      return await runRemote(opener, host, {
-        command,
-        timeoutMs: opts.timeoutMs ?? this.opts.commandTimeoutMs,
-        signal: opts.signal,
-        stdin: opts.stdin,
-        closing: this.closing.signal,
-        maxOutputBytes: this.opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-      });
+      return await work(opener, pooled);
     } catch (err) {
       if (err instanceof HostError) throw err;
       this.drop(key, pooled);
@@ -221,6 +303,7 @@ export class SshPool {
     if (this.conns.get(key) !== pooled) return pooled.gone ?? Promise.resolve();
     this.conns.delete(key);
     this.closingCount++;
+    pooled.loop?.end(); // an idle loop exits on EOF; one in a check was stopped by the pool closing
     // a kill sent for a stopped command gets its moment before the connection goes
     pooled.gone = pooled.opener
       .then((o) => o.drained(KILL_DRAIN_MS))

@@ -17,6 +17,8 @@ declare module 'ssh2' {
     stderr: { write(data: string | Buffer): boolean };
     write(data: string | Buffer): boolean;
     exit(code: number): void;
+    /** Ended by a signal ('KILL'), as sshd reports a killed command. */
+    exit(signal: string, coreDumped: boolean, message: string): void;
     end(): void;
     close(): void;
   }

@@ -5,7 +5,7 @@ import type { ChatSink } from '../chat/sink.js';
 import type { Inventory, InventoryHost } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
 import type { ExecStream } from '../ssh/exec-stream.js';
-import type { SshPool } from '../ssh/ssh-pool.js';
+import type { PoolSsh } from '../ssh/ssh-pool.js';
 import type { NtpHostStatus } from './chrony/classify.js';
 
 /** Settings a task may read; the worker builds it from the config once. */
@@ -37,7 +37,7 @@ export interface SharedNtpCheck {
 export interface TaskContext<P> {
   payload: P;
   inventory: Inventory;
-  ssh: Pick<SshPool, 'exec'>;
+  ssh: PoolSsh;
   chat: ChatSink;
   log: Logger;
   signal: AbortSignal;

@@ -1,6 +1,6 @@
 import type { Inventory, InventoryHost } from '../inventory/index.js';
 import type { Logger } from '../log/logger.js';
-import type { SshPool } from '../ssh/ssh-pool.js';
+import type { PoolSsh } from '../ssh/ssh-pool.js';
 import { checkHost } from '../tasks/chrony/check-host.js';
 import type { NtpThresholds } from '../tasks/chrony/classify.js';
 import { fanOutSignal } from '../workers/fan-out-signal.js';
@@ -15,7 +15,7 @@ export interface ShardDeps {
   store: Pick<WatchStore, 'load' | 'update' | 'extendLock'>;
   history: Pick<OffsetHistory, 'add'>;
   inventory(): Inventory;
-  ssh: Pick<SshPool, 'exec'>;
+  ssh: PoolSsh;
   thresholds: NtpThresholds;
   rules: WatchRules;
   /** The tick's lock is renewed for this long when a shard starts: it lasts while the tick's shards run. */

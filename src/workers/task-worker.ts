@@ -12,7 +12,7 @@ import { JOBS_QUEUE } from '../queue/jobs-queue.js';
 import { heartbeat } from '../queue/lock-heartbeat.js';
 import type { PlanStore } from '../queue/plan-store.js';
 import type { ExecStream } from '../ssh/exec-stream.js';
-import type { SshPool } from '../ssh/ssh-pool.js';
+import type { PoolSsh } from '../ssh/ssh-pool.js';
 import type { SharedNtpCheck, Task, TaskContext, TaskSettings } from '../tasks/task.js';
 import { withCancelBarChat } from './cancel-bar-chat.js';
 import { guardChat, JobCancelled, untilCancelled } from './cancellable.js';
@@ -28,7 +28,7 @@ export interface TaskWorkerDeps {
   concurrency: number;
   tasks: readonly Task[];
   inventory: () => Inventory;
-  ssh: Pick<SshPool, 'exec'>;
+  ssh: PoolSsh;
   chat: ChatSink;
   plans: Pick<PlanStore, 'save' | 'ttlSeconds' | 'claimOf'>;
   locks: Pick<HostLocks, 'acquire' | 'release' | 'ttlMs'>;

@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject, timingSafeEqual, verify } from 'node:crypto';
+import { Socket } from 'node:net';
 import ssh2, {
   type AuthContext,
   type ParsedKey,
@@ -8,7 +9,7 @@ import ssh2, {
 } from 'ssh2';
 import { authKey } from '../../src/ssh/auth-key.js';
 import { PID_PREFIX } from '../../src/ssh/remote-process.js';
-import { NTP_STATUS_COMMAND } from '../../src/tasks/chrony/remote-command.js';
+import { NTP_STATUS_COMMAND, NTP_STATUS_REPEATING } from '../../src/tasks/chrony/remote-command.js';
 import { type Reply, statusReplies } from './chronyc-replies.js';
 import type { FleetHost } from './fleet-plan.js';
 
@@ -20,9 +21,14 @@ export interface FleetCounters {
   /** Connections accepted, by host name. */
   byHost: Map<string, number>;
   authFailures: number;
+  /** Status checks answered: one a status command, one a newline read by a status loop. */
   commands: number;
-  /** Status commands received, by host name. */
+  /** Status checks, by host name (as `commands`). */
   commandsByHost: Map<string, number>;
+  /** Status loops started (labops' long-lived channel, SshPool.execRepeating). */
+  loops: number;
+  /** Status loops refused (refuseLoops). */
+  loopsRefused: number;
   unknownCommands: number;
   kills: number;
   /** Kills of a command's process group (a cancel, a timeout), by host name. */
@@ -40,13 +46,19 @@ export interface HostServerOptions {
   counters: FleetCounters;
   /** Open client connections, so stop() can end them (a server only closes once its connections have). */
   live: Set<ServerConnection>;
+  /** Refuse the status loop as a host whose ForceCommand allows only the plain command would: it prints why, exits 1. */
+  refuseLoops?: boolean;
 }
 
 const MARK = /echo '(\S+) begin chronyc'/.exec(NTP_STATUS_COMMAND)?.[1];
 if (!MARK) throw new Error('fleet: cannot find the begin marker in NTP_STATUS_COMMAND');
 const REPLIES = statusReplies(MARK);
 const STATUS = `${PID_PREFIX}${NTP_STATUS_COMMAND}`;
-const KILL = /^kill -KILL -- -\d+ 2>\/dev\/null$/;
+const LOOP = `${PID_PREFIX}${NTP_STATUS_REPEATING.loop}`;
+const KILL = /^kill -KILL -- -(\d+) 2>\/dev\/null$/;
+
+/** The status loops running, by the pid they reported: a kill of that group ends one. */
+const loops = new Map<number, ServerChannel>();
 
 /** Each session gets a pid of its own, as sshd would give its shell; labops reads it from stderr first. */
 let nextPid = 10_000;
@@ -109,17 +121,87 @@ function reply(channel: ServerChannel, pid: number, r: Reply): void {
   channel.end();
 }
 
+function countCheck(host: FleetHost, o: HostServerOptions): void {
+  o.counters.commands++;
+  o.counters.commandsByHost.set(host.name, (o.counters.commandsByHost.get(host.name) ?? 0) + 1);
+}
+
+/**
+ * The status loop as a host's shell runs it: one framed reply for each newline it reads, one at a time (a slow host
+ * slow for each); EOF ends it once the lines read before are answered, a kill of its group at once.
+ */
+function runLoop(host: FleetHost, channel: ServerChannel, pid: number, o: HostServerOptions): void {
+  o.counters.loops++;
+  loops.set(pid, channel);
+  channel.stderr.write(`@@labops-pgid ${pid}\n`);
+  let waiting = 0;
+  let busy = false;
+  let eof = false;
+  let over = false;
+  const finish = () => {
+    if (over) return;
+    over = true;
+    loops.delete(pid);
+    channel.exit(0);
+    channel.end();
+  };
+  const next = () => {
+    if (over || busy) return;
+    if (waiting === 0) return eof ? finish() : undefined;
+    waiting--;
+    busy = true;
+    countCheck(host, o);
+    const send = () => {
+      busy = false;
+      if (over) return;
+      channel.write(REPLIES[host.state].stdout);
+      next();
+    };
+    if (host.behaviour === 'slow') setTimeout(send, o.slowMs).unref();
+    else send();
+  };
+  channel.on('data', (b: Buffer) => {
+    for (const byte of b) if (byte === 0x0a) waiting++;
+    next();
+  });
+  channel.on('end', () => {
+    eof = true;
+    next();
+  });
+  channel.on('close', () => {
+    over = true;
+    loops.delete(pid);
+  });
+}
+
+/** A kill of a status loop's group ends it as the host's kernel would: exit by SIGKILL, the channel closed. */
+function killLoop(pid: number): void {
+  const loop = loops.get(pid);
+  if (!loop) return;
+  loops.delete(pid);
+  loop.exit('KILL', false, '');
+  loop.end();
+}
+
 function answer(host: FleetHost, command: string, channel: ServerChannel, o: HostServerOptions): void {
   const pid = nextPid++;
+  const kill = KILL.exec(command);
   if (command === STATUS) {
-    o.counters.commands++;
-    o.counters.commandsByHost.set(host.name, (o.counters.commandsByHost.get(host.name) ?? 0) + 1);
+    countCheck(host, o);
     const r = REPLIES[host.state];
     if (host.behaviour === 'slow') setTimeout(() => reply(channel, pid, r), o.slowMs).unref();
     else reply(channel, pid, r);
-  } else if (KILL.test(command)) {
+  } else if (command === LOOP && o.refuseLoops) {
+    o.counters.loopsRefused++;
+    channel.stderr.write('fleet: this host allows only the plain status command\n');
+    channel.exit(1);
+    channel.end();
+  } else if (command === LOOP) {
+    runLoop(host, channel, pid, o);
+  } else if (kill) {
     o.counters.kills++;
     o.counters.killsByHost.set(host.name, (o.counters.killsByHost.get(host.name) ?? 0) + 1);
+    killLoop(Number(kill[1]));
     channel.exit(0);
     channel.end();
   } else {
@@ -129,6 +211,12 @@ function answer(host: FleetHost, command: string, channel: ServerChannel, o: Hos
     reply(channel, pid, { stdout: '', exitCode: 127 });
     channel.stderr.write(`fleet: ${host.name} does not simulate: ${name.slice(0, 80)}\n`);
   }
+}
+
+/** The TCP socket under an ssh2 server connection (ssh2 keeps it as `_sock`), if it is there. */
+function socketOf(client: ServerConnection): Socket | undefined {
+  const sock = (client as unknown as { _sock?: unknown })._sock;
+  return sock instanceof Socket ? sock : undefined;
 }
 
 /** One simulated host: an ssh2 server on the host's own loopback address. Resolves once it listens. */
@@ -148,7 +236,16 @@ export function startHostServer(host: FleetHost, o: HostServerOptions): Promise<
     );
     client.on('session', (accept) => {
       const session = accept();
-      session.on('exec', (acceptExec, _reject, info) => answer(host, info.command, acceptExec(), o));
+      session.on('exec', (acceptExec, _reject, info) => {
+        // sshd sends its answer to an exec request and the shell's first output (the pid line) in one write, one
+        // turn of its loop; ssh2 would write them apart, and the second would wait (Nagle) for the client's delayed
+        // ACK, ~40 ms, as no real sshd makes labops wait. Done for the status loop, whose client waits for that
+        // line before its first newline; plain commands are left as they were (so their figures compare).
+        const sock = info.command === LOOP ? socketOf(client) : undefined;
+        sock?.cork();
+        answer(host, info.command, acceptExec(), o);
+        if (sock) process.nextTick(() => sock.uncork());
+      });
     });
   });
   return new Promise((resolve, reject) => {

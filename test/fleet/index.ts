@@ -21,6 +21,8 @@ export interface FleetOptions {
    * a smaller pool is shared round-robin.
    */
   keyPool?: number;
+  /** Every host refuses labops' status loop (as a command-restricting ForceCommand would): plain exec only. */
+  refuseLoops?: boolean;
 }
 
 export interface Fleet extends FleetFiles {
@@ -73,6 +75,8 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     authFailures: 0,
     commands: 0,
     commandsByHost: new Map(),
+    loops: 0,
+    loopsRefused: 0,
     unknownCommands: 0,
     kills: 0,
     killsByHost: new Map(),
@@ -101,6 +105,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
               slowMs: o.slowMs ?? 1500,
               counters,
               live,
+              refuseLoops: o.refuseLoops,
             }),
           ),
         )),

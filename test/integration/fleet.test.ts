@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/inventory/index.js';
 import { SshPool } from '../../src/ssh/ssh-pool.js';
 import { checkHost } from '../../src/tasks/chrony/check-host.js';
-import { type Fleet, newKeyPair, startFleet } from '../fleet/index.js';
+import { ALL_ANSWERING, type Fleet, newKeyPair, startFleet } from '../fleet/index.js';
 
 // the simulated fleet (test/fleet) answers labops' own status command as the chronyc captures do, by host state
 let fleet: Fleet;
@@ -65,6 +65,49 @@ describe('the simulated fleet', () => {
       expect(fleet.counters.commands).toBe(answering);
       expect(pool.size).toBe(answering);
       expect(fleet.counters.unknownCommands).toBe(0);
+      // each over its long-lived status loop (SshPool.execRepeating), one a connection
+      expect(fleet.counters.loops).toBe(answering);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('a fleet whose hosts refuse the status loop (as a command-restricting ForceCommand would)', () => {
+  let refusing: Fleet;
+  beforeAll(async () => {
+    refusing = await startFleet({
+      count: 20,
+      dir: join(tmpdir(), 'labops-fleet-refusing-test'),
+      net: '127.156',
+      mix: ALL_ANSWERING,
+      refuseLoops: true,
+    });
+  });
+  afterAll(async () => refusing?.stop());
+
+  it('every check still answers, by plain exec; each connection asks for the loop once', async () => {
+    const inv = await loadInventory(refusing.inventoryPath, { user: 'root' });
+    const pool = new SshPool({
+      knownHostsPath: refusing.knownHostsPath,
+      connectTimeoutMs: 5000,
+      commandTimeoutMs: 5000,
+      idleMs: 60_000,
+      concurrency: 50,
+    });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const statuses = await Promise.all(
+          [...inv.hosts.values()].map((h) => checkHost(pool, h, { warnMs: 100, critMs: 1000 })),
+        );
+        expect(statuses.map((s) => s.state)).toEqual(Array(20).fill('ok'));
+      }
+      expect(refusing.counters).toMatchObject({
+        commands: 60,
+        loops: 0,
+        loopsRefused: 20,
+        unknownCommands: 0,
+      });
     } finally {
       await pool.close();
     }

@@ -1,4 +1,5 @@
 import { ParseError } from '../../errors.js';
+import { type RepeatingCommand, repeatingCommand } from '../../ssh/repeating-command.js';
 
 /** What a chronyc run printed (stdout and stderr together) and how it exited. */
 export interface Section {
@@ -38,6 +39,15 @@ export const NTP_STATUS_COMMAND: string = [
   `${CHRONYC_COMMAND} 2>&1`,
   `echo "${MARK} end chronyc exit=$?"`,
 ].join('; ');
+
+/**
+ * NTP_STATUS_COMMAND as a long-lived loop (SshPool.execRepeating): one fixed remote loop a pooled connection that
+ * runs the same command for each newline it reads, and ends each run with the same end marker.
+ */
+export const NTP_STATUS_REPEATING: RepeatingCommand = repeatingCommand(
+  NTP_STATUS_COMMAND,
+  `${MARK} end chronyc exit=`,
+);
 
 // chrony 4.x starts the table with its header; 3.x prints "210 Number of sources = N" first.
 const TABLE_START = /^(?:210 Number of sources = |MS Name\/IP address)/m;
