@@ -4,27 +4,29 @@
 // other worker takes the job on and finishes the same run, once.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupBySlot } from '../../src/queue/slot-groups.js';
-import { type Fleet, startFleet } from '../fleet/index.js';
+import type { Fleet } from '../fleet/index.js';
 import {
   csvRows,
   delta,
   expectedCounts,
   expectedState,
+  fleetWorkers,
   hostsOf,
   isSummary,
   pidOf,
+  type ShardLab,
   type ShardView,
-  shardView,
   snapshot,
+  startShardLab,
+  statusJobOf,
+  stopShardLab,
   until,
-  workerProcesses,
 } from '../support/ntp-shard-workers.js';
-import { type SlackLabops, startSlackLabops } from './start-labops.js';
+import type { SlackLabops } from './start-labops.js';
 
 const HOSTS = 300;
 const SLOW_MS = 6000;
@@ -33,62 +35,28 @@ const MIX = {
   behaviours: { answers: 95, slow: 0, refused: 3, 'wrong-key': 2 },
 };
 
+let lab: ShardLab;
 let fleet: Fleet;
 let labops: SlackLabops;
 let redis: Redis;
 let jobs: Queue;
 let view: ShardView;
 
-const pool = workerProcesses({
-  env: () => ({
-    ...labops.slackEnv,
-    LAB_INVENTORY: fleet.inventoryPath,
-    LAB_KNOWN_HOSTS: fleet.knownHostsPath,
-    LAB_QUEUE_PREFIX: labops.prefix,
-    LAB_SSH_CONNECT_TIMEOUT_MS: '20000',
-    LAB_SSH_COMMAND_TIMEOUT_MS: '30000',
-    // a dead worker's job and slot are handed on after a few seconds
-    LAB_JOB_LOCK_MS: '2000',
-    LAB_NTP_SHARD_ABOVE: '200',
-    LOG_LEVEL: 'warn',
-  }),
-  ready: async (n) =>
-    (await view.shared.getWorkersCount()) >= n &&
-    (await jobs.getWorkersCount()) >= n &&
-    (await view.live()).length >= n,
-  idle: async () => (await view.live()).length === 0,
-});
-
-const statusJob = () =>
-  until('the ntp.status job under way', async () =>
-    (await jobs.getJobs(['active'])).find((j) => j.name === 'ntp.status'),
-  );
+const pool = fleetWorkers(() => lab, { LAB_NTP_SHARD_ABOVE: '200' });
+const statusJob = () => statusJobOf(jobs);
 
 beforeAll(async () => {
-  fleet = await startFleet({
+  lab = await startShardLab({
     count: HOSTS,
     dir: join(tmpdir(), 'labops-ntp-shards-failover-fleet'),
     net: '127.160',
     mix: MIX,
     slowMs: SLOW_MS,
   });
-  labops = await startSlackLabops(
-    { LAB_INVENTORY: fleet.inventoryPath, LAB_KNOWN_HOSTS: fleet.knownHostsPath },
-    'bot',
-  );
-  redis = new Redis(inject('redisUrl'));
-  jobs = new Queue(JOBS_QUEUE, { connection: redis, prefix: labops.prefix });
-  view = shardView(redis, labops.prefix);
+  ({ fleet, labops, redis, jobs, view } = lab);
 }, 120_000);
 
-afterAll(async () => {
-  await pool.stop().catch(() => undefined);
-  await view?.close();
-  await jobs?.close();
-  await redis?.quit();
-  await labops?.close();
-  await fleet?.stop();
-});
+afterAll(() => stopShardLab(lab, pool));
 
 describe('the worker running a shared /lab ntp status killed while its shards run', () => {
   it('the other worker takes the job on and finishes the same run: one summary, each host once, no recorded host asked again', async () => {

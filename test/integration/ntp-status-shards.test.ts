@@ -4,32 +4,34 @@
 // one worker (one connection a host).
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Job, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { shardQueueFor } from '../../src/ntp-shards/shard-job.js';
-import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { SlotClaims } from '../../src/queue/slot-claims.js';
 import { groupBySlot } from '../../src/queue/slot-groups.js';
 import { workerSlotKey } from '../../src/queue/worker-slot-key.js';
 import { SHARD_JOB_NAME } from '../../src/watch/tick-plan.js';
 import { shardQueueName } from '../../src/watch/watch-queue.js';
 import { WatchStore } from '../../src/watch/watch-store.js';
-import { type Fleet, startFleet } from '../fleet/index.js';
+import type { Fleet } from '../fleet/index.js';
 import {
   csvRows,
   delta,
   expectedState,
+  fleetWorkers,
+  type ShardLab,
   type ShardView,
-  shardView,
   snapshot,
+  startShardLab,
+  statusJobOf,
+  stopShardLab,
   isSummary as summaryIn,
   until,
-  workerProcesses,
 } from '../support/ntp-shard-workers.js';
 import { slackLimitBreaches } from '../support/slack-limits.js';
 import { SLACK_IDS } from '../support/slack-request.js';
-import { type SlackLabops, startSlackLabops } from './start-labops.js';
+import type { SlackLabops } from './start-labops.js';
 
 const HOSTS = 1000;
 const SLOW_MS = 6000;
@@ -40,6 +42,7 @@ const MIX = {
   behaviours: { answers: 95, slow: 0, refused: 3, 'wrong-key': 2 },
 };
 
+let lab: ShardLab;
 let fleet: Fleet;
 let labops: SlackLabops;
 let redis: Redis;
@@ -54,26 +57,7 @@ const shardsOf = (jobId: string, states: ('active' | 'completed' | 'failed')[]) 
 const shardJob = (id: string) => view.shardJob(id);
 
 /** Two `labops worker` processes on the fleet, as deployed, both taking jobs and shards once started. */
-const pool = workerProcesses({
-  env: () => ({
-    ...labops.slackEnv,
-    LAB_INVENTORY: fleet.inventoryPath,
-    LAB_KNOWN_HOSTS: fleet.knownHostsPath,
-    LAB_QUEUE_PREFIX: labops.prefix,
-    LAB_SSH_CONNECT_TIMEOUT_MS: '20000',
-    LAB_SSH_COMMAND_TIMEOUT_MS: '30000',
-    // a worker that dies hands its shard on after a few seconds
-    LAB_JOB_LOCK_MS: '2000',
-    LAB_NTP_SHARD_ABOVE: '500',
-    LAB_NTP_SHARDS: String(SHARDS),
-    LOG_LEVEL: 'warn',
-  }),
-  ready: async (n) =>
-    (await view.shared.getWorkersCount()) >= n &&
-    (await jobs.getWorkersCount()) >= n &&
-    (await live()).length >= n,
-  idle: async () => (await live()).length === 0,
-});
+const pool = fleetWorkers(() => lab, { LAB_NTP_SHARD_ABOVE: '500', LAB_NTP_SHARDS: String(SHARDS) });
 const workers = pool.list;
 const startWorkers = (extra: Record<string, string> = {}) => pool.start(2, extra);
 const stopWorkers = () => pool.stop();
@@ -81,10 +65,7 @@ const stopWorkers = () => pool.stop();
 const isSummary = summaryIn();
 
 /** The ntp.status job once a worker runs it. */
-const coordinator = () =>
-  until('the ntp.status job under way', async () =>
-    (await jobs.getJobs(['active'])).find((j) => j.name === 'ntp.status'),
-  );
+const coordinator = () => statusJobOf(jobs);
 
 const csvOf = () => csvRows(labops.slack);
 
@@ -98,21 +79,15 @@ async function shardReport(jobId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  fleet = await startFleet({
+  // the bot here; the work in the two worker processes each test starts
+  lab = await startShardLab({
     count: HOSTS,
     dir: join(tmpdir(), 'labops-ntp-shards-fleet'),
     net: '127.104',
     mix: MIX,
     slowMs: SLOW_MS,
   });
-  // the bot here; the work in the two worker processes each test starts
-  labops = await startSlackLabops(
-    { LAB_INVENTORY: fleet.inventoryPath, LAB_KNOWN_HOSTS: fleet.knownHostsPath },
-    'bot',
-  );
-  redis = new Redis(inject('redisUrl'));
-  jobs = new Queue(JOBS_QUEUE, { connection: redis, prefix: labops.prefix });
-  view = shardView(redis, labops.prefix);
+  ({ fleet, labops, redis, jobs, view } = lab);
 }, 120_000);
 
 afterEach(async () => {
@@ -121,14 +96,7 @@ afterEach(async () => {
   labops.slack.reset();
 });
 
-afterAll(async () => {
-  await stopWorkers();
-  await view?.close();
-  await jobs?.close();
-  await redis?.quit();
-  await labops?.close();
-  await fleet?.stop();
-});
+afterAll(() => stopShardLab(lab, pool));
 
 describe('/lab ntp status all on 1000 hosts shared by two worker processes', () => {
   it('every host once in the answer and the CSV, with its state; Slack calls as for one worker; both workers ran shards', async () => {

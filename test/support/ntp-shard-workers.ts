@@ -3,12 +3,14 @@
 // fleet host. Used by test/integration/ntp-status-shards*.test.ts.
 import type { ChildProcess } from 'node:child_process';
 import { type Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
 import { NTP_SHARD_JOB_NAME, NTP_SHARDS_QUEUE, shardQueueFor } from '../../src/ntp-shards/shard-job.js';
+import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { liveSlots, SlotClaims } from '../../src/queue/slot-claims.js';
 import { workerSlotKey } from '../../src/queue/worker-slot-key.js';
-import type { FleetHost } from '../fleet/index.js';
-import { spawnWorker } from '../integration/start-labops.js';
+import { type Fleet, type FleetHost, type FleetOptions, startFleet } from '../fleet/index.js';
+import { type SlackLabops, spawnWorker, startSlackLabops } from '../integration/start-labops.js';
 import type { FakeSlack, RecordedCall } from './fake-slack.js';
 import { until as untilValue } from './until.js';
 
@@ -154,3 +156,69 @@ export function workerProcesses(o: {
     },
   };
 }
+
+/** What a one-lab shard test runs on: the fleet, the bot in this process, Redis, the jobs queue and the shard view. */
+export interface ShardLab {
+  fleet: Fleet;
+  labops: SlackLabops;
+  redis: Redis;
+  jobs: Queue;
+  view: ShardView;
+}
+
+/** Starts a fleet of `fleet.count` hosts and the bot on it (the workers come later, per test: fleetWorkers). */
+export async function startShardLab(fleetOptions: FleetOptions): Promise<ShardLab> {
+  const fleet = await startFleet(fleetOptions);
+  const labops = await startSlackLabops(
+    { LAB_INVENTORY: fleet.inventoryPath, LAB_KNOWN_HOSTS: fleet.knownHostsPath },
+    'bot',
+  );
+  const redis = new Redis(inject('redisUrl'));
+  const jobs = new Queue(JOBS_QUEUE, { connection: redis, prefix: labops.prefix });
+  return { fleet, labops, redis, jobs, view: shardView(redis, labops.prefix) };
+}
+
+/** Stops what startShardLab started (and the workers first), each part only if it came up. */
+export async function stopShardLab(
+  lab: Partial<ShardLab> | undefined,
+  workers?: { stop(): Promise<void> },
+): Promise<void> {
+  await workers?.stop().catch(() => undefined);
+  await lab?.view?.close();
+  await lab?.jobs?.close();
+  await lab?.redis?.quit();
+  await lab?.labops?.close();
+  await lab?.fleet?.stop();
+}
+
+/**
+ * `labops worker` processes on the lab's fleet and queue prefix (`env` adds or overrides settings): ready once each
+ * takes jobs, shards and holds a slot; idle once no slot is live.
+ */
+export function fleetWorkers(lab: () => ShardLab, env: Record<string, string>) {
+  return workerProcesses({
+    env: () => ({
+      ...lab().labops.slackEnv,
+      LAB_INVENTORY: lab().fleet.inventoryPath,
+      LAB_KNOWN_HOSTS: lab().fleet.knownHostsPath,
+      LAB_QUEUE_PREFIX: lab().labops.prefix,
+      LAB_SSH_CONNECT_TIMEOUT_MS: '20000',
+      LAB_SSH_COMMAND_TIMEOUT_MS: '30000',
+      // a dead worker's job, shard and slot are handed on after a few seconds
+      LAB_JOB_LOCK_MS: '2000',
+      LOG_LEVEL: 'warn',
+      ...env,
+    }),
+    ready: async (n) =>
+      (await lab().view.shared.getWorkersCount()) >= n &&
+      (await lab().jobs.getWorkersCount()) >= n &&
+      (await lab().view.live()).length >= n,
+    idle: async () => (await lab().view.live()).length === 0,
+  });
+}
+
+/** The `ntp.status` job once a worker runs it. */
+export const statusJobOf = (jobs: Queue) =>
+  until('the ntp.status job under way', async () =>
+    (await jobs.getJobs(['active'])).find((j) => j.name === 'ntp.status'),
+  );
