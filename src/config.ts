@@ -48,6 +48,8 @@ export const EnvSchema = z
     LAB_SSH_COMMAND_TIMEOUT_MS: intFrom(30_000, 100),
     LAB_SSH_IDLE_MS: intFrom(300_000, 1000),
     LAB_SSH_CONCURRENCY: intFrom(50, 1),
+    // off: the status command by plain exec each time, never the long-lived loop (hosts whose policy forbids it)
+    LAB_SSH_STATUS_LOOP: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
     // unset: no ceiling (the start-up check still warns when the inventory cannot fit the fd limit)
     LAB_SSH_MAX_CONNECTIONS: optional(z.string().regex(/^\d+$/, 'must be a whole number')).pipe(
       z.coerce.number().int().min(1, 'must be at least 1').optional(),
@@ -176,6 +178,8 @@ export interface Config {
     concurrency: number;
     /** SSH connections a worker keeps open at most (LAB_SSH_MAX_CONNECTIONS); unset = no ceiling. */
     maxConnections?: number;
+    /** The status command over one long-lived loop channel a connection (LAB_SSH_STATUS_LOOP, default on). */
+    loops: boolean;
   };
   alertChannel?: string;
   /** Bearer token of POST /hooks/alertmanager (LAB_WEBHOOK_TOKEN); unset = no such endpoint. */
@@ -284,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       commandTimeoutMs: e.LAB_SSH_COMMAND_TIMEOUT_MS,
       idleMs: e.LAB_SSH_IDLE_MS,
       concurrency: e.LAB_SSH_CONCURRENCY,
+      loops: e.LAB_SSH_STATUS_LOOP === 'on',
       ...(e.LAB_SSH_MAX_CONNECTIONS !== undefined && { maxConnections: e.LAB_SSH_MAX_CONNECTIONS }),
     },
     alertChannel: e.LAB_ALERT_CHANNEL,

@@ -50,6 +50,8 @@ export interface SshPoolOptions {
   maxConnections?: number;
   /** Where the pool says that its ceiling is limiting (once, then a summary a minute at most). */
   log?: CeilingLog;
+  /** false: execRepeating runs its command by plain exec every time, never over a loop (default true). */
+  loops?: boolean;
 }
 
 /**
@@ -154,7 +156,7 @@ export class SshPool {
     host: InventoryHost,
     spec: RepeatingCommand,
   ): RemoteLoop | undefined {
-    if (pooled.noLoop || this.closing.signal.aborted) return undefined;
+    if (this.opts.loops === false || pooled.noLoop || this.closing.signal.aborted) return undefined;
     const loop = pooled.loop;
     if (loop && loop.spec !== spec) return undefined; // one loop a connection: the first command asked keeps it
     if (loop?.idle) return loop;

@@ -71,6 +71,35 @@ describe('the simulated fleet', () => {
       await pool.close();
     }
   });
+
+  it('with the loop turned off (LAB_SSH_STATUS_LOOP=off) every check is a plain exec: no loop asked for', async () => {
+    const inv = await loadInventory(fleet.inventoryPath, { user: 'root' });
+    const hosts = fleet.hosts.filter((h) => h.behaviour === 'answers').slice(0, 20);
+    const pool = new SshPool({
+      knownHostsPath: fleet.knownHostsPath,
+      connectTimeoutMs: 5000,
+      commandTimeoutMs: 5000,
+      idleMs: 60_000,
+      concurrency: 50,
+      loops: false,
+    });
+    const before = { loops: fleet.counters.loops, commands: fleet.counters.commands };
+    try {
+      for (let round = 0; round < 2; round++)
+        for (const plan of hosts) {
+          const host = inv.hosts.get(plan.name);
+          if (!host) throw new Error(`${plan.name} is not in the inventory`);
+          const status = await checkHost(pool, host, { warnMs: 100, critMs: 1000 });
+          // answered as the plan says: a state, or for a host whose chronyd is down, that error
+          if (status.state === 'error') expect(status.errorCode, plan.name).toBe('daemon-down');
+          else expect(plan.state, plan.name).not.toBe('daemon-down');
+        }
+      expect(fleet.counters.commands - before.commands).toBe(2 * hosts.length);
+      expect(fleet.counters.loops - before.loops).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
 });
 
 describe('a fleet whose hosts refuse the status loop (as a command-restricting ForceCommand would)', () => {

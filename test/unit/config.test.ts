@@ -148,4 +148,10 @@ describe('loadConfig', () => {
   it('requires the bot token when only an app token is given', () => {
     expect(() => loadConfig({ SLACK_APP_TOKEN: 'xapp-1' })).toThrow(/SLACK_BOT_TOKEN: is required/);
   });
+
+  it('the status loop: on by default, LAB_SSH_STATUS_LOOP=off turns it off, anything else is refused', () => {
+    expect(loadConfig({}).ssh.loops).toBe(true);
+    expect(loadConfig({ LAB_SSH_STATUS_LOOP: 'off' }).ssh.loops).toBe(false);
+    expect(() => loadConfig({ LAB_SSH_STATUS_LOOP: 'no' })).toThrow(/LAB_SSH_STATUS_LOOP.*on or off/);
+  });
 });
