@@ -29,8 +29,10 @@ export function pidLineReader(onPid: (pid: number) => void): PidLineReader {
       done = true;
       const rest = head.subarray(m ? m[0].length : 0);
       head = EMPTY;
-      // the pid is a number read back from the host, never text from a user
-      if (m) onPid(Number(m[1]));
+      // the pid is a number read back from the host, never text from a user; and never 0 or 1: `kill -- -1` as
+      // root would kill every process on the host, `-0` the kill's own group. No session shell has such a pid.
+      const pid = m ? Number(m[1]) : 0;
+      if (pid > 1 && Number.isSafeInteger(pid)) onPid(pid);
       return rest;
     },
     flush() {

@@ -30,4 +30,9 @@ describe('pidLineReader', () => {
     expect(read(['x'.repeat(70)]).own).toBe('x'.repeat(70));
     expect(read(['@@labops-pgid 12'])).toEqual({ pids: [], own: '', held: '@@labops-pgid 12' });
   });
+
+  it('a pid line of 0, 1 or a number past any pid gives no pid: `kill -- -1` as root would kill every process', () => {
+    for (const pid of ['0', '1', '99999999999999999999'])
+      expect(read([`@@labops-pgid ${pid}\n`, 'warn\n']), pid).toEqual({ pids: [], own: 'warn\n', held: '' });
+  });
 });
