@@ -6,7 +6,7 @@ import { NodeSSH } from 'node-ssh';
 import ssh2, { type ParsedKey } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/inventory/index.js';
-import { SshPool } from '../../src/ssh/ssh-pool.js';
+import { SshPool, type SshPoolOptions } from '../../src/ssh/ssh-pool.js';
 import { checkHost } from '../../src/tasks/chrony/check-host.js';
 import { ALL_ANSWERING, type Fleet, newKeyPair, startFleet } from '../fleet/index.js';
 
@@ -22,17 +22,22 @@ beforeAll(async () => {
 });
 afterAll(async () => fleet?.stop());
 
+/** labops' SSH pool on a fleet's known_hosts, with short timeouts and the default fan-out. */
+const poolOn = (knownHostsPath: string, extra: Partial<SshPoolOptions> = {}) =>
+  new SshPool({
+    knownHostsPath,
+    connectTimeoutMs: 5000,
+    commandTimeoutMs: 5000,
+    idleMs: 60_000,
+    concurrency: 50,
+    ...extra,
+  });
+
 describe('the simulated fleet', () => {
   it('answers /lab ntp status over SSH as each host plan says: state, slow, refused, wrong key', async () => {
     const inv = await loadInventory(fleet.inventoryPath, { user: 'root' });
     expect(inv.hosts.size).toBe(200);
-    const pool = new SshPool({
-      knownHostsPath: fleet.knownHostsPath,
-      connectTimeoutMs: 5000,
-      commandTimeoutMs: 5000,
-      idleMs: 60_000,
-      concurrency: 50,
-    });
+    const pool = poolOn(fleet.knownHostsPath);
     try {
       const results = await Promise.all(
         fleet.hosts.map(async (plan) => {
@@ -75,14 +80,7 @@ describe('the simulated fleet', () => {
   it('with the loop turned off (LAB_SSH_STATUS_LOOP=off) every check is a plain exec: no loop asked for', async () => {
     const inv = await loadInventory(fleet.inventoryPath, { user: 'root' });
     const hosts = fleet.hosts.filter((h) => h.behaviour === 'answers').slice(0, 20);
-    const pool = new SshPool({
-      knownHostsPath: fleet.knownHostsPath,
-      connectTimeoutMs: 5000,
-      commandTimeoutMs: 5000,
-      idleMs: 60_000,
-      concurrency: 50,
-      loops: false,
-    });
+    const pool = poolOn(fleet.knownHostsPath, { loops: false });
     const before = { loops: fleet.counters.loops, commands: fleet.counters.commands };
     try {
       for (let round = 0; round < 2; round++)
@@ -117,13 +115,7 @@ describe('a fleet whose hosts refuse the status loop (as a command-restricting F
 
   it('every check still answers, by plain exec; each connection asks for the loop once', async () => {
     const inv = await loadInventory(refusing.inventoryPath, { user: 'root' });
-    const pool = new SshPool({
-      knownHostsPath: refusing.knownHostsPath,
-      connectTimeoutMs: 5000,
-      commandTimeoutMs: 5000,
-      idleMs: 60_000,
-      concurrency: 50,
-    });
+    const pool = poolOn(refusing.knownHostsPath);
     try {
       for (let round = 0; round < 3; round++) {
         const statuses = await Promise.all(

@@ -18,6 +18,7 @@ import {
   hostsOf,
   isSummary,
   pidOf,
+  SHARD_TEST_MIX,
   type ShardLab,
   type ShardView,
   snapshot,
@@ -30,10 +31,6 @@ import type { SlackLabops } from './start-labops.js';
 
 const HOSTS = 300;
 const SLOW_MS = 6000;
-const MIX = {
-  states: { sync: 85, drift: 7, unsync: 4, 'daemon-down': 4 },
-  behaviours: { answers: 95, slow: 0, refused: 3, 'wrong-key': 2 },
-};
 
 let lab: ShardLab;
 let fleet: Fleet;
@@ -50,7 +47,7 @@ beforeAll(async () => {
     count: HOSTS,
     dir: join(tmpdir(), 'labops-ntp-shards-failover-fleet'),
     net: '127.160',
-    mix: MIX,
+    mix: SHARD_TEST_MIX,
     slowMs: SLOW_MS,
   });
   ({ fleet, labops, redis, jobs, view } = lab);

@@ -20,6 +20,7 @@ import {
   delta,
   expectedState,
   fleetWorkers,
+  SHARD_TEST_MIX,
   type ShardLab,
   type ShardView,
   snapshot,
@@ -36,11 +37,6 @@ import type { SlackLabops } from './start-labops.js';
 const HOSTS = 1000;
 const SLOW_MS = 6000;
 const SHARDS = 8;
-// most hosts answer; a few refuse or show a wrong key, and their states vary: the answer must match each host
-const MIX = {
-  states: { sync: 85, drift: 7, unsync: 4, 'daemon-down': 4 },
-  behaviours: { answers: 95, slow: 0, refused: 3, 'wrong-key': 2 },
-};
 
 let lab: ShardLab;
 let fleet: Fleet;
@@ -84,7 +80,7 @@ beforeAll(async () => {
     count: HOSTS,
     dir: join(tmpdir(), 'labops-ntp-shards-fleet'),
     net: '127.104',
-    mix: MIX,
+    mix: SHARD_TEST_MIX,
     slowMs: SLOW_MS,
   });
   ({ fleet, labops, redis, jobs, view } = lab);

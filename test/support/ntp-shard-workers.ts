@@ -9,7 +9,7 @@ import { NTP_SHARD_JOB_NAME, NTP_SHARDS_QUEUE, shardQueueFor } from '../../src/n
 import { JOBS_QUEUE } from '../../src/queue/jobs-queue.js';
 import { liveSlots, SlotClaims } from '../../src/queue/slot-claims.js';
 import { workerSlotKey } from '../../src/queue/worker-slot-key.js';
-import { type Fleet, type FleetHost, type FleetOptions, startFleet } from '../fleet/index.js';
+import { type Fleet, type FleetHost, type FleetMix, type FleetOptions, startFleet } from '../fleet/index.js';
 import { type SlackLabops, spawnWorker, startSlackLabops } from '../integration/start-labops.js';
 import type { FakeSlack, RecordedCall } from './fake-slack.js';
 import { until as untilValue } from './until.js';
@@ -17,6 +17,12 @@ import { until as untilValue } from './until.js';
 /** Waits for what a shared run does (polled every 50 ms, 2 min unless said). */
 export const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 120_000) =>
   untilValue(what, probe, ms, 50);
+
+/** The shard tests' fleet: most hosts answer, a few refuse or show a wrong key, and their states vary. */
+export const SHARD_TEST_MIX: FleetMix = {
+  states: { sync: 85, drift: 7, unsync: 4, 'daemon-down': 4 },
+  behaviours: { answers: 95, slow: 0, refused: 3, 'wrong-key': 2 },
+};
 
 /** What labops must say of a host, from the fleet's plan of it (as the CSV's state column words it). */
 export function expectedState(h: FleetHost): string {
