@@ -4,14 +4,14 @@
 // a cold round (a fresh pool: every host connected) then a warm one, `rounds` times. Client CPU from
 // process.cpuUsage, the fleet's from /proc/<pid>/stat (10 ms ticks). What the fleet costs is what the scale
 // benches' simulated hosts take from the two cores labops runs on.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadInventory } from '../src/inventory/index.js';
 import { SshPool } from '../src/ssh/ssh-pool.js';
 import { checkHost } from '../src/tasks/chrony/check-host.js';
 import { ensureFdLimit } from '../test/fleet/fd-limit.js';
-import { ALL_ANSWERING, startFleet } from '../test/fleet/index.js';
+import { ALL_ANSWERING } from '../test/fleet/index.js';
+import { serveFleet, spawnFleetChild } from './fleet-child.js';
 
 const asFleet = process.argv[2] === 'fleet';
 const [hostsArg, roundsArg] = process.argv.slice(asFleet ? 3 : 2);
@@ -26,31 +26,13 @@ function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-async function fleetMain(): Promise<void> {
-  ensureFdLimit(2 * HOSTS + 100);
-  const fleet = await startFleet({
-    count: HOSTS,
-    dir: resolve('.lab/fleet-cpu'),
-    net: NET,
-    mix: ALL_ANSWERING,
-  });
-  process.stdout.write(`ready ${fleet.inventoryPath} ${fleet.knownHostsPath}\n`);
-  process.once('SIGTERM', () => void fleet.stop().finally(() => process.exit(0)));
-}
+const fleetMain = () =>
+  serveFleet({ count: HOSTS, dir: resolve('.lab/fleet-cpu'), net: NET, mix: ALL_ANSWERING });
 
 async function main(): Promise<void> {
   ensureFdLimit(4 * HOSTS + 200);
-  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, 'fleet', String(HOSTS)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { child, inventory, knownHosts } = await spawnFleetChild(import.meta.filename, [String(HOSTS)]);
   try {
-    const [inventory, knownHosts] = await new Promise<[string, string]>((ok, fail) => {
-      child.once('exit', (code) => fail(new Error(`the fleet exited (${code})`)));
-      child.stdout.on('data', (b: Buffer) => {
-        const m = /^ready (\S+) (\S+)/m.exec(b.toString());
-        if (m?.[1] && m[2]) ok([m[1], m[2]]);
-      });
-    });
     const hosts = [...(await loadInventory(inventory, { user: 'root' })).hosts.values()];
     const pid = child.pid as number;
     const round = async (pool: SshPool) => {

@@ -5,11 +5,10 @@
 // host connected), then warm rounds A, B, B, A, ... of checkHost over every host (LAB_SSH_CONCURRENCY 50); CPU from
 // process.cpuUsage. No bot, Redis or Slack: what is left is the pool, ssh2 and the parsing. The fleet (1000 hosts
 // by default, all answering) runs in a child process on BENCH_FLEET_NET (default 127.133), its CPU not counted.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensureFdLimit } from '../test/fleet/fd-limit.js';
-import { startFleet } from '../test/fleet/index.js';
 import { buildDist } from './bench-main.js';
+import { serveFleet, spawnFleetChild } from './fleet-child.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 1000);
@@ -37,23 +36,9 @@ async function loadSide(root: string): Promise<Side> {
   };
 }
 
-/** The fleet in a child process (this file with `fleet`): resolves with its inventory and known_hosts paths. */
-function startFleetChild(): Promise<{ child: ChildProcess; inventory: string; knownHosts: string }> {
-  const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, 'fleet'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((ok, fail) => {
-    child.once('exit', (code) => fail(new Error(`fleet exited (${code})`)));
-    child.stdout?.on('data', (b: Buffer) => {
-      const m = /^ready (\S+) (\S+)/m.exec(b.toString());
-      if (m?.[1] && m[2]) ok({ child, inventory: m[1], knownHosts: m[2] });
-    });
-  });
-}
-
-async function fleetMain(): Promise<void> {
-  ensureFdLimit(2 * HOSTS + 100);
-  const fleet = await startFleet({
+/** In the fleet's child: HOSTS hosts, all answering, their states as the captures vary them. */
+const fleetMain = () =>
+  serveFleet({
     count: HOSTS,
     dir: `${DIR}/fleet`,
     net: NET,
@@ -62,15 +47,12 @@ async function fleetMain(): Promise<void> {
       behaviours: { answers: 100, slow: 0, refused: 0, 'wrong-key': 0 },
     },
   });
-  process.stdout.write(`ready ${fleet.inventoryPath} ${fleet.knownHostsPath}\n`);
-  process.once('SIGTERM', () => void fleet.stop().finally(() => process.exit(0)));
-}
 
 async function main(baseRoot: string, reps: number, pairs: number): Promise<void> {
   buildDist(log);
   ensureFdLimit(4 * HOSTS + 200);
   const sides = { A: await loadSide(baseRoot), B: await loadSide('.') };
-  const fleet = await startFleetChild();
+  const fleet = await spawnFleetChild(import.meta.filename);
   try {
     const inv = await sides.A.loadInventory(fleet.inventory, { user: 'root' });
     const hosts = [...inv.hosts.values()];
